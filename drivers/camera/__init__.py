@@ -1,0 +1,1 @@
+"""Cameras: a capture thread keeps only the latest frame."""

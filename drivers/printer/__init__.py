@@ -1,0 +1,1 @@
+"""Receipt printers speaking ESC/POS."""

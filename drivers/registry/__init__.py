@@ -1,0 +1,1 @@
+"""Client side of the registration authority's API."""

@@ -1,0 +1,29 @@
+"""The registration authority as the kiosk sees it."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from drivers.registry.models import Application, Decision, ReferenceData
+
+
+class RegistrationClient(ABC):
+    @abstractmethod
+    def reference_data(self) -> ReferenceData:
+        """Pick lists for the form. Raises ServiceUnreachable / ServiceProtocolError."""
+
+    @abstractmethod
+    def submit(self, application: Application, idempotency_key: str) -> Decision:
+        """Submit once per key: a retry with the same key never creates a second application.
+        The returned decision's signature has been verified. Raises ServiceUnreachable,
+        ServiceProtocolError."""
+
+    @abstractmethod
+    def decision(self, application_id: str) -> Decision:
+        """Current decision of an earlier submission (used when resuming after a crash)."""
+
+    def heartbeat(self) -> None:  # noqa: B027 - optional hook
+        pass
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        pass

@@ -1,0 +1,1 @@
+"""Technician diagnostics: one module per device, wired into `main.py diag <device>`."""

@@ -1,0 +1,88 @@
+"""What the flow asks the runner to do. Executed in order: a Record precedes the effect it records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drivers.idcard.base import AccessKey
+from drivers.registry.models import Application, Decision, Licence
+
+
+@dataclass(frozen=True)
+class Record:
+    """Journal a transaction step *before* the command that makes it take effect."""
+
+    txn_id: str
+    step: str
+    outcome: str = ""
+
+
+@dataclass(frozen=True)
+class WaitForCard:
+    pass
+
+
+@dataclass(frozen=True)
+class CancelCardWait:
+    pass
+
+
+@dataclass(frozen=True)
+class ReadCard:
+    key: AccessKey
+
+
+@dataclass(frozen=True)
+class StartFaceCheck:
+    pass
+
+
+@dataclass(frozen=True)
+class CancelFaceCheck:
+    pass
+
+
+@dataclass(frozen=True)
+class LoadReferenceData:
+    pass
+
+
+@dataclass(frozen=True, eq=False)
+class Submit:
+    txn_id: str
+    idempotency_key: str
+    application: Application
+
+
+@dataclass(frozen=True)
+class PrintLicence:
+    txn_id: str
+    licence: Licence
+
+
+@dataclass(frozen=True)
+class PrintReferral:
+    txn_id: str
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class AlertStaff:
+    reason: str
+
+
+@dataclass(frozen=True)
+class AlertTechnician:
+    code: str
+
+
+@dataclass(frozen=True)
+class ProbeDevices:
+    pass
+
+
+@dataclass(frozen=True)
+class SessionWiped:
+    """Tells the runner (and through it the screen) that personal data is gone."""
+
+    txn_id: str

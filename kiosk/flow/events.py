@@ -1,0 +1,75 @@
+"""Everything that can happen to the flow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from drivers.idcard.base import CardInfo, ChipIdentity
+from drivers.registry.models import Decision, ReferenceData
+
+
+@dataclass(frozen=True)
+class Touch:
+    """An applicant's action on the screen. ``value`` depends on the action."""
+
+    action: str
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Tick:
+    """Clock tick: drives timeouts and countdowns."""
+
+
+@dataclass(frozen=True)
+class CardInserted:
+    info: CardInfo
+
+
+@dataclass(frozen=True, eq=False)
+class CardRead:
+    identity: ChipIdentity
+    face_reference: Any
+
+
+@dataclass(frozen=True)
+class FaceGuidance:
+    guidance: str  # stable code: move_closer, face_camera, more_light, hold_still, blink ...
+    challenge: str | None
+
+
+@dataclass(frozen=True)
+class FaceChecked:
+    passed: bool
+    reason: str  # "match" or why not
+
+
+@dataclass(frozen=True, eq=False)
+class ReferenceLoaded:
+    data: ReferenceData
+
+
+@dataclass(frozen=True)
+class Decided:
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class Printed:
+    job_id: str
+
+
+@dataclass(frozen=True)
+class StepFailed:
+    """A device step failed. ``fault`` True means the kiosk itself is broken."""
+
+    step: str  # "card" | "face" | "reference" | "submit" | "print"
+    code: str  # drivers.errors code, e.g. "card_removed", "printer_paper_out"
+    fault: bool
+
+
+@dataclass(frozen=True)
+class DevicesProbed:
+    healthy: bool
+    code: str = ""

@@ -1,0 +1,424 @@
+"""The journey's transition table.
+
+Hand-written rather than built on a state-machine library: every transition here also emits
+commands (journal first, then the effect) and reads the clock for timeouts, and a plain
+``match`` per state keeps each state's exits on one screen, readable as the state diagram in
+docs/flow.md.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from drivers.idcard.base import AccessKey
+from kiosk.flow import commands as c
+from kiosk.flow import events as e
+from kiosk.flow import form as form_rules
+from kiosk.flow.states import BUSY_STATES, INPUT_STATES, TIMEOUT_FIELD, State
+from kiosk.session import ApplicantSession
+from kiosk.settings import PolicySection, TimeoutSection
+
+CAN = re.compile(r"^[0-9]{6}$")
+YYMMDD = re.compile(r"^[0-9]{6}$")
+STEP_START = {"card": State.CARD_WAIT, "face": State.FACE_CHECK, "form": State.FORM}
+
+
+@dataclass
+class View:
+    """What the screen shows, derived from the state. Screens render this and decide nothing."""
+
+    state: State
+    language: str
+    countdown: float | None = None  # seconds left before the idle timeout, once it is near
+    error: str = ""  # stable code of the last problem on this screen
+    key_mode: str = "can"  # card access: "can" | "mrz"
+    guidance: str = ""
+    challenge: str | None = None
+    staff_called: bool = False
+    retry_step: str = ""
+    fault: str = ""
+    pending_txn: bool = False  # a submitted application is kept for recovery
+    form_problems: list[str] = field(default_factory=list)
+    reference: Any = None
+
+
+class Flow:
+    def __init__(
+        self,
+        timeouts: TimeoutSection,
+        policy: PolicySection,
+        default_language: str,
+        clock: Callable[[], float],
+        languages: tuple[str, ...] = ("zh_CN", "en"),
+    ) -> None:
+        self.timeouts, self.policy, self.clock = timeouts, policy, clock
+        self.default_language, self.languages = default_language, languages
+        self.state = State.ATTRACT
+        self.session = ApplicantSession(language=default_language)
+        self.session.wiped = True
+        self.view = View(State.ATTRACT, default_language)
+        self.entered_at = self.last_activity = clock()
+        self.staff_return: State | None = None
+        self.reference = None
+        self.history: list[tuple[State, State, str]] = []  # (from, to, why) for tests and metrics
+
+    # --- entry points ---------------------------------------------------------------------
+    def dispatch(self, event: object) -> list[object]:
+        if isinstance(event, e.Tick):
+            return self._tick()
+        if isinstance(event, e.Touch):
+            self.last_activity = self.clock()
+            self.view.countdown = None
+            if event.action == "language":
+                if event.value in self.languages:
+                    self.session.language = self.view.language = event.value
+                return []
+            if event.action == "more_time":
+                return []
+            if event.action == "staff":
+                return self._staff("requested")
+        handler = getattr(self, f"_on_{self.state.value}")
+        return handler(event)
+
+    # --- helpers --------------------------------------------------------------------------
+    def _go(self, state: State, why: str, **view: Any) -> None:
+        self.history.append((self.state, state, why))
+        self.state = state
+        self.entered_at = self.last_activity = self.clock()
+        keep = {"language": self.session.language, "staff_called": False, "reference": self.reference}
+        self.view = View(state, **keep)
+        for k, v in view.items():
+            setattr(self.view, k, v)
+
+    def _wipe(self) -> list[object]:
+        """Forget the applicant; the next one starts with a fresh session and language."""
+        txn = self.session.txn_id
+        had_data = self.session.holds_personal_data()
+        self.session.wipe()
+        self.session = ApplicantSession(language=self.default_language)
+        self.session.wiped = True
+        self.view.language = self.default_language
+        return [c.SessionWiped(txn)] if had_data or txn else []
+
+    def _to_attract(self, why: str, outcome: str) -> list[object]:
+        cmds: list[object] = []
+        if self.state in (State.CARD_WAIT, State.CARD_ACCESS):
+            cmds.append(c.CancelCardWait())
+        if self.state is State.FACE_CHECK:
+            cmds.append(c.CancelFaceCheck())
+        if not self.session.wiped:
+            cmds.append(c.Record(self.session.txn_id, "closed", outcome))
+        cmds += self._wipe()
+        self._go(State.ATTRACT, why)
+        return cmds
+
+    def _fail(self, step: str, code: str) -> list[object]:
+        """A failed attempt at a step: bounded retries, then staff."""
+        n = self.session.attempts.get(step, 0) + 1
+        self.session.attempts[step] = n
+        if n >= self.policy.max_attempts:
+            return self._staff(code, record=True)
+        self._go(State.RETRY, f"{step}:{code}", retry_step=step, error=code)
+        return [c.Record(self.session.txn_id, f"{step}_failed", code)]
+
+    def _fault(self, code: str) -> list[object]:
+        """The kiosk itself is broken: nobody can be served until a technician acts."""
+        pending = self.session.idempotency_key is not None and self.session.decision is None
+        cmds: list[object] = [c.AlertTechnician(code)]
+        if self.state is State.FACE_CHECK:
+            cmds.insert(0, c.CancelFaceCheck())
+        if self.state in (State.CARD_WAIT, State.CARD_ACCESS):
+            cmds.insert(0, c.CancelCardWait())
+        if not self.session.wiped:
+            # a submitted but undecided application stays open in the journal for recovery
+            cmds.insert(0, c.Record(self.session.txn_id, "fault" if pending else "closed", code))
+        issued = self.state is State.PRINTING
+        cmds += self._wipe()
+        self._go(State.OUT_OF_SERVICE, code, fault=code, pending_txn=pending or issued)
+        return cmds
+
+    def _staff(self, reason: str, record: bool = False) -> list[object]:
+        if self.state in (State.ATTRACT, State.OUT_OF_SERVICE, State.STAFF):
+            if self.state is State.STAFF:
+                self.view.staff_called = True
+            return [c.AlertStaff(reason)] if self.state is not State.ATTRACT else []
+        if reason == "requested" and self.state in (State.CARD_READ, State.SUBMIT, State.PRINTING):
+            # never abandon an operation in flight: staff is called, the step completes
+            self.view.staff_called = True
+            return [c.AlertStaff(reason)]
+        cmds: list[object] = [c.AlertStaff(reason)]
+        if record:
+            cmds.insert(0, c.Record(self.session.txn_id, "staff", reason))
+        if self.state is State.FACE_CHECK:
+            cmds.insert(0, c.CancelFaceCheck())
+        if self.state in (State.CARD_WAIT, State.CARD_ACCESS):
+            cmds.insert(0, c.CancelCardWait())
+        self.staff_return = self.state if reason == "requested" else None
+        self._go(State.STAFF, reason, error=reason, staff_called=True)
+        return cmds
+
+    def _enter_step(self, state: State, why: str) -> list[object]:
+        if state is State.CARD_WAIT:
+            self._go(State.CARD_WAIT, why)
+            return [c.WaitForCard()]
+        if state is State.FACE_CHECK:
+            self._go(State.FACE_CHECK, why, guidance="face_camera")
+            return [c.StartFaceCheck()]
+        if state is State.FORM:
+            self._go(State.FORM, why)
+            return [] if self.reference is not None else [c.LoadReferenceData()]
+        self._go(state, why)
+        return []
+
+    # --- timeouts -------------------------------------------------------------------------
+    def _tick(self) -> list[object]:
+        now = self.clock()
+        if self.state is State.ATTRACT:
+            return []
+        d = self.session.decision
+        if (self.state is State.DECISION and d is not None and d.outcome != "rejected"
+                and now - self.entered_at >= self.timeouts.decision_auto_advance):
+            return self._print_decision()
+        limit = getattr(self.timeouts, TIMEOUT_FIELD[self.state])
+        since = self.last_activity if self.state in INPUT_STATES else self.entered_at
+        left = since + limit - now
+        if self.state in INPUT_STATES and self.state is not State.DONE:
+            self.view.countdown = left if left <= self.timeouts.idle_warning else None
+        if left > 0:
+            return []
+        return self._timeout()
+
+    def _timeout(self) -> list[object]:
+        match self.state:
+            case State.DONE:
+                return self._to_attract("done", "completed")
+            case State.OUT_OF_SERVICE:
+                self.entered_at = self.clock()
+                return [c.ProbeDevices()]
+            case State.FACE_CHECK:
+                return [c.CancelFaceCheck(), *self._fail("face", "face_timeout")]
+            case State.CARD_READ:
+                return self._fault("reader_timeout")
+            case State.SUBMIT:
+                return self._fault("service_timeout")
+            case State.PRINTING:
+                return self._fault("printer_timeout")
+            case _ if self.state in INPUT_STATES:
+                return self._to_attract("idle_timeout", "idle_timeout")
+        return []
+
+    # --- one handler per state ------------------------------------------------------------
+    def _on_attract(self, ev: object) -> list[object]:
+        if isinstance(ev, e.Touch) and ev.action == "start":
+            self.session = ApplicantSession(language=self.session.language)
+            self._go(State.CONSENT, "start")
+            return [c.Record(self.session.txn_id, "started")]
+        return []
+
+    def _on_consent(self, ev: object) -> list[object]:
+        if isinstance(ev, e.Touch):
+            if ev.action == "accept":
+                return [c.Record(self.session.txn_id, "consented"),
+                        *self._enter_step(State.CARD_WAIT, "consent")]
+            if ev.action in ("decline", "cancel"):
+                return self._to_attract(ev.action, "declined")
+        return []
+
+    def _on_card_wait(self, ev: object) -> list[object]:
+        if isinstance(ev, e.CardInserted):
+            mode = "can" if ev.info.accepts_can else "mrz"
+            self._go(State.CARD_ACCESS, "card_inserted", key_mode=mode)
+            return []
+        if isinstance(ev, e.StepFailed):
+            return self._fault(ev.code) if ev.fault else self._fail("card", ev.code)
+        if isinstance(ev, e.Touch) and ev.action == "cancel":
+            return self._to_attract("cancel", "cancelled")
+        return []
+
+    def _on_card_access(self, ev: object) -> list[object]:
+        if isinstance(ev, e.Touch):
+            if ev.action == "key_mode" and ev.value in ("can", "mrz"):
+                self.view.key_mode, self.view.error = ev.value, ""
+            elif ev.action == "submit_key":
+                key = self._parse_key(ev.value)
+                if key is None:
+                    self.view.error = f"{self.view.key_mode}_format"
+                    return []
+                self.session.access_key = key
+                self._go(State.CARD_READ, "key_entered")
+                return [c.ReadCard(key)]
+            elif ev.action == "cancel":
+                return self._to_attract("cancel", "cancelled")
+        elif isinstance(ev, e.StepFailed):
+            return self._fault(ev.code) if ev.fault else self._fail("card", ev.code)
+        return []
+
+    def _parse_key(self, value: Any) -> AccessKey | None:
+        if self.view.key_mode == "can":
+            return AccessKey(can=value) if isinstance(value, str) and CAN.match(value) else None
+        if not isinstance(value, tuple | list) or len(value) != 3:
+            return None
+        doc, birth, expiry = (str(v).upper() for v in value)
+        if not (doc and len(doc) <= 9 and doc.isalnum() and YYMMDD.match(birth) and YYMMDD.match(expiry)):
+            return None
+        return AccessKey(document_number=doc, birth_date=birth, expiry_date=expiry)
+
+    def _on_card_read(self, ev: object) -> list[object]:
+        if isinstance(ev, e.CardRead):
+            auth = ev.identity.authenticity
+            self.session.access_key = None
+            if not auth.verified and self.policy.refuse_unverified_chip:
+                ev.identity.wipe()
+                # a forged or altered chip is not a typo to retry: staff must look at the document
+                return self._staff("card_not_authentic", record=True)
+            self.session.identity = ev.identity
+            self.session.face_reference = ev.face_reference
+            self.session.form = form_rules.prefill(ev.identity)
+            outcome = "verified" if auth.verified else auth.failure or "unverified"
+            rec = c.Record(self.session.txn_id, "card_read", outcome)
+            return [rec, *self._enter_step(State.FACE_CHECK, "card_read")]
+        if isinstance(ev, e.StepFailed):
+            self.session.access_key = None
+            if ev.fault:
+                return self._fault(ev.code)
+            if ev.code == "card_not_authentic":
+                return self._staff(ev.code, record=True)
+            return self._fail("card", ev.code)
+        return []
+
+    def _on_face_check(self, ev: object) -> list[object]:
+        if isinstance(ev, e.FaceGuidance):
+            self.view.guidance, self.view.challenge = ev.guidance, ev.challenge
+            return []
+        if isinstance(ev, e.FaceChecked):
+            if ev.passed:
+                self.session.face_reference = None  # no longer needed: drop the embedding now
+                return [c.Record(self.session.txn_id, "face_passed"), *self._enter_step(State.FORM, "face")]
+            return self._fail("face", ev.reason)
+        if isinstance(ev, e.StepFailed):
+            return self._fault(ev.code) if ev.fault else self._fail("face", ev.code)
+        if isinstance(ev, e.Touch) and ev.action == "cancel":
+            return self._to_attract("cancel", "cancelled")
+        return []
+
+    def _on_form(self, ev: object) -> list[object]:
+        if isinstance(ev, e.ReferenceLoaded):
+            self.reference = self.view.reference = ev.data
+            return []
+        if isinstance(ev, e.StepFailed):
+            return self._fault(ev.code)
+        if isinstance(ev, e.Touch):
+            if ev.action == "form_set":
+                key, value = ev.value
+                self.session.form[key] = value
+                self.view.form_problems = []
+            elif ev.action == "form_done":
+                found = form_rules.problems(self.session.form)
+                if found:
+                    self.view.form_problems = found
+                    return []
+                self._go(State.REVIEW, "form_done")
+            elif ev.action == "cancel":
+                return self._to_attract("cancel", "cancelled")
+        return []
+
+    def _on_review(self, ev: object) -> list[object]:
+        if isinstance(ev, e.Touch):
+            if ev.action == "confirm":
+                assert self.session.identity is not None
+                app = form_rules.to_application(self.session.identity, self.session.form)
+                if self.session.application != app or self.session.idempotency_key is None:
+                    self.session.idempotency_key = uuid.uuid4().hex
+                self.session.application = app
+                self._go(State.SUBMIT, "confirm")
+                key = self.session.idempotency_key
+                return [c.Record(self.session.txn_id, "submitting", key),
+                        c.Submit(self.session.txn_id, key, app)]
+            if ev.action == "edit":
+                self._go(State.FORM, "edit")
+            elif ev.action == "cancel":
+                return self._to_attract("cancel", "cancelled")
+        return []
+
+    def _on_submit(self, ev: object) -> list[object]:
+        if isinstance(ev, e.Decided):
+            d = ev.decision
+            self.session.decision = d
+            staff = self.view.staff_called
+            self._go(State.DECISION, d.outcome, staff_called=staff)
+            return [c.Record(self.session.txn_id, "decided", d.outcome)]
+        if isinstance(ev, e.StepFailed):
+            return self._fault(ev.code)
+        return []
+
+    def _print_decision(self) -> list[object]:
+        d = self.session.decision
+        assert d is not None
+        self._go(State.PRINTING, "print")
+        if d.outcome == "approved" and d.licence is not None:
+            return [c.Record(self.session.txn_id, "printing", "licence"),
+                    c.PrintLicence(self.session.txn_id, d.licence)]
+        return [c.Record(self.session.txn_id, "printing", "referral"),
+                c.PrintReferral(self.session.txn_id, d)]
+
+    def _on_decision(self, ev: object) -> list[object]:
+        if not isinstance(ev, e.Touch) or self.session.decision is None:
+            return []
+        if self.session.decision.outcome != "rejected":
+            return self._print_decision() if ev.action == "continue" else []
+        if ev.action == "edit":
+            self.session.decision = None
+            self._go(State.FORM, "fix_rejection")
+        elif ev.action == "cancel":
+            return self._to_attract("cancel", "rejected")
+        return []
+
+    def _on_printing(self, ev: object) -> list[object]:
+        if isinstance(ev, e.Printed):
+            cmds: list[object] = [c.Record(self.session.txn_id, "closed", "printed")]
+            tracking = self.session.decision.tracking_number if self.session.decision else ""
+            outcome = self.session.decision.outcome if self.session.decision else ""
+            cmds += self._wipe()
+            self._go(State.DONE, "printed", error=outcome, guidance=tracking)
+            return cmds
+        if isinstance(ev, e.StepFailed):
+            return self._fault(ev.code)
+        return []
+
+    def _on_done(self, ev: object) -> list[object]:
+        if isinstance(ev, e.Touch) and ev.action in ("finish", "start"):
+            return self._to_attract("finish", "completed")
+        return []
+
+    def _on_retry(self, ev: object) -> list[object]:
+        if isinstance(ev, e.Touch):
+            if ev.action == "retry":
+                return self._enter_step(STEP_START[self.view.retry_step], "retry")
+            if ev.action == "cancel":
+                return self._to_attract("cancel", "cancelled")
+        return []
+
+    def _on_staff(self, ev: object) -> list[object]:
+        if isinstance(ev, e.Touch):
+            if ev.action == "resume" and self.staff_return is not None:
+                back, self.staff_return = self.staff_return, None
+                if back in (State.CARD_ACCESS, State.CARD_READ):
+                    back = State.CARD_WAIT
+                return self._enter_step(back, "resume")
+            if ev.action == "cancel":
+                return self._to_attract("cancel", "staff")
+        return []
+
+    def _on_out_of_service(self, ev: object) -> list[object]:
+        if isinstance(ev, e.DevicesProbed) and ev.healthy:
+            self._go(State.ATTRACT, "recovered")
+        elif isinstance(ev, e.DevicesProbed):
+            self.view.fault = ev.code or self.view.fault
+        return []
+
+
+assert not (INPUT_STATES & BUSY_STATES)

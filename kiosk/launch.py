@@ -1,0 +1,58 @@
+"""Start the kiosk: devices, journal, recovery, then the window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+from drivers.errors import DeviceError
+from kiosk import logs
+from kiosk.journal import Journal
+from kiosk.sealing import Sealer
+from kiosk.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def open_journal(settings: Settings) -> Journal:
+    var = settings.var_dir
+    return Journal(var / "journal.db", Sealer(var / "keys" / "journal.key"))
+
+
+def run_kiosk(settings: Settings, autopilot: bool = False, screenshots: Path | None = None,
+              headless: bool = False) -> int:
+    started = time.perf_counter()
+    logs.configure(settings.kiosk.log_level, settings.var_dir / "logs" / "kiosk.log")
+    from kiosk.ui import setup
+
+    setup.configure(settings, headless=headless or autopilot)
+    from kiosk.runner import Runner
+    from kiosk.services import devices as devices_mod
+
+    try:
+        devices = devices_mod.build(settings)
+    except DeviceError as exc:
+        print(f"A device could not be started: {exc.code}: {exc.detail}", file=sys.stderr)
+        return 2
+    runner = Runner(settings, devices, open_journal(settings))
+    runner.start()
+    from kiosk.ui.app import KioskApp
+
+    app = KioskApp(runner)
+    pilot = None
+    if autopilot:
+        from kiosk.ui.autopilot import Autopilot
+
+        can = getattr(settings.reader.options, "can", "123456")
+        pilot = Autopilot(app, screenshots, can)
+    log.info("kiosk starting", extra={"kiosk": settings.kiosk.id, "startup_s": round(time.perf_counter() - started, 3)})
+    try:
+        app.run()
+    finally:
+        runner.shutdown()
+    if pilot is not None:
+        print(f"autopilot: {pilot.result} (screens: {' -> '.join(pilot.seen)})")
+        return 0 if pilot.result == "ok" else 1
+    return app.exit_code

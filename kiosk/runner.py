@@ -1,0 +1,211 @@
+"""Runs the flow: executes its commands on worker threads and feeds results back as events.
+
+The flow itself is only touched from the thread that calls ``pump()`` (Kivy's clock in the app,
+a plain loop headless), so it needs no locks. Each device operation carries a generation number:
+a result from an operation that was cancelled or superseded is dropped instead of being taken
+for the current attempt's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from drivers.errors import DeviceError
+from kiosk import recovery
+from kiosk.flow import commands as c
+from kiosk.flow import events as e
+from kiosk.flow.machine import Flow
+from kiosk.journal import Journal
+from kiosk.services.devices import Devices
+from kiosk.settings import Settings
+
+log = logging.getLogger(__name__)
+CRASH_HOOK_ENV = "KIOSK_CRASH_AFTER_STEP"  # tests: os._exit right after journaling this step
+
+
+class Runner:
+    def __init__(
+        self,
+        settings: Settings,
+        devices: Devices,
+        journal: Journal,
+        clock: Callable[[], float] = time.monotonic,
+        crash_after_step: str | None = None,
+    ) -> None:
+        self.settings, self.devices, self.journal = settings, devices, journal
+        self.flow = Flow(settings.timeouts, settings.policy, settings.kiosk.language, clock,
+                         tuple(settings.kiosk.languages))
+        self.events: queue.Queue[object] = queue.Queue()
+        self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kiosk-step")
+        self._gen: dict[str, int] = {"card": 0, "face": 0}
+        self._counter = itertools.count()
+        self._card_cancel = threading.Event()
+        self._face_cancel = threading.Event()
+        self.listeners: list[Callable[[Flow, list[object]], None]] = []
+        self.alerts: list[tuple[str, str]] = []  # (kind, code): staff and technician alerts
+        self.crash_after_step = crash_after_step
+        self.issued = 0
+
+    # --- thread-safe input ----------------------------------------------------------------
+    def post(self, event: object) -> None:
+        self.events.put(event)
+
+    def touch(self, action: str, value: Any = None) -> None:
+        self.post(e.Touch(action, value))
+
+    # --- the pump -------------------------------------------------------------------------
+    def pump(self) -> bool:
+        """Handle queued events and one clock tick. Returns True if anything changed."""
+        changed = False
+        pending: list[object] = []
+        while True:
+            try:
+                pending.append(self.events.get_nowait())
+            except queue.Empty:
+                break
+        for event in [*pending, e.Tick()]:
+            before = (self.flow.state, self.flow.view.countdown is None)
+            cmds = self.flow.dispatch(event)
+            for cmd in cmds:
+                self._execute(cmd)
+            if cmds or not isinstance(event, e.Tick) or before != (
+                self.flow.state, self.flow.view.countdown is None
+            ):
+                changed = True
+                for listener in self.listeners:
+                    listener(self.flow, cmds)
+        return changed
+
+    def start(self) -> None:
+        """Resume or close what a crash left behind, then start the devices."""
+        recovery.recover(self.journal, self.devices)
+        self.devices.camera.start()
+
+    def shutdown(self) -> None:
+        self._card_cancel.set()
+        self._face_cancel.set()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.devices.close()
+        self.journal.close()
+
+    # --- commands -------------------------------------------------------------------------
+    def _execute(self, cmd: object) -> None:
+        match cmd:
+            case c.Record():
+                self.journal.record(cmd.txn_id, cmd.step, cmd.outcome)
+                if self.crash_after_step == cmd.step:
+                    import os
+
+                    os._exit(137)  # simulated power cut, for the crash-recovery tests
+            case c.WaitForCard():
+                self._card_cancel = threading.Event()
+                self._spawn("card", self._wait_for_card, self._card_cancel)
+            case c.CancelCardWait():
+                self._card_cancel.set()
+                self._gen["card"] += 1
+            case c.ReadCard():
+                self._spawn("card", self._read_card, cmd.key)
+            case c.StartFaceCheck():
+                self._face_cancel = threading.Event()
+                self._spawn("face", self._face_check, self._face_cancel)
+            case c.CancelFaceCheck():
+                self._face_cancel.set()
+                self._gen["face"] += 1
+            case c.LoadReferenceData():
+                self._spawn("reference", self._load_reference)
+            case c.Submit():
+                self.journal.store_submission(cmd.txn_id, cmd.idempotency_key, cmd.application)
+                self._spawn("submit", self._submit, cmd)
+            case c.PrintLicence():
+                self._spawn("print", self._print, cmd)
+            case c.PrintReferral():
+                self._spawn("print", self._print, cmd)
+            case c.AlertStaff():
+                self.alerts.append(("staff", cmd.reason))
+                log.warning("staff called", extra={"reason": cmd.reason})
+            case c.AlertTechnician():
+                self.alerts.append(("technician", cmd.code))
+                log.error("technician alerted", extra={"code": cmd.code})
+            case c.ProbeDevices():
+                self._spawn("probe", self._probe)
+            case c.SessionWiped():
+                pass  # listeners clear their widgets from the same command list
+            case _:
+                raise TypeError(f"unknown command {cmd!r}")
+
+    def _spawn(self, step: str, fn: Callable[..., object], *args: Any) -> None:
+        gen = self._gen.get(step, 0)
+        if step in self._gen:
+            self._gen[step] = gen = gen + 1
+
+        def run() -> None:
+            try:
+                result = fn(*args)
+            except DeviceError as exc:
+                log.warning("step failed", extra={"step": step, "code": exc.code})
+                result = e.StepFailed(step, exc.code, exc.fault)
+            except Exception as exc:  # a bug in a driver must not freeze the kiosk
+                log.exception("step crashed", extra={"step": step})
+                result = e.StepFailed(step, f"internal_error:{type(exc).__name__}", True)
+            if result is not None and self._gen.get(step, 0) == gen:
+                self.post(result)
+
+        self.pool.submit(run)
+
+    def _wait_for_card(self, cancel: threading.Event) -> object:
+        while not cancel.is_set():
+            info = self.devices.reader.wait_for_card(0.25)
+            if info is not None:
+                return e.CardInserted(info)
+        return None
+
+    def _read_card(self, key: Any) -> object:
+        identity = self.devices.reader.read(key)
+        try:
+            reference = self.devices.face.enrol(bytes(identity.portrait))
+        except DeviceError:
+            identity.wipe()
+            raise
+        return e.CardRead(identity, reference)
+
+    def _face_check(self, cancel: threading.Event) -> object:
+        reference = self.flow.session.face_reference
+
+        def guidance(code: str, challenge: str | None) -> None:
+            if not cancel.is_set():
+                self.post(e.FaceGuidance(code, challenge))
+
+        decision = self.devices.face.check(self.devices.camera, reference, guidance, cancel)
+        if cancel.is_set():
+            return None
+        return e.FaceChecked(decision.passed, decision.reason)
+
+    def _load_reference(self) -> object:
+        return e.ReferenceLoaded(self.devices.registry.reference_data())
+
+    def _submit(self, cmd: c.Submit) -> object:
+        decision = self.devices.registry.submit(cmd.application, cmd.idempotency_key)
+        self.journal.store_application_id(cmd.txn_id, decision.application_id)
+        return e.Decided(decision)
+
+    def _print(self, cmd: c.PrintLicence | c.PrintReferral) -> object:
+        svc = self.devices.print_service
+        if isinstance(cmd, c.PrintLicence):
+            job = svc.print_licence(cmd.txn_id, cmd.licence)
+            self.issued += 1
+        else:
+            job = svc.print_referral(cmd.txn_id, cmd.decision)
+        return e.Printed(str(job))
+
+    def _probe(self) -> object:
+        code = recovery.probe(self.devices)
+        if not code:
+            recovery.recover(self.journal, self.devices)
+        return e.DevicesProbed(not code, code)

@@ -1,0 +1,1 @@
+"""Services: devices combined into the steps the flow asks for."""

@@ -1,0 +1,147 @@
+"""The Kivy application: chrome around the current screen, pumping the runner on Kivy's clock."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.text import DEFAULT_FONT, LabelBase
+from kivy.core.window import Window
+from kivy.uix.anchorlayout import AnchorLayout
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.widget import Widget
+
+from kiosk.flow.machine import Flow
+from kiosk.flow.states import State
+from kiosk.fonts import cjk_font_path
+from kiosk.i18n import Translator
+from kiosk.runner import Runner
+from kiosk.ui import screens, theme
+from kiosk.ui.preview import CameraPreview
+from kiosk.ui.theme import px
+from kiosk.ui.widgets import Card, KioskButton, Text, fill
+
+log = logging.getLogger(__name__)
+LANGUAGE_LABEL = {"zh_CN": "中文", "en": "English"}
+
+
+def register_fonts() -> None:
+    """Make the Simplified Chinese face Kivy's default, for every label and button."""
+    LabelBase.register(DEFAULT_FONT, fn_regular=str(cjk_font_path("Regular")),
+                       fn_bold=str(cjk_font_path("Bold")))
+
+
+class KioskApp(App):
+    title = "Licence kiosk"
+
+    def __init__(self, runner: Runner, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.runner = runner
+        self.tr = Translator(runner.settings.kiosk.language)
+        self.scratch: dict[str, Any] = {}
+        self._rendered: tuple | None = None
+        self.exit_code = 0
+        self.on_pump: list[Any] = []  # autopilot hooks, called after each pump
+
+    # --- layout ---------------------------------------------------------------------------
+    def build(self) -> Widget:
+        register_fonts()
+        theme.set_scale(Window.height)
+        Window.clearcolor = theme.BG
+        if self.runner.settings.display.lockdown:
+            Window.bind(on_request_close=lambda *_a, **_k: True)  # only technicians may leave
+        root = FloatLayout()
+        column = BoxLayout(orientation="vertical")
+        self.header = BoxLayout(size_hint_y=None, height=px(150), padding=(px(36), px(20)), spacing=px(20))
+        fill(self.header, theme.PRIMARY)
+        column.add_widget(self.header)
+        self.content = BoxLayout()
+        column.add_widget(self.content)
+        self.footer = BoxLayout(size_hint_y=None, height=px(170), padding=(px(36), px(20)))
+        column.add_widget(self.footer)
+        root.add_widget(column)
+        self.overlay = AnchorLayout(anchor_y="bottom", size_hint=(1, None), height=0, pos=(0, px(180)))
+        root.add_widget(self.overlay)
+        self.preview = CameraPreview(self.runner.devices.camera)
+        self.runner.listeners.append(self._on_flow)
+        self.render()
+        Clock.schedule_interval(self._pump, 1 / 30)
+        if os.environ.get("KIOSK_REPORT_FIRST_FRAME"):
+            Window.bind(on_flip=self._first_frame)
+        return root
+
+    def _first_frame(self, *_: Any) -> None:
+        """Benchmark hook: report the first drawn frame of the attract screen, then quit."""
+        Window.unbind(on_flip=self._first_frame)
+        print(f"first-frame {time.perf_counter():.4f}", flush=True)
+        Clock.schedule_once(lambda *_: self.stop(), 0)
+
+    def _pump(self, _dt: float) -> None:
+        self.runner.pump()
+        if self.preview.parent is not None:
+            self.preview.refresh()
+        self._countdown(self.runner.flow)
+        for hook in list(self.on_pump):
+            hook()
+
+    def _on_flow(self, flow: Flow, cmds: list[object]) -> None:
+        key = (flow.state, flow.view.language, repr(sorted(vars(flow.view).items(), key=str)),
+               repr(sorted(flow.session.form.items())))
+        if flow.state != (self._rendered[0] if self._rendered else None):
+            self.scratch.clear()  # typed digits never outlive their screen
+        if key != self._rendered:
+            self.render()
+
+    def touch(self, action: str, value: Any = None) -> None:
+        self.runner.touch(action, value)
+
+    def render(self) -> None:
+        flow = self.runner.flow
+        self.tr.language = flow.view.language
+        self._rendered = (flow.state, flow.view.language, repr(sorted(vars(flow.view).items(), key=str)),
+                          repr(sorted(flow.session.form.items())))
+        self.header.clear_widgets()
+        self.header.add_widget(Text(self.tr("Business licence self-service"), font=44, bold=True,
+                                    color=(1, 1, 1, 1), pos_hint={"center_y": 0.5}))
+        other = [lang for lang in self.runner.settings.kiosk.languages if lang != flow.view.language]
+        for lang in other:
+            self.header.add_widget(KioskButton(LANGUAGE_LABEL.get(lang, lang), "language", lang, self.touch,
+                                                color=theme.PRIMARY_DARK, size_hint_x=None, width=px(260),
+                                                height=110, font=40, pos_hint={"center_y": 0.5}))
+        self.content.clear_widgets()
+        ctx = screens.Ctx(view=flow.view, session=flow.session, tr=self.tr, touch=self.touch,
+                          scratch=self.scratch, camera_widget=self.preview, rerender=self.render)
+        if flow.state is not State.FACE_CHECK and self.preview.parent is not None:
+            self.preview.parent.remove_widget(self.preview)
+        self.content.add_widget(screens.build(flow.state, ctx))
+        self.footer.clear_widgets()
+        if flow.state not in (State.ATTRACT, State.OUT_OF_SERVICE):
+            label = self.tr("Staff is on the way") if flow.view.staff_called else self.tr("Ask for staff")
+            self.footer.add_widget(KioskButton(label, "staff", None, self.touch, color=theme.ACCENT,
+                                                height=130, font=42))
+        Window.canvas.ask_update()
+
+    def _countdown(self, flow: Flow) -> None:
+        left = flow.view.countdown
+        shown = bool(self.overlay.children)
+        if left is None:
+            if shown:
+                self.overlay.clear_widgets()
+                self.overlay.height = 0
+            return
+        text = self.tr("Need more time? This screen closes in {seconds} s", seconds=int(left + 0.999))
+        if shown and getattr(self.overlay.children[0], "countdown_text", None) == text:
+            return
+        self.overlay.clear_widgets()
+        card = Card(size_hint=(0.92, None), height=px(330))
+        card.countdown_text = text
+        card.add_widget(Text(text, font=44, bold=True, halign="center"))
+        card.add_widget(KioskButton(self.tr("Yes, I need more time"), "more_time", None, self.touch,
+                                     color=theme.OK, height=140))
+        self.overlay.height = px(340)
+        self.overlay.add_widget(card)

@@ -1,0 +1,173 @@
+"""A scripted applicant that uses the real UI: it finds buttons and taps them with synthetic touches.
+
+It screenshots every screen it passes in every configured language (switching with the header's
+language button, as a person would), and ends the app with exit status 0 only when a licence was
+issued and printed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from kivy.core.window import Window
+
+from kiosk.applicant_script import form_picks, next_trade_name
+from kiosk.flow.states import State
+from kiosk.ui.app import KioskApp
+from kiosk.ui.touch import tap
+
+log = logging.getLogger(__name__)
+FAIL_STATES = {State.STAFF, State.OUT_OF_SERVICE}
+
+
+class Autopilot:
+    def __init__(self, app: KioskApp, screenshot_dir: Path | None, can: str, time_limit: float = 180) -> None:
+        self.app, self.can = app, can
+        self.shots = screenshot_dir
+        if self.shots:
+            self.shots.mkdir(parents=True, exist_ok=True)
+        self.queue: deque[tuple[str, Any]] = deque()
+        self.seen: list[str] = []
+        self.last_state: State | None = None
+        self.deadline = time.monotonic() + time_limit
+        self.name_attempt = 0
+        self.printed_outcome = ""
+        self.touch_id = 0
+        self.result: str | None = None
+        self._wait_until = 0.0
+        app.on_pump.append(self.step)
+
+    # --- actions ----------------------------------------------------------------------------
+    def tap(self, action: str, value: Any = None) -> bool:
+        return tap(self.app.root, action, value)
+
+    def screenshot(self, label: str) -> None:
+        if not self.shots:
+            return
+        Window.canvas.ask_update()
+        path = self.shots / f"{len(self.seen):02d}-{label}.png"
+        Window.screenshot(name=str(path))
+        # Kivy appends a counter to the name; normalise to the name we asked for
+        for made in self.shots.glob(f"{path.stem}*.png"):
+            if made != path:
+                made.replace(path)
+
+    # --- the script -------------------------------------------------------------------------
+    def plan(self, state: State) -> None:
+        """Screenshots in each language, then what an applicant does on this screen."""
+        languages = self.app.runner.settings.kiosk.languages
+        current = self.app.runner.flow.view.language
+        order = [current, *[lang for lang in languages if lang != current]]
+        for i, lang in enumerate(order):
+            if i:
+                self.queue.append(("tap", ("language", lang)))
+                self.queue.append(("wait", 0.15))
+            self.queue.append(("shot", f"{state.value}-{lang}"))
+        if len(order) > 1:
+            self.queue.append(("tap", ("language", order[0])))
+            self.queue.append(("wait", 0.15))
+        match state:
+            case State.ATTRACT:
+                self.queue.append(("tap", ("start", None)))
+            case State.CONSENT:
+                self.queue += [("tap", ("consent_toggle", "id")), ("wait", 0.1),
+                               ("tap", ("consent_toggle", "face")), ("wait", 0.1), ("tap", ("accept", None))]
+            case State.CARD_ACCESS:
+                for digit in self.can:
+                    self.queue += [("tap", ("key", digit)), ("wait", 0.05)]
+                self.queue.append(("shot", "card_access-typed"))
+                self.queue.append(("tap", ("submit_key", self.can)))
+            case State.FORM:
+                self.queue.append(("fill_form", None))
+            case State.REVIEW:
+                self.queue.append(("tap", ("confirm", None)))
+            case State.DECISION:
+                self.queue.append(("decide", None))
+            case State.DONE:
+                self.queue.append(("finish", None))
+
+    def step(self) -> None:
+        flow = self.app.runner.flow
+        if self.result is not None:
+            return
+        if time.monotonic() > self.deadline:
+            return self.stop(f"timed out in state {flow.state.value}")
+        if flow.state is not self.last_state:
+            self.last_state = flow.state
+            self.seen.append(flow.state.value)
+            self.queue.clear()
+            if flow.state in FAIL_STATES or flow.state is State.RETRY:
+                self.screenshot(f"{flow.state.value}-failure")
+                return self.stop(f"ended in {flow.state.value}: {flow.view.error or flow.view.fault}")
+            self.queue.append(("wait", 0.2))
+            self.plan(flow.state)
+            if flow.state is State.DONE:
+                self.printed_outcome = flow.view.error
+        if time.monotonic() < self._wait_until or not self.queue:
+            return
+        kind, arg = self.queue.popleft()
+        if kind == "wait":
+            self._wait_until = time.monotonic() + arg
+        elif kind == "shot":
+            self.screenshot(arg)
+        elif kind == "tap":
+            if not self.tap(*arg):
+                self.queue.appendleft((kind, arg))  # not on screen yet (e.g. still loading)
+                self._wait_until = time.monotonic() + 0.1
+        elif kind == "fill_form":
+            self.fill_form()
+        elif kind == "decide":
+            self.decide()
+        elif kind == "finish":
+            ok = self.printed_outcome == "approved" and self.app.runner.issued >= 1
+            self.stop(None if ok else f"finished without a licence (outcome {self.printed_outcome!r})")
+
+    def fill_form(self) -> None:
+        ref = self.app.runner.flow.view.reference
+        if ref is None:
+            self.queue.appendleft(("fill_form", None))
+            self._wait_until = time.monotonic() + 0.1
+            return
+        form = self.app.runner.flow.session.form
+        steps: list[tuple[str, Any]] = []
+        for field, value in form_picks(ref):
+            if form.get(field) == value:
+                continue
+            if field == "house_number":  # typed on the keypad, digit by digit
+                steps += [("tap", ("key", digit)) for digit in value] + [("wait", 0.1)]
+            else:
+                steps += [("tap", ("form_set", (field, value))), ("wait", 0.1)]
+        steps += [("wait", 0.2), ("shot", "form-filled"), ("tap", ("form_done", None))]
+        self.queue.extendleft(reversed(steps))
+
+    def decide(self) -> None:
+        flow = self.app.runner.flow
+        decision = flow.session.decision
+        if decision is None:
+            return
+        if decision.outcome != "rejected":
+            self.queue.append(("tap", ("continue", None)))
+            return
+        choice = next_trade_name(flow.session.identity, self.name_attempt + 1)
+        if "name_taken" in decision.reasons and choice is not None:
+            # the demo applicant has registered before: pick the next suggested trade name
+            self.name_attempt += 1
+            self.queue += [("tap", ("edit", None)), ("wait", 0.2),
+                           ("tap", ("form_set", ("trade_name", choice))), ("wait", 0.1),
+                           ("tap", ("form_done", None))]
+            self.last_state = State.FORM  # the FORM/REVIEW screens are already documented
+            return
+        self.stop(f"application rejected: {', '.join(decision.reasons)}")
+
+    def stop(self, failure: str | None) -> None:
+        self.result = failure or "ok"
+        self.app.exit_code = 0 if failure is None else 1
+        if failure:
+            log.error("autopilot failed: %s", failure)
+        from kivy.clock import Clock
+
+        Clock.schedule_once(lambda *_: self.app.stop(), 0.2)

@@ -1,0 +1,94 @@
+"""Stable codes from the flow and the devices, mapped to the English msgids screens translate."""
+
+from __future__ import annotations
+
+from kiosk.i18n import N_
+
+ERRORS = {
+    "card_removed": N_("The card was removed while it was being read. Place it on the reader again "
+                       "and leave it there until the kiosk says so."),
+    "card_access_denied": N_("The chip did not accept the access number. Check the 6-digit card access "
+                             "number (CAN) printed on the card and try again."),
+    "card_blocked": N_("The chip is blocked after too many wrong access numbers. Please ask staff."),
+    "card_unsupported": N_("This card has no chip this kiosk can read. Please use an electronic ID card "
+                           "or passport, or ask staff."),
+    "card_read_error": N_("The chip gave an answer the kiosk could not understand. Place the card on "
+                          "the reader again."),
+    "card_not_authentic": N_("The chip's data could not be verified as issued by a trusted authority. "
+                             "Staff will check your document."),
+    "portrait_unusable": N_("The photo on the chip cannot be used for the face check. Please ask staff."),
+    "mismatch": N_("Your face did not match the photo on the chip."),
+    "liveness_failed": N_("The kiosk could not confirm that a live person is in front of the camera."),
+    "no_face": N_("No face was seen. Stand in front of the screen and look at the camera."),
+    "multiple_faces": N_("More than one face was seen. Only the applicant should be in view."),
+    "face_swapped": N_("A different person came into view during the check."),
+    "face_timeout": N_("The face check took too long."),
+    "timeout": N_("The face check took too long."),
+    "can_format": N_("The card access number has 6 digits."),
+    "mrz_format": N_("Enter the document number and both dates as 6 digits (YYMMDD)."),
+    "requested": N_("A member of staff has been called and will be with you shortly."),
+    "reader_unavailable": N_("Card reader unavailable"),
+    "reader_timeout": N_("Card reader did not answer"),
+    "camera_lost": N_("Camera unavailable"),
+    "printer_paper_out": N_("Printer out of paper"),
+    "printer_cover_open": N_("Printer cover open"),
+    "printer_offline": N_("Printer not answering"),
+    "printer_cutter_error": N_("Printer cutter fault"),
+    "printer_timeout": N_("Printer did not finish"),
+    "printer_not_ready": N_("Printer not ready"),
+    "service_unreachable": N_("Registration service unreachable"),
+    "service_protocol_error": N_("Registration service gave an invalid answer"),
+    "service_timeout": N_("Registration service did not answer"),
+}
+
+GUIDANCE = {
+    "face_camera": N_("Look at the camera"),
+    "move_closer": N_("Move a little closer"),
+    "move_back": N_("Move back a little"),
+    "more_light": N_("More light is needed: step closer to the screen"),
+    "hold_still": N_("Hold still"),
+    "blink": N_("Blink your eyes"),
+    "turn_left": N_("Slowly turn your head to the left"),
+    "turn_right": N_("Slowly turn your head to the right"),
+    "center": N_("Look straight at the camera again"),
+    "checking": N_("Checking..."),
+}
+
+FORM_FIELDS = {
+    "composition": N_("Composition"),
+    "trade_name": N_("Trade name"),
+    "industry_code": N_("Industry"),
+    "organisation_form": N_("Organisation form"),
+    "division_code": N_("District"),
+    "street": N_("Street"),
+    "house_number": N_("House number"),
+    "scope_codes": N_("Business scope"),
+    "phone": N_("Mobile phone (optional)"),
+}
+
+COMPOSITION = {"individual": N_("Individual operation"), "family": N_("Family operation")}
+
+REASONS = {
+    "operator_under_18": N_("Operators must be at least 18 years old."),
+    "operator_minor_review": N_("Operators aged 16 or 17 are reviewed by staff."),
+    "id_number_invalid": N_("The resident ID number on the chip is not valid."),
+    "name_too_short": N_("The trade name needs at least 2 characters."),
+    "name_forbidden_word": N_("The name contains a word that may not be used (e.g. 中国, 国际)."),
+    "name_invalid_characters": N_("The name may only contain Chinese characters."),
+    "name_form_not_allowed": N_("This organisation form is not allowed for an individual business."),
+    "name_taken": N_("This name is already registered in the same industry here. Choose another."),
+    "scope_unknown": N_("A business scope item is not in the catalogue."),
+    "scope_prior_permit": N_("A business scope item needs a permit before registration: "
+                             "sent to manual review."),
+    "premises_unknown": N_("The premises address is not in the address list."),
+}
+
+
+def error_text(tr: object, code: str) -> str:
+    msgid = ERRORS.get(code.split(":")[0])
+    return tr(msgid) if msgid else tr("Something went wrong ({code}).", code=code)  # type: ignore[operator]
+
+
+def reason_text(tr: object, code: str) -> str:
+    msgid = REASONS.get(code)
+    return tr(msgid) if msgid else tr("Rule not met: {code}", code=code)  # type: ignore[operator]

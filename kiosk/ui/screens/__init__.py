@@ -1,0 +1,31 @@
+"""One module per flow state; each exposes ``build(ctx) -> Widget``."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kivy.uix.widget import Widget
+
+from kiosk.flow.machine import View
+from kiosk.flow.states import State
+from kiosk.i18n import Translator
+from kiosk.session import ApplicantSession
+
+
+@dataclass
+class Ctx:
+    view: View
+    session: ApplicantSession
+    tr: Translator
+    touch: Callable[[str, Any], None]
+    scratch: dict[str, Any] = field(default_factory=dict)  # UI-only input (digits typed so far)
+    camera_widget: Widget | None = None
+    rerender: Callable[[], None] = lambda: None
+
+
+def build(state: State, ctx: Ctx) -> Widget:
+    module = importlib.import_module(f"kiosk.ui.screens.{state.value}")
+    return module.build(ctx)

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from kivy.uix.widget import Widget
+
+from kiosk.ui import theme
+from kiosk.ui.messages import reason_text
+from kiosk.ui.screens import Ctx
+from kiosk.ui.screens.common import button, cancel_button, page
+from kiosk.ui.widgets import Card, Text
+
+
+def build(ctx: Ctx) -> Widget:
+    tr, d = ctx.tr, ctx.session.decision
+    if d is None:
+        return page(tr("Decision"))
+    if d.outcome == "approved":
+        return page(tr("Approved"), Text(tr("Your licence has been issued and is being printed."), font=48,
+                                         color=theme.OK), button(ctx, tr("Print my licence"), "continue"))
+    if d.outcome == "manual_review":
+        card = Card(size_hint_y=None)
+        card.bind(minimum_height=card.setter("height"))
+        card.add_widget(Text(tr("Your application needs a check by staff. You will get a receipt with "
+                                "your tracking number."), font=44))
+        for code in d.reasons:
+            card.add_widget(Text(reason_text(tr, code), font=38, color=theme.MUTED))
+        return page(tr("Sent to manual review"), card, button(ctx, tr("Print my receipt"), "continue"))
+    card = Card(size_hint_y=None)
+    card.bind(minimum_height=card.setter("height"))
+    for code in d.reasons:
+        card.add_widget(Text(reason_text(tr, code), font=42, color=theme.ACCENT))
+    return page(tr("The application cannot be approved yet"), card,
+                button(ctx, tr("Change my application"), "edit"), cancel_button(ctx))

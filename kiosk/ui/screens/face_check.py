@@ -1,0 +1,25 @@
+"""Live preview with the current guidance or challenge in large type."""
+
+from __future__ import annotations
+
+from kivy.uix.widget import Widget
+
+from kiosk.ui import theme
+from kiosk.ui.messages import GUIDANCE
+from kiosk.ui.screens import Ctx
+from kiosk.ui.screens.common import cancel_button, page
+from kiosk.ui.widgets import Text
+
+
+def build(ctx: Ctx) -> Widget:
+    tr = ctx.tr
+    code = ctx.view.challenge or ctx.view.guidance or "face_camera"
+    parts: list[Widget] = [Text(tr(GUIDANCE.get(code, GUIDANCE["face_camera"])), font=60, bold=True,
+                                color=theme.ACCENT if ctx.view.challenge else theme.PRIMARY, halign="center")]
+    if ctx.camera_widget is not None:
+        if ctx.camera_widget.parent is not None:
+            ctx.camera_widget.parent.remove_widget(ctx.camera_widget)
+        parts.append(ctx.camera_widget)
+    parts.append(Text(tr("The camera image is not stored."), font=34, color=theme.MUTED, halign="center"))
+    parts.append(cancel_button(ctx))
+    return page(tr("Face check"), *parts)

@@ -1,0 +1,98 @@
+"""The application as pick lists, prefilled from the chip: the applicant types only a house number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
+
+from drivers.registry.models import ReferenceData
+from kiosk.flow import form as form_rules
+from kiosk.ui import theme
+from kiosk.ui.messages import COMPOSITION, FORM_FIELDS
+from kiosk.ui.screens import Ctx
+from kiosk.ui.screens.common import busy, button, cancel_button
+from kiosk.ui.theme import px
+from kiosk.ui.widgets import Card, KioskButton, Text, grid, keypad
+
+PERMIT_NOTE = {"post": "(后置许可)", "prior": "(前置许可)"}
+
+
+def mask_id(number: str) -> str:
+    return number[:4] + "*" * max(len(number) - 8, 0) + number[-4:] if len(number) > 8 else "****"
+
+
+def localized(ctx: Ctx, zh: str, en: str) -> str:
+    return zh if ctx.tr.language.startswith("zh") else en
+
+
+def build(ctx: Ctx) -> Widget:
+    tr = ctx.tr
+    ref: ReferenceData | None = ctx.view.reference
+    identity = ctx.session.identity
+    if ref is None or identity is None:
+        return busy(tr("Loading the form..."), tr("One moment please."))
+    form = ctx.session.form
+    body = BoxLayout(orientation="vertical", spacing=px(28), padding=px(48), size_hint_y=None)
+    body.bind(minimum_height=body.setter("height"))
+    body.add_widget(Text(tr("Your business"), font=64, bold=True, color=theme.PRIMARY_DARK))
+
+    who = Card(size_hint_y=None)
+    who.bind(minimum_height=who.setter("height"))
+    who.add_widget(Text(tr("Operator: {name}", name=form_rules.operator_name(identity)), font=44, bold=True))
+    who.add_widget(Text(tr("ID number: {number}", number=mask_id(identity.personal_number or "")), font=36,
+                        color=theme.MUTED))
+    body.add_widget(who)
+
+    def pick(field: str, options: list[tuple[Any, str]], cols: int = 2, multi: bool = False) -> None:
+        body.add_widget(Text(tr(FORM_FIELDS[field]), font=44, bold=True))
+        current = form.get(field)
+        buttons = []
+        for value, label in options:
+            chosen = value in (current or []) if multi else value == current
+            new = (sorted(set(current or []) ^ {value}) if multi else value)
+            buttons.append(KioskButton(label, "form_set", (field, new), ctx.touch, selected=chosen,
+                                        font=36, height=120))
+        body.add_widget(grid(cols, buttons))
+
+    pick("composition", [(k, tr(v)) for k, v in COMPOSITION.items()])
+    names = form_rules.trade_name_suggestions(identity)
+    pick("trade_name", [(n, n) for n in names] + [("", tr("No trade name"))], cols=3)
+    pick("industry_code", [(code, localized(ctx, zh, en)) for code, zh, en in ref.industries])
+    pick("organisation_form", [(f, f) for f in ref.organisation_forms], cols=4)
+    pick("division_code", [(d.code, localized(ctx, d.name_zh, d.name_en)) for d in ref.divisions])
+    streets = [s for div, s in ref.streets if div == form.get("division_code")]
+    if streets:
+        pick("street", [(s, s) for s in streets])
+
+    house_label = FORM_FIELDS["house_number"]
+    body.add_widget(Text(tr(house_label), font=44, bold=True))
+    house = str(form.get("house_number") or "")
+
+    def on_key(_: str, key: Any) -> None:
+        value = str(ctx.session.form.get("house_number") or "")
+        value = "" if key == "C" else value[:-1] if key == "<" else (value + key)[:5]
+        ctx.touch("form_set", ("house_number", value))
+
+    display = Card(size_hint_y=None, height=px(130))
+    display.add_widget(Text(tr("No. {number}", number=house or "—"), font=52, bold=True, halign="center"))
+    body.add_widget(display)
+    body.add_widget(keypad(on_key, height=110))
+
+    scope = [(s.code, localized(ctx, s.name_zh, s.name_en) + PERMIT_NOTE.get(s.permit, ""))
+             for s in ref.scope_items]
+    pick("scope_codes", scope, multi=True)
+
+    for problem in ctx.view.form_problems:
+        kind, _, field = problem.partition(":")
+        label = tr(FORM_FIELDS.get(field, field))
+        text = tr("Please choose: {field}", field=label) if kind == "missing" else tr(
+            "Please check: {field}", field=label)
+        body.add_widget(Text(text, font=38, color=theme.ACCENT))
+    body.add_widget(button(ctx, tr("Next: check and confirm"), "form_done", color=theme.OK))
+    body.add_widget(cancel_button(ctx))
+    scroll = ScrollView(do_scroll_x=False, bar_width=px(12))
+    scroll.add_widget(body)
+    return scroll

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from kivy.uix.widget import Widget
+
+from kiosk.flow import form as form_rules
+from kiosk.ui import theme
+from kiosk.ui.messages import COMPOSITION
+from kiosk.ui.screens import Ctx
+from kiosk.ui.screens.common import button, cancel_button, page
+from kiosk.ui.screens.form import localized, mask_id
+from kiosk.ui.widgets import Card, Text
+
+
+def proposed_name(ctx: Ctx) -> str:
+    """行政区划 + 字号 + 行业 + 组织形式, as the authority will compose it."""
+    ref, form = ctx.view.reference, ctx.session.form
+    division = next((d.name_zh for d in ref.divisions if d.code == form.get("division_code")), "")
+    industry = next((zh for code, zh, _ in ref.industries if code == form.get("industry_code")), "")
+    trade = form.get("trade_name") or ""
+    return f"{division}{trade}{industry}{form.get('organisation_form', '')}" if trade else ""
+
+
+def build(ctx: Ctx) -> Widget:
+    tr, form, ref = ctx.tr, ctx.session.form, ctx.view.reference
+    identity = ctx.session.identity
+    assert identity is not None and ref is not None
+    scope = [localized(ctx, s.name_zh, s.name_en) for s in ref.scope_items if s.code in form.get("scope_codes", [])]
+    rows = [
+        (tr("Name"), proposed_name(ctx) or tr("(no trade name)")),
+        (tr("Operator"), form_rules.operator_name(identity)),
+        (tr("ID number"), mask_id(identity.personal_number or "")),
+        (tr("Composition"), tr(COMPOSITION.get(str(form.get("composition")), ""))),
+        (tr("Premises"), f"{form.get('street', '')}{form.get('house_number', '')}号"),
+        (tr("Business scope"), "、".join(scope)),
+    ]
+    card = Card(size_hint_y=None)
+    card.bind(minimum_height=card.setter("height"))
+    for label, value in rows:
+        card.add_widget(Text(label, font=34, color=theme.MUTED))
+        card.add_widget(Text(value, font=44, bold=True))
+    return page(
+        tr("Check your application"),
+        card,
+        button(ctx, tr("Confirm and submit"), "confirm", color=theme.OK),
+        button(ctx, tr("Change something"), "edit", color=theme.UNSELECTED, text_color=theme.TEXT),
+        cancel_button(ctx),
+    )

@@ -1,0 +1,115 @@
+"""Touch targets and building blocks shared by the screens.
+
+Every touch target is an KioskButton carrying the flow action it sends: the autopilot finds
+buttons by action and taps them with synthetic touches, through the same path a finger takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kivy.graphics import Color, Rectangle, RoundedRectangle
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+from kiosk.ui import theme
+from kiosk.ui.theme import px
+
+
+class KioskButton(Button):
+    """A large, flat button that reports (action, value) when released."""
+
+    def __init__(self, text: str, action: str, value: Any = None, on_action: Callable[..., None] | None = None,
+                 color: tuple = theme.PRIMARY, text_color: tuple = (1, 1, 1, 1), font: float = 44,
+                 height: float = 150, selected: bool | None = None, **kw: Any) -> None:
+        if selected is not None:
+            color = theme.SELECTED if selected else theme.UNSELECTED
+            text_color = (1, 1, 1, 1) if selected else theme.TEXT
+        super().__init__(text=text, font_size=px(font), size_hint_y=None, height=px(height),
+                         background_normal="", background_down="", background_color=(0, 0, 0, 0),
+                         color=text_color, halign="center", valign="middle", **kw)
+        self.action, self.value, self.selected = action, value, selected
+        self._on_action = on_action
+        self.bind(size=self._sync_text_size)
+        with self.canvas.before:
+            self._bg_color = Color(*color)
+            self._bg = RoundedRectangle(radius=[px(18)])
+        self.bind(pos=self._redraw, size=self._redraw, state=self._pressed)
+        self._base_color = color
+
+    def _sync_text_size(self, *_: Any) -> None:
+        self.text_size = (self.width - px(24), None)
+
+    def _redraw(self, *_: Any) -> None:
+        self._bg.pos, self._bg.size = self.pos, self.size
+
+    def _pressed(self, *_: Any) -> None:
+        r, g, b, a = self._base_color
+        self._bg_color.rgba = (r * 0.8, g * 0.8, b * 0.8, a) if self.state == "down" else self._base_color
+
+    def on_release(self) -> None:
+        if self._on_action is not None:
+            self._on_action(self.action, self.value)
+
+
+class Text(Label):
+    """Wrapped text that takes the height it needs."""
+
+    def __init__(self, text: str, font: float = 40, color: tuple = theme.TEXT, bold: bool = False,
+                 halign: str = "left", **kw: Any) -> None:
+        super().__init__(text=text, font_size=px(font), color=color, bold=bold, halign=halign,
+                         valign="top", size_hint_y=None, **kw)
+        self.bind(width=lambda *_: setattr(self, "text_size", (self.width, None)))
+        self.bind(texture_size=lambda *_: setattr(self, "height", self.texture_size[1]))
+
+
+class Card(BoxLayout):
+    """A white panel on the grey background."""
+
+    def __init__(self, **kw: Any) -> None:
+        kw.setdefault("orientation", "vertical")
+        kw.setdefault("padding", px(36))
+        kw.setdefault("spacing", px(24))
+        super().__init__(**kw)
+        with self.canvas.before:
+            Color(*theme.SURFACE)
+            self._bg = RoundedRectangle(radius=[px(24)])
+        self.bind(pos=self._redraw, size=self._redraw)
+
+    def _redraw(self, *_: Any) -> None:
+        self._bg.pos, self._bg.size = self.pos, self.size
+
+
+def fill(widget: Widget, rgba: tuple) -> None:
+    with widget.canvas.before:
+        Color(*rgba)
+        rect = Rectangle(pos=widget.pos, size=widget.size)
+    widget.bind(pos=lambda *_: setattr(rect, "pos", widget.pos), size=lambda *_: setattr(rect, "size", widget.size))
+
+
+def spacer(height: float = 24) -> Widget:
+    return Widget(size_hint_y=None, height=px(height))
+
+
+def grid(cols: int, children: list[Widget], spacing: float = 16) -> GridLayout:
+    g = GridLayout(cols=cols, spacing=px(spacing), size_hint_y=None)
+    g.bind(minimum_height=g.setter("height"))
+    for child in children:
+        g.add_widget(child)
+    return g
+
+
+def keypad(on_key: Callable[[str, Any], None], keys: str = "123456789C0<", action: str = "key",
+           height: float = 150) -> GridLayout:
+    """Digits (and optionally letters) as big buttons; 'C' clears, '<' deletes one."""
+    cols = 3 if len(keys) <= 12 else 6
+    buttons = []
+    for k in keys:
+        label = {"C": "C", "<": "←"}.get(k, k)
+        buttons.append(KioskButton(label, action, k, on_key, color=theme.UNSELECTED, text_color=theme.TEXT,
+                                    font=56 if cols == 3 else 40, height=height if cols == 3 else 110))
+    return grid(cols, buttons)

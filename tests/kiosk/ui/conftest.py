@@ -1,0 +1,107 @@
+"""One real Kivy window (offscreen) for all in-window UI tests, stepped by hand.
+
+Kivy allows one window per process and reads its configuration when the window module is first
+imported, so the window is created lazily here, once, with the kiosk's own set-up code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk import settings as settings_mod
+from tests.conftest import ROOT
+
+ARTIFACTS = ROOT / "test-artifacts" / "ui"
+
+
+class Harness:
+    def __init__(self, app: object, runner: object) -> None:
+        self.app, self.runner = app, runner
+
+    def step(self, n: int = 1) -> None:
+        from kivy.base import EventLoop
+
+        for _ in range(n):
+            EventLoop.idle()
+
+    def until(self, cond: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.step()
+            if cond():
+                return
+        raise AssertionError(f"timed out waiting for {what or cond}; state={self.runner.flow.state}")
+
+    def tap(self, action: str, value: object = None) -> None:
+        from kiosk.ui.touch import tap
+
+        self.step(2)
+        assert tap(self.app.root, action, value), f"no button {action}={value!r} on {self.runner.flow.state}"
+        self.step(2)
+
+    def texts(self) -> list[str]:
+        from kivy.uix.label import Label
+
+        return [w.text for w in self.app.root.walk() if isinstance(w, Label) and w.text]
+
+    def screenshot(self, name: str) -> Path:
+        from kivy.core.window import Window
+
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.step(2)
+        path = ARTIFACTS / f"{name}.png"
+        Window.screenshot(name=str(path))
+        for made in ARTIFACTS.glob(f"{name}*.png"):
+            if made != path:
+                made.replace(path)
+        return path
+
+    def reset(self, **timeouts: float) -> None:
+        """A fresh flow on the attract screen, with the given timeouts."""
+        from kiosk.flow.machine import Flow
+
+        cfg = self.runner.settings
+        t = dataclasses.replace(cfg.timeouts, **timeouts)
+        self.runner.flow.session.wipe()
+        self.runner.flow = Flow(t, cfg.policy, cfg.kiosk.language, time.monotonic, tuple(cfg.kiosk.languages))
+        self.runner.alerts.clear()
+        self.app.scratch.clear()
+        self.app.render()
+        self.step(2)
+
+
+@pytest.fixture(scope="session")
+def ui() -> Iterator[Harness]:
+    var = Path(tempfile.mkdtemp(prefix="kiosk-ui-"))
+    os.environ["KIVY_HOME"] = str(var / "kivy")
+    cfg = settings_mod.load(ROOT / "config" / "default.toml")
+    cfg = dataclasses.replace(
+        cfg,
+        kiosk=dataclasses.replace(cfg.kiosk, var_dir=str(var)),
+        display=dataclasses.replace(cfg.display, width=540, height=960),
+    )
+    from kiosk.ui import setup
+
+    setup.configure(cfg, headless=True)
+    from kiosk.launch import open_journal
+    from kiosk.runner import Runner
+    from kiosk.services import devices as devices_mod
+    from kiosk.ui.app import KioskApp
+
+    devices = devices_mod.build(cfg)
+    runner = Runner(cfg, devices, open_journal(cfg))
+    runner.start()
+    app = KioskApp(runner)
+    app._run_prepare()
+    harness = Harness(app, runner)
+    harness.step(3)
+    yield harness
+    runner.shutdown()
+    app.stop()

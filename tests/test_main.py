@@ -1,0 +1,72 @@
+"""`main.py` as a user runs it: a broken config, and one whole applicant through the real UI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.conftest import ROOT, SHARED_DATA
+
+ARTIFACTS = ROOT / "test-artifacts" / "autopilot"
+
+
+def run_main(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, KIVY_NO_ARGS="1")
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT, env=env)
+
+
+def config_in(tmp_path: Path, replace: dict[str, str] | None = None) -> Path:
+    text = (ROOT / "config" / "default.toml").read_text(encoding="utf-8")
+    text = text.replace('var_dir = "var"', f'var_dir = "{tmp_path}"')
+    for old, new in (replace or {}).items():
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [("[display]\nwidth = \"wide\"\n", "display.width"), ("[kiosk\n", "not valid TOML"),
+     ("[reader]\nkind = \"telepathy\"\n", "reader.kind")],
+)
+def test_bad_config_gives_one_paragraph_and_status_2(tmp_path: Path, text: str, needle: str) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    result = run_main("--config", str(bad), timeout=60)
+    assert result.returncode == 2
+    assert needle in result.stderr and str(bad) in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    result = run_main("--config", str(tmp_path / "absent.toml"), timeout=60)
+    assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "video").is_dir(), reason=f"test data folder {SHARED_DATA / 'video'} absent")
+def test_autopilot_issues_and_prints_a_licence_through_the_real_ui(tmp_path: Path) -> None:
+    shots = ARTIFACTS
+    for old in shots.glob("*.png") if shots.exists() else []:
+        old.unlink()
+    result = run_main("--autopilot", "--screenshots", str(shots), "--config", str(config_in(tmp_path)))
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    assert "autopilot: ok" in result.stdout
+    names = {p.stem for p in shots.glob("*.png")}
+    for state in ("attract", "consent", "card_wait", "card_access", "card_read", "face_check", "form",
+                  "review", "decision", "printing", "done"):
+        for lang in ("zh_CN", "en"):
+            assert any(n.endswith(f"{state}-{lang}") for n in names), f"no screenshot of {state} in {lang}"
+    for png in shots.glob("*.png"):
+        with Image.open(png) as img:
+            assert img.size == (1080, 1920) and img.getextrema() != ((0, 0), (0, 0), (0, 0), (255, 255))
+    prints = list((tmp_path / "prints").glob("*.png"))
+    assert len(prints) == 1, "exactly one licence printed"
+    assert "110105" not in (tmp_path / "logs" / "kiosk.log").read_text(encoding="utf-8")
