@@ -1,4 +1,10 @@
-"""Command line: the kiosk itself (default), and technicians' subcommands."""
+"""Command line: the kiosk itself (default), technicians' diagnostics and tools.
+
+    main.py [--config FILE] [--autopilot [--screenshots DIR]] [--headless]
+    main.py [--config FILE] diag [DEVICE] [--json]     exit 0 healthy, 1 fault, 2 could not run
+    main.py registry-service [--host H] [--port P] [--database URL]
+    main.py verify-licence FILE
+"""
 
 from __future__ import annotations
 
@@ -16,47 +22,81 @@ DIAG = {
     "face-match": "kiosk.diag.face_match",
     "printer": "kiosk.diag.printer",
     "api": "kiosk.diag.api",
+    "storage": "kiosk.diag.storage",
+    "report": "kiosk.diag.report",
+    "set-pin": "kiosk.diag.set_pin",
 }
+NEEDS_CONFIG = {"kiosk.diag.summary", "kiosk.diag.storage", "kiosk.diag.report", "kiosk.diag.set_pin"}
 TOOLS = {
     "registry-service": "registry_service.cli",
     "verify-licence": "registry_service.verify_cli",
 }
 
 
+def _config_option(p: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
+    """--config is accepted before or after the subcommand (actions are not shared between parsers:
+    argparse parents share them, and a default set on one would then clobber the others)."""
+    p.add_argument("--config", type=Path, default=default, help="TOML config (default: config/default.toml)")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="main.py", description="Business licence self-service kiosk")
-    p.add_argument("--config", type=Path, default=None, help="TOML config (default: config/default.toml)")
+    _config_option(p, default=None)
     p.add_argument("--autopilot", action="store_true", help="run one simulated applicant through the UI")
     p.add_argument("--screenshots", type=Path, default=None, help="autopilot: save a PNG of every screen here")
     p.add_argument("--headless", action="store_true", help="render offscreen (no display needed)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    diag = sub.add_parser("diag", help="technicians' device diagnostics")
+    diag = sub.add_parser("diag", help="technicians' device diagnostics (all devices by default)")
+    _config_option(diag)
+    diag.add_argument("--json", action="store_true", help="machine-readable output")
+    diag.set_defaults(run_module="kiosk.diag.summary")
     diag_sub = diag.add_subparsers(dest="device", metavar="DEVICE")
     for name, module in DIAG.items():
-        _lazy(diag_sub, name, module)
+        _lazy(diag_sub, name, module, True)
     for name, module in TOOLS.items():
-        _lazy(sub, name, module)
+        _lazy(sub, name, module, False)
     return p
 
 
-def _lazy(sub: argparse._SubParsersAction, name: str, module: str) -> None:
+def _lazy(sub: argparse._SubParsersAction, name: str, module: str, config: bool) -> None:
     """Register a subcommand whose module may not be installed in this build."""
     try:
         mod = importlib.import_module(module)
     except ImportError:
         return
-    sp = sub.add_parser(name, help=(mod.__doc__ or "").strip().splitlines()[0] if mod.__doc__ else None)
+    doc = (mod.__doc__ or "").strip().splitlines()
+    sp = sub.add_parser(name, help=doc[0] if doc else None)
+    if config:
+        _config_option(sp)
     mod.add_arguments(sp)
-    sp.set_defaults(run=mod.run)
+    sp.set_defaults(run_module=module)
+
+
+def _attach_settings(args: argparse.Namespace, module: str) -> int | None:
+    """Give diagnostics the kiosk's own config, so they check the devices the kiosk uses."""
+    try:
+        args.settings = settings_mod.load(args.config)
+    except settings_mod.ConfigError as exc:
+        if module in NEEDS_CONFIG or args.config is not None:
+            print(exc, file=sys.stderr)
+            return 2
+        args.settings = None
+        return None
+    for table in ("reader", "camera", "printer", "registry"):
+        setattr(args, f"{table}_options", getattr(args.settings, table).options)
+    args.var_dir = args.settings.var_dir if getattr(args, "var_dir", None) is None else args.var_dir
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if getattr(args, "run", None) is not None:
-        return int(args.run(args))
-    if args.command == "diag":
-        print("usage: main.py diag DEVICE  (devices: " + ", ".join(DIAG) + ")", file=sys.stderr)
-        return 2
+    module = getattr(args, "run_module", None)
+    if module is not None:
+        if module.startswith("kiosk.diag"):
+            failed = _attach_settings(args, module)
+            if failed is not None:
+                return failed
+        return int(importlib.import_module(module).run(args))
     try:
         cfg = settings_mod.load(args.config)
     except settings_mod.ConfigError as exc:

@@ -38,6 +38,13 @@ def run_kiosk(settings: Settings, autopilot: bool = False, screenshots: Path | N
         return 2
     runner = Runner(settings, devices, open_journal(settings))
     runner.start()
+    diag = settings.diagnostics
+    if diag.metrics_port:
+        try:
+            port = runner.metrics.serve(diag.metrics_host, diag.metrics_port)
+            log.info("metrics endpoint", extra={"host": diag.metrics_host, "port": port})
+        except OSError as exc:  # a busy port must not keep the kiosk from serving applicants
+            log.error("metrics endpoint unavailable", extra={"error": str(exc)})
     from kiosk.ui.app import KioskApp
 
     app = KioskApp(runner)

@@ -60,19 +60,9 @@ def _recover_one(journal: Journal, devices: Devices, txn: OpenTxn) -> str:
 
 
 def probe(devices: Devices) -> str:
-    """Empty string when every device answers, else the first fault's code."""
-    checks = (
-        lambda: devices.printer.status(),
-        lambda: devices.registry.heartbeat(),
-        lambda: devices.camera.latest(),
-        lambda: devices.reader.card_present(),
-    )
-    for check in checks:
-        try:
-            result = check()
-        except DeviceError as exc:
-            return exc.code
-        ready = getattr(result, "ready", True)
-        if not ready:
-            return "printer_not_ready"
-    return ""
+    """Empty string when every device answers and is ready, else the first fault's code."""
+    from kiosk.diag import checks
+
+    results = [checks.check_printer(devices), checks.check_api(devices), checks.check_camera(devices),
+               checks.check_reader(devices)]
+    return checks.first_fault(results)

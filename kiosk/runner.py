@@ -13,16 +13,21 @@ import logging
 import queue
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from drivers.errors import DeviceError
 from kiosk import recovery
+from kiosk.diag import checks
+from kiosk.diag.audit import AuditLog
+from kiosk.diag.pin import PinGuard
 from kiosk.flow import commands as c
 from kiosk.flow import events as e
 from kiosk.flow.machine import Flow
 from kiosk.journal import Journal
+from kiosk.metrics import Metrics
 from kiosk.services.devices import Devices
 from kiosk.settings import Settings
 
@@ -52,6 +57,12 @@ class Runner:
         self.alerts: list[tuple[str, str]] = []  # (kind, code): staff and technician alerts
         self.crash_after_step = crash_after_step
         self.issued = 0
+        self.quit_requested = False
+        var = settings.var_dir
+        self.audit = AuditLog(var / "logs" / "audit.log")
+        d = settings.diagnostics
+        self.pin = PinGuard(d.pin_hash, var / "diag-lockout.json", self.audit, d.max_failures, d.lockout_s)
+        self.metrics = Metrics()
 
     # --- thread-safe input ----------------------------------------------------------------
     def post(self, event: object) -> None:
@@ -89,6 +100,7 @@ class Runner:
         self.devices.camera.start()
 
     def shutdown(self) -> None:
+        self.metrics.close()
         self._card_cancel.set()
         self._face_cancel.set()
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -100,6 +112,7 @@ class Runner:
         match cmd:
             case c.Record():
                 self.journal.record(cmd.txn_id, cmd.step, cmd.outcome)
+                self.metrics.record_step(cmd.step, cmd.outcome)
                 if self.crash_after_step == cmd.step:
                     import os
 
@@ -137,6 +150,16 @@ class Runner:
                 self._spawn("probe", self._probe)
             case c.SessionWiped():
                 pass  # listeners clear their widgets from the same command list
+            case c.VerifyPin():
+                self._spawn("pin", lambda pin: e.PinChecked(self.pin.verify(pin)), cmd.pin)
+            case c.RunChecks():
+                self._spawn("checks", self._run_checks)
+            case c.Audit():
+                self.audit.write(cmd.event, **({"detail": cmd.detail} if cmd.detail else {}))
+            case c.DiagAction():
+                self._spawn("diag_action", self._diag_action, cmd.action)
+            case c.QuitApp():
+                self.quit_requested = True
             case _:
                 raise TypeError(f"unknown command {cmd!r}")
 
@@ -146,6 +169,7 @@ class Runner:
             self._gen[step] = gen = gen + 1
 
         def run() -> None:
+            t0 = time.perf_counter()
             try:
                 result = fn(*args)
             except DeviceError as exc:
@@ -154,10 +178,28 @@ class Runner:
             except Exception as exc:  # a bug in a driver must not freeze the kiosk
                 log.exception("step crashed", extra={"step": step})
                 result = e.StepFailed(step, f"internal_error:{type(exc).__name__}", True)
+            self.metrics.step_seconds.labels(step).observe(time.perf_counter() - t0)
+            if isinstance(result, e.StepFailed):
+                self.metrics.failures.labels(step, result.code).inc()
             if result is not None and self._gen.get(step, 0) == gen:
                 self.post(result)
 
         self.pool.submit(run)
+
+    def _run_checks(self) -> object:
+        results = checks.run_all(self.devices, self.journal, self.settings.var_dir)
+        self.metrics.record_checks(results)
+        return e.ChecksDone(results)
+
+    def _diag_action(self, action: str) -> object:
+        svc = self.devices.print_service
+        if action == "test_page":
+            from kiosk.printing.layout import render_test_page
+
+            svc.print_image(f"test-{uuid.uuid4().hex[:12]}", "test", render_test_page(self.devices.printer.width_dots))
+        elif action.startswith("reprint:"):
+            svc.reprint(action.partition(":")[2])
+        return self._run_checks()
 
     def _wait_for_card(self, cancel: threading.Event) -> object:
         while not cancel.is_set():
@@ -206,6 +248,7 @@ class Runner:
 
     def _probe(self) -> object:
         code = recovery.probe(self.devices)
+        self.metrics.out_of_service.set(1 if code else 0)
         if not code:
             recovery.recover(self.journal, self.devices)
         return e.DevicesProbed(not code, code)

@@ -70,6 +70,8 @@ class TimeoutSection:
     staff: float = 300
     out_of_service_probe: float = 10
     idle_warning: float = 15  # a "need more time?" countdown shows for this long before timeout
+    diag_pin: float = 30
+    diag: float = 300
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,17 @@ class PolicySection:
     refuse_unverified_chip: bool = True
     max_attempts: int = 3  # per step, before the kiosk offers staff help instead of looping
     submit_retries: int = 3
+
+
+@dataclass(frozen=True)
+class DiagnosticsSection:
+    pin_hash: str = ""  # Argon2id hash; empty: diagnostics cannot be entered (set one with `diag set-pin`)
+    gesture_taps: int = 5  # taps on the header's top-left corner ...
+    gesture_window_s: float = 3.0  # ... within this many seconds
+    max_failures: int = 5
+    lockout_s: float = 300
+    metrics_host: str = "127.0.0.1"  # Prometheus text endpoint; loopback unless deliberately opened
+    metrics_port: int = 9464  # 0: no endpoint
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,7 @@ class Settings:
     display: DisplaySection
     timeouts: TimeoutSection
     policy: PolicySection
+    diagnostics: DiagnosticsSection
     reader: DeviceSection
     camera: DeviceSection
     printer: DeviceSection
@@ -109,6 +123,7 @@ SECTIONS = {
     "display": DisplaySection,
     "timeouts": TimeoutSection,
     "policy": PolicySection,
+    "diagnostics": DiagnosticsSection,
 }
 DEVICE_TABLES = ("reader", "camera", "printer", "registry")
 

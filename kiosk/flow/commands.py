@@ -86,3 +86,34 @@ class SessionWiped:
     """Tells the runner (and through it the screen) that personal data is gone."""
 
     txn_id: str
+
+
+@dataclass(frozen=True)
+class VerifyPin:
+    pin: str
+
+    def __repr__(self) -> str:
+        return "VerifyPin(<redacted>)"
+
+
+@dataclass(frozen=True)
+class RunChecks:
+    pass
+
+
+@dataclass(frozen=True)
+class Audit:
+    event: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DiagAction:
+    """A technician's device action: 'test_page', 'reprint:<job>'."""
+
+    action: str
+
+
+@dataclass(frozen=True)
+class QuitApp:
+    pass

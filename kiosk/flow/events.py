@@ -73,3 +73,13 @@ class StepFailed:
 class DevicesProbed:
     healthy: bool
     code: str = ""
+
+
+@dataclass(frozen=True)
+class PinChecked:
+    result: str  # ok | wrong | locked | no_pin
+
+
+@dataclass(frozen=True, eq=False)
+class ChecksDone:
+    results: list[Any]  # kiosk.diag.checks.CheckResult

@@ -44,6 +44,7 @@ class View:
     pending_txn: bool = False  # a submitted application is kept for recovery
     form_problems: list[str] = field(default_factory=list)
     reference: Any = None
+    checks: list[Any] = field(default_factory=list)  # diagnostics: latest health check results
 
 
 class Flow:
@@ -63,6 +64,7 @@ class Flow:
         self.view = View(State.ATTRACT, default_language)
         self.entered_at = self.last_activity = clock()
         self.staff_return: State | None = None
+        self.manual_oos = False  # put out of service by a technician: probes do not end it
         self.reference = None
         self.history: list[tuple[State, State, str]] = []  # (from, to, why) for tests and metrics
 
@@ -79,8 +81,10 @@ class Flow:
                 return []
             if event.action == "more_time":
                 return []
-            if event.action == "staff":
+            if event.action == "staff" and self.state not in (State.DIAG_PIN, State.DIAG):
                 return self._staff("requested")
+            if event.action == "diag_gesture":
+                return self._enter_diagnostics()
         handler = getattr(self, f"_on_{self.state.value}")
         return handler(event)
 
@@ -207,6 +211,10 @@ class Flow:
                 return self._fault("service_timeout")
             case State.PRINTING:
                 return self._fault("printer_timeout")
+            case State.DIAG | State.DIAG_PIN:
+                target = State.OUT_OF_SERVICE if self.manual_oos else State.ATTRACT
+                self._go(target, "diag_timeout", fault="manual" if self.manual_oos else "")
+                return [c.Audit("diagnostics_timeout")]
             case _ if self.state in INPUT_STATES:
                 return self._to_attract("idle_timeout", "idle_timeout")
         return []
@@ -414,10 +422,69 @@ class Flow:
         return []
 
     def _on_out_of_service(self, ev: object) -> list[object]:
-        if isinstance(ev, e.DevicesProbed) and ev.healthy:
+        if isinstance(ev, e.DevicesProbed) and ev.healthy and not self.manual_oos:
             self._go(State.ATTRACT, "recovered")
-        elif isinstance(ev, e.DevicesProbed):
+        elif isinstance(ev, e.DevicesProbed) and not ev.healthy:
             self.view.fault = ev.code or self.view.fault
+        return []
+
+    # --- technicians ----------------------------------------------------------------------
+    def _enter_diagnostics(self) -> list[object]:
+        """Never while an operation is in flight; never with an applicant's data on screen."""
+        if self.state in (State.DIAG_PIN, State.DIAG) or self.state in BUSY_STATES - {State.FACE_CHECK}:
+            return []
+        cmds: list[object] = []
+        if self.state is State.FACE_CHECK:
+            cmds.append(c.CancelFaceCheck())
+        if self.state in (State.CARD_WAIT, State.CARD_ACCESS):
+            cmds.append(c.CancelCardWait())
+        if not self.session.wiped:
+            cmds.append(c.Record(self.session.txn_id, "closed", "technician"))
+        cmds += self._wipe()
+        self._go(State.DIAG_PIN, "gesture")
+        return [*cmds, c.Audit("diagnostics_gesture")]
+
+    def _on_diag_pin(self, ev: object) -> list[object]:
+        if isinstance(ev, e.Touch) and ev.action == "pin" and isinstance(ev.value, str):
+            return [c.VerifyPin(ev.value)]
+        if isinstance(ev, e.Touch) and ev.action == "diag_exit":
+            self._go(State.OUT_OF_SERVICE if self.manual_oos else State.ATTRACT, "diag_pin_cancel",
+                     fault="manual" if self.manual_oos else "")
+            return []
+        if isinstance(ev, e.PinChecked):
+            if ev.result == "ok":
+                self._go(State.DIAG, "pin_ok", key_mode="overview")
+                return [c.RunChecks()]
+            self.view.error = f"pin_{ev.result}"
+        return []
+
+    def _on_diag(self, ev: object) -> list[object]:
+        if isinstance(ev, e.ChecksDone):
+            self.view.checks = list(ev.results)
+            return []
+        if not isinstance(ev, e.Touch):
+            return []
+        match ev.action:
+            case "diag_refresh":
+                return [c.RunChecks(), c.Audit("run_checks")]
+            case "diag_page" if ev.value in ("overview", "config", "log"):
+                self.view.key_mode = ev.value
+            case "diag_out_of_service":
+                self.manual_oos = True
+                return [c.Audit("out_of_service_on")]
+            case "diag_in_service":
+                self.manual_oos = False
+                return [c.Audit("out_of_service_off")]
+            case "diag_test_page":
+                return [c.DiagAction("test_page"), c.Audit("test_page")]
+            case "diag_reprint" if isinstance(ev.value, str):
+                return [c.DiagAction(f"reprint:{ev.value}"), c.Audit("reprint", ev.value)]
+            case "diag_exit":
+                target = State.OUT_OF_SERVICE if self.manual_oos else State.ATTRACT
+                self._go(target, "diag_exit", fault="manual" if self.manual_oos else "")
+                return [c.Audit("diagnostics_left")]
+            case "diag_quit":
+                return [c.Audit("application_quit"), c.QuitApp()]
         return []
 
 

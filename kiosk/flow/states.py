@@ -21,13 +21,15 @@ class State(StrEnum):
     RETRY = "retry"  # a step failed for this applicant; bounded attempts
     STAFF = "staff"  # a member of staff has been called
     OUT_OF_SERVICE = "out_of_service"  # a device fault: nobody can be served
+    DIAG_PIN = "diag_pin"  # technicians: PIN keypad after the hidden gesture
+    DIAG = "diag"  # technicians' diagnostics
 
 
 # States where the kiosk waits for the applicant: idling here wipes the session (with a visible
 # "need more time?" countdown first).
 INPUT_STATES = frozenset({
     State.CONSENT, State.CARD_WAIT, State.CARD_ACCESS, State.FORM, State.REVIEW,
-    State.DECISION, State.RETRY, State.STAFF, State.DONE,
+    State.DECISION, State.RETRY, State.STAFF, State.DONE, State.DIAG_PIN, State.DIAG,
 })
 # States where the kiosk waits for a device: a timeout here is a device fault or a failed attempt.
 BUSY_STATES = frozenset({State.CARD_READ, State.FACE_CHECK, State.SUBMIT, State.PRINTING})
@@ -47,4 +49,6 @@ TIMEOUT_FIELD = {
     State.RETRY: "retry",
     State.STAFF: "staff",
     State.OUT_OF_SERVICE: "out_of_service_probe",
+    State.DIAG_PIN: "diag_pin",
+    State.DIAG: "diag",
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from drivers.camera.base import Camera
@@ -11,7 +12,7 @@ from drivers.idcard.base import IdReader
 from drivers.printer.base import Printer
 from drivers.registry.base import RegistrationClient
 from kiosk import devices_catalog
-from kiosk.settings import Settings
+from kiosk.settings import ConfigError, Settings
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +27,28 @@ class Devices:
     print_service: Any  # kiosk.printing.service.PrintService
 
     def close(self) -> None:
-        for name in ("camera", "reader", "printer", "registry"):
+        for name in ("camera", "reader", "print_service", "printer", "registry"):
             device = getattr(self, name)
             try:
                 device.stop() if name == "camera" else device.close()
             except Exception:  # closing must never mask the reason we are closing
                 log.exception("closing %s failed", name)
+
+
+def _make_reader(settings: Settings, var: Path) -> IdReader:
+    """The demo's virtual chip may carry the simulated applicant's face (reader portrait = "camera"),
+    so that chip and camera show the same person; handed over in memory, never written to disk."""
+    section = settings.reader
+    factory = devices_catalog.factory("reader", section.kind)
+    if getattr(section.options, "portrait", "") != "camera":
+        return factory(section.options, var)
+    clip = getattr(settings.camera.options, "clip_path", None)
+    if settings.camera.kind != "simulated" or not clip:
+        raise ConfigError(settings.path, "reader.portrait", '"camera" needs a simulated camera with a clip_path')
+    from drivers.camera.factory import resolve_clip_path
+    from drivers.camera.sim import demo_portrait
+
+    return factory(section.options, var, portrait_data=demo_portrait(resolve_clip_path(clip)))
 
 
 def build(settings: Settings) -> Devices:
@@ -48,7 +65,7 @@ def build(settings: Settings) -> Devices:
     registry = make("registry")
     printer = make("printer")
     camera = make("camera")
-    reader = make("reader")
+    reader = _make_reader(settings, var)
     face = FaceVerifier(settings.face)
     print_service = PrintService(printer, var / "journal.db")
     return Devices(reader, camera, printer, registry, face, print_service)

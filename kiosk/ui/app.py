@@ -22,6 +22,7 @@ from kiosk.fonts import cjk_font_path
 from kiosk.i18n import Translator
 from kiosk.runner import Runner
 from kiosk.ui import screens, theme
+from kiosk.ui.gesture import HiddenCorner
 from kiosk.ui.preview import CameraPreview
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import Card, KioskButton, Text, fill
@@ -34,6 +35,29 @@ def register_fonts() -> None:
     """Make the Simplified Chinese face Kivy's default, for every label and button."""
     LabelBase.register(DEFAULT_FONT, fn_regular=str(cjk_font_path("Regular")),
                        fn_bold=str(cjk_font_path("Bold")))
+
+
+def diag_info(runner: Runner) -> dict[str, Any]:
+    """What the diagnostics screen shows besides the checks: read here, rendered by the screen."""
+    import json
+
+    from kiosk.diag.config_view import rows
+
+    log_path = runner.settings.var_dir / "logs" / "kiosk.log"
+    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-25:] if log_path.exists() else []
+    log_lines = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+            extra = {k: v for k, v in entry.items() if k not in ("ts", "level", "logger", "msg", "exc")}
+            log_lines.append(f"{entry['ts'][11:19]} {entry['level']} {entry['msg']} {extra or ''}")
+        except (ValueError, KeyError):
+            log_lines.append(line[:200])
+    failed = [{"job_id": j.job_id, "kind": j.kind} for j in runner.devices.print_service.recent_jobs(20)
+              if j.state == "failed" or j.flag]
+    audit = [f"{a['ts'][11:19]} audit {a['event']}" for a in runner.audit.tail(10)]
+    return {"config_lines": [f"{k} = {v}" for k, v in rows(runner.settings)], "log_lines": log_lines + audit,
+            "failed_jobs": failed, "manual_oos": runner.flow.manual_oos}
 
 
 class KioskApp(App):
@@ -67,6 +91,11 @@ class KioskApp(App):
         root.add_widget(column)
         self.overlay = AnchorLayout(anchor_y="bottom", size_hint=(1, None), height=0, pos=(0, px(180)))
         root.add_widget(self.overlay)
+        d = self.runner.settings.diagnostics
+        self.corner = HiddenCorner(d.gesture_taps, d.gesture_window_s, lambda: self.touch("diag_gesture"),
+                                   size_hint=(None, None), size=(px(220), px(150)),
+                                   pos=(0, Window.height - px(150)))
+        root.add_widget(self.corner)
         self.preview = CameraPreview(self.runner.devices.camera)
         self.runner.listeners.append(self._on_flow)
         self.render()
@@ -83,6 +112,9 @@ class KioskApp(App):
 
     def _pump(self, _dt: float) -> None:
         self.runner.pump()
+        if self.runner.quit_requested:  # the technicians' "leave the application" button
+            self.stop()
+            return
         if self.preview.parent is not None:
             self.preview.refresh()
         self._countdown(self.runner.flow)
@@ -114,13 +146,15 @@ class KioskApp(App):
                                                 color=theme.PRIMARY_DARK, size_hint_x=None, width=px(260),
                                                 height=110, font=40, pos_hint={"center_y": 0.5}))
         self.content.clear_widgets()
+        if flow.state is State.DIAG:
+            self.scratch.update(diag_info(self.runner))
         ctx = screens.Ctx(view=flow.view, session=flow.session, tr=self.tr, touch=self.touch,
                           scratch=self.scratch, camera_widget=self.preview, rerender=self.render)
         if flow.state is not State.FACE_CHECK and self.preview.parent is not None:
             self.preview.parent.remove_widget(self.preview)
         self.content.add_widget(screens.build(flow.state, ctx))
         self.footer.clear_widgets()
-        if flow.state not in (State.ATTRACT, State.OUT_OF_SERVICE):
+        if flow.state not in (State.ATTRACT, State.OUT_OF_SERVICE, State.DIAG_PIN, State.DIAG):
             label = self.tr("Staff is on the way") if flow.view.staff_called else self.tr("Ask for staff")
             self.footer.add_widget(KioskButton(label, "staff", None, self.touch, color=theme.ACCENT,
                                                 height=130, font=42))

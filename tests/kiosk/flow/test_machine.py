@@ -268,7 +268,9 @@ def test_out_of_service_probes_until_healthy() -> None:
     assert flow.state is State.ATTRACT
 
 
-@pytest.mark.parametrize("state", sorted(INPUT_STATES - {State.DONE, State.DECISION}, key=str))
+@pytest.mark.parametrize(
+    "state", sorted(INPUT_STATES - {State.DONE, State.DECISION, State.DIAG, State.DIAG_PIN}, key=str)
+)
 def test_idle_timeout_wipes_and_returns_to_attract(state: State) -> None:
     flow, clock = make_flow()
     if state is State.RETRY:

@@ -19,6 +19,7 @@ from kiosk import settings as settings_mod
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts" / "ui"
+TECH_PIN = "246810"
 
 
 class Harness:
@@ -42,9 +43,24 @@ class Harness:
     def tap(self, action: str, value: object = None) -> None:
         from kiosk.ui.touch import tap
 
-        self.step(2)
-        assert tap(self.app.root, action, value), f"no button {action}={value!r} on {self.runner.flow.state}"
-        self.step(2)
+        for _ in range(10):  # a button scrolled out of view needs a frame or two to come in
+            self.step(2)
+            if tap(self.app.root, action, value):
+                self.step(2)
+                return
+        raise AssertionError(f"no button {action}={value!r} on {self.runner.flow.state}")
+
+    def tap_at(self, x: float, y: float) -> None:
+        from kivy.base import EventLoop
+        from kivy.core.window import Window
+
+        from kiosk.ui.touch import SyntheticTouch
+
+        pos = [x / Window.width, y / Window.height]
+        touch = SyntheticTouch("synthetic", int(time.monotonic() * 1e6) % 10**9, pos)
+        EventLoop.post_dispatch_input("begin", touch)
+        EventLoop.post_dispatch_input("end", touch)
+        self.step()
 
     def texts(self) -> list[str]:
         from kivy.uix.label import Label
@@ -82,10 +98,13 @@ def ui() -> Iterator[Harness]:
     var = Path(tempfile.mkdtemp(prefix="kiosk-ui-"))
     os.environ["KIVY_HOME"] = str(var / "kivy")
     cfg = settings_mod.load(ROOT / "config" / "default.toml")
+    from kiosk.diag.pin import hash_pin
+
     cfg = dataclasses.replace(
         cfg,
         kiosk=dataclasses.replace(cfg.kiosk, var_dir=str(var)),
         display=dataclasses.replace(cfg.display, width=540, height=960),
+        diagnostics=dataclasses.replace(cfg.diagnostics, pin_hash=hash_pin(TECH_PIN), lockout_s=60),
     )
     from kiosk.ui import setup
 

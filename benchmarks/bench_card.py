@@ -1,0 +1,151 @@
+"""Full chip read through the real PC/SC stack: adaptive block size vs fixed 223-byte blocks.
+
+EF.COM + DG1 + DG2 (~20 KB JPEG 2000) + DG11 + EF.SOD + Passive Authentication, read with
+pyscard -> pcscd -> vpcd -> the virtual chip (in a separate process, so the CPU figures are
+the kiosk side only). "adaptive" is the driver's default (extended length when reader and
+chip allow it); "fixed-223" is JMRTD's default of 223-byte short READ BINARY blocks;
+"untuned" repeats fixed-223 once with the card side's TCP_NODELAY/TCP_QUICKACK switched off.
+
+    .venv/bin/python benchmarks/bench_card.py [--runs 7] [--reader "Virtual PCD 00 00"]
+
+Needs pcscd with vsmartcard-vpcd; starts `pcscd --foreground` itself when run as root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from drivers.idcard import passive_auth, pcsc_reader, session, sm
+from drivers.idcard.base import AccessKey
+from drivers.idcard.factory import PcscReaderOptions, create_pcsc
+
+PORTS = {"Virtual PCD 00 00": 35963, "Virtual PCD 00 01": 35964}
+
+
+class CpuMeter:
+    """Accumulates process CPU spent inside selected functions (secure messaging, PA, PACE)."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = {}
+
+    def wrap(self, owner: object, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            t = time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.totals[label] = self.totals.get(label, 0.0) + time.process_time() - t
+
+        setattr(owner, name, timed)
+
+    def take(self) -> dict[str, float]:
+        out, self.totals = self.totals, {}
+        return out
+
+
+def _readers() -> list[str]:
+    try:
+        return pcsc_reader.list_readers()
+    except Exception:
+        return []
+
+
+def _start_card(args: argparse.Namespace, work: Path, tuned: bool) -> subprocess.Popen[str]:
+    cmd = [sys.executable, "-m", "drivers.idcard.vpcd_card", "--variant", args.variant,
+           "--port", str(PORTS[args.reader]), "--pki", str(work / "test-pki")]
+    if not tuned:
+        cmd.append("--no-tcp-tuning")
+    card = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert card.stdout is not None
+    card.stdout.readline()  # "virtual chip ... inserted"
+    return card
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--reader", default="Virtual PCD 00 00", choices=sorted(PORTS))
+    parser.add_argument("--variant", default="pace")
+    args = parser.parse_args()
+
+    pcscd = None
+    if args.reader not in _readers():
+        exe = shutil.which("pcscd") or "/usr/sbin/pcscd"
+        pcscd = subprocess.Popen([exe, "--foreground"], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+        for _ in range(80):
+            if args.reader in _readers():
+                break
+            time.sleep(0.1)
+        else:
+            print("pcscd with vpcd readers not reachable", file=sys.stderr)
+            return 2
+    work = Path(tempfile.mkdtemp(prefix="bench-card-"))
+    card = _start_card(args, work, tuned=True)
+    try:
+        meter = CpuMeter()
+        meter.wrap(sm.SecureMessaging, "protect", "sm")
+        meter.wrap(sm.SecureMessaging, "unprotect", "sm")
+        meter.wrap(passive_auth, "verify", "pa")
+        meter.wrap(session.pace, "authenticate", "pace")
+        key = AccessKey(can="123456")
+        print(f"chip variant {args.variant!r} via {args.reader}; {args.runs} runs per mode; "
+              "figures are medians")
+        header = (f"{'mode':<10}{'APDUs':>7}{'after AC':>9}{'bytes in':>10}{'bytes out':>10}"
+                  f"{'wall ms':>9}{'CPU ms':>8}{'SM+PA ms':>9}{'PACE ms':>9}")
+        print(header)
+        for mode, extended, runs in (("adaptive", True, args.runs),
+                                     ("fixed-223", False, args.runs),
+                                     ("untuned", False, 1)):
+            if mode == "untuned":  # same card without TCP_NODELAY / TCP_QUICKACK
+                card.terminate()
+                card.wait(5)
+                time.sleep(1.0)
+                card = _start_card(args, work, tuned=False)
+            reader = create_pcsc(PcscReaderOptions(
+                reader=args.reader, trust_store=str(work / "test-pki" / "trust"),
+                extended_length=extended), work)
+            if reader.wait_for_card(10) is None:
+                print("no card on the reader", file=sys.stderr)
+                return 2
+            rows = []
+            for _ in range(runs):
+                meter.take()
+                cpu = time.process_time()
+                ident = reader.read(key)
+                cpu = time.process_time() - cpu
+                parts = meter.take()
+                rep = reader.last_report  # type: ignore[attr-defined]
+                if not ident.authenticity.verified:
+                    print(f"read not verified: {ident.authenticity}", file=sys.stderr)
+                    return 1
+                rows.append((ident.stats.apdus, rep.read_apdus, ident.stats.bytes_in,
+                             ident.stats.bytes_out, ident.stats.seconds * 1000, cpu * 1000,
+                             (parts.get("sm", 0) + parts.get("pa", 0)) * 1000,
+                             parts.get("pace", 0) * 1000))
+                ident.wipe()
+            reader.close()
+            med = [statistics.median(col) for col in zip(*rows, strict=True)]
+            print(f"{mode:<10}{med[0]:>7.0f}{med[1]:>9.0f}{med[2]:>10.0f}{med[3]:>10.0f}"
+                  f"{med[4]:>9.1f}{med[5]:>8.1f}{med[6]:>9.1f}{med[7]:>9.1f}")
+        return 0
+    finally:
+        card.terminate()
+        card.wait(5)
+        if pcscd is not None:
+            pcscd.terminate()
+            pcscd.wait(5)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

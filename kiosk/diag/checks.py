@@ -1,0 +1,125 @@
+"""Health checks shared by the diagnostics screens, `main.py diag` and the out-of-service probe.
+
+Each check turns one device's state into a traffic light with a reason code; details are numbers
+and codes only, never personal data, so the same dict can go to a screen, a JSON report, a
+receipt or a monitoring system.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from drivers.errors import DeviceError
+
+OK, WARN, FAULT = "ok", "warn", "fault"
+
+
+@dataclass
+class CheckResult:
+    device: str
+    status: str  # ok | warn | fault
+    reason: str = ""  # stable code when not ok
+    details: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _timed(device: str, fn: Callable[[], CheckResult]) -> CheckResult:
+    t0 = time.perf_counter()
+    try:
+        result = fn()
+    except DeviceError as exc:
+        result = CheckResult(device, FAULT, exc.code, {"detail": exc.detail[:200]})
+    except Exception as exc:  # a check must report, never crash the diagnostics screen
+        result = CheckResult(device, FAULT, f"internal_error:{type(exc).__name__}")
+    result.seconds = round(time.perf_counter() - t0, 4)
+    return result
+
+
+def check_reader(devices: Any) -> CheckResult:
+    def run() -> CheckResult:
+        present = devices.reader.card_present()
+        name = getattr(devices.reader, "reader_name", None) or getattr(devices.reader, "name", "")
+        return CheckResult("reader", OK, details={"card_present": bool(present), "reader": str(name)})
+
+    return _timed("reader", run)
+
+
+def check_camera(devices: Any) -> CheckResult:
+    def run() -> CheckResult:
+        frame = devices.camera.latest()
+        if frame is None:
+            return CheckResult("camera", WARN, "no_frame_yet", {"resolution": list(devices.camera.resolution)})
+        gray = frame.image.mean()
+        details = {"resolution": [frame.image.shape[1], frame.image.shape[0]], "brightness": round(float(gray), 1),
+                   "frame_age_s": round(time.monotonic() - frame.timestamp, 3)}
+        if gray < 40:
+            return CheckResult("camera", WARN, "too_dark", details)
+        return CheckResult("camera", OK, details=details)
+
+    return _timed("camera", run)
+
+
+def check_printer(devices: Any) -> CheckResult:
+    def run() -> CheckResult:
+        st = devices.printer.status()
+        details = {k: getattr(st, k) for k in ("online", "paper_present", "paper_near_end", "cover_open",
+                                              "cutter_error")}
+        pending = devices.print_service.pending_jobs()
+        details["unfinished_jobs"] = len(pending)
+        # a printer with its cover open or out of paper also reports itself offline: name the cause
+        if st.cover_open:
+            return CheckResult("printer", FAULT, "printer_cover_open", details)
+        if not st.paper_present:
+            return CheckResult("printer", FAULT, "printer_paper_out", details)
+        if st.cutter_error:
+            return CheckResult("printer", FAULT, "printer_cutter_error", details)
+        if not st.online:
+            return CheckResult("printer", FAULT, "printer_offline", details)
+        if st.paper_near_end:
+            return CheckResult("printer", WARN, "printer_paper_near_end", details)
+        if pending:
+            return CheckResult("printer", WARN, "unfinished_print_jobs", details)
+        return CheckResult("printer", OK, details=details)
+
+    return _timed("printer", run)
+
+
+def check_api(devices: Any) -> CheckResult:
+    def run() -> CheckResult:
+        t0 = time.perf_counter()
+        devices.registry.heartbeat()
+        return CheckResult("api", OK, details={"latency_ms": round((time.perf_counter() - t0) * 1000, 1)})
+
+    return _timed("api", run)
+
+
+def check_storage(journal: Any, var_dir: Any) -> CheckResult:
+    def run() -> CheckResult:
+        counts = journal.counts()
+        size = sum(p.stat().st_size for p in journal.path.parent.glob(journal.path.name + "*"))
+        free = shutil.disk_usage(var_dir).free
+        details = {"journal_bytes": size, "open_transactions": counts["open"],
+                   "closed_transactions": counts["closed"], "free_bytes": free}
+        if free < 200 * 1024 * 1024:
+            return CheckResult("storage", FAULT if free < 50 * 1024 * 1024 else WARN, "disk_low", details)
+        if counts["open"]:
+            return CheckResult("storage", WARN, "unfinished_transactions", details)
+        return CheckResult("storage", OK, details=details)
+
+    return _timed("storage", run)
+
+
+def run_all(devices: Any, journal: Any, var_dir: Any) -> list[CheckResult]:
+    return [check_reader(devices), check_camera(devices), check_printer(devices), check_api(devices),
+            check_storage(journal, var_dir)]
+
+
+def first_fault(results: list[CheckResult]) -> str:
+    return next((r.reason for r in results if r.status == FAULT), "")

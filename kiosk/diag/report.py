@@ -1,0 +1,58 @@
+"""`main.py diag report [--out FILE] [--print]`: one JSON report of everything, no personal data.
+
+With --print a short summary also comes out of the receipt printer, for a technician on site.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+from kiosk.diag.config_view import rows
+from kiosk.diag.summary import collect
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=None, help="write the report here (default: stdout)")
+    parser.add_argument("--print", dest="print_summary", action="store_true", help="print a summary receipt")
+
+
+def build_report(settings: object) -> dict:
+    results = collect(settings)
+    return {
+        "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "kiosk_id": settings.kiosk.id,  # type: ignore[attr-defined]
+        "host": {"python": platform.python_version(), "platform": platform.platform()},
+        "healthy": not any(r.status == "fault" for r in results),
+        "checks": [r.as_dict() for r in results],
+        "config": {k: str(v) for k, v in rows(settings)},
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        report = build_report(args.settings)
+    except Exception as exc:
+        print(f"report could not be built: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    text = json.dumps(report, ensure_ascii=False, indent=2)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    if args.print_summary:
+        from kiosk.printing.layout import render_test_page
+        from kiosk.services import devices as devices_mod
+
+        devices = devices_mod.build(args.settings)
+        try:
+            lines = tuple(f"{c['device']}: {c['status']} {c['reason']}" for c in report["checks"])
+            img = render_test_page(devices.printer.width_dots, (f"诊断报告 {report['kiosk_id']}", *lines))
+            devices.print_service.print_image(f"report-{int(time.time())}", "test", img)
+        finally:
+            devices.close()
+    return 0 if report["healthy"] else 1

@@ -1,0 +1,55 @@
+"""`main.py diag`: every device check from the kiosk config, as a summary or JSON.
+
+Exit status: 0 healthy (warnings allowed), 1 a fault was found, 2 the checks could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from kiosk.diag import checks
+
+SYMBOL = {"ok": "OK  ", "warn": "WARN", "fault": "FAIL"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def collect(settings: Any) -> list[checks.CheckResult]:
+    from kiosk.launch import open_journal
+    from kiosk.services import devices as devices_mod
+
+    devices = devices_mod.build(settings)
+    journal = open_journal(settings)
+    try:
+        devices.camera.start()
+        import time
+
+        time.sleep(0.5)  # give the capture thread a moment to deliver a first frame
+        return checks.run_all(devices, journal, settings.var_dir)
+    finally:
+        devices.close()
+        journal.close()
+
+
+def emit(results: list[checks.CheckResult], as_json: bool) -> int:
+    code = 1 if any(r.status == checks.FAULT for r in results) else 0
+    if as_json:
+        print(json.dumps({"healthy": code == 0, "checks": [r.as_dict() for r in results]}, ensure_ascii=False))
+    else:
+        for r in results:
+            print(f"{SYMBOL[r.status]} {r.device:<8} {r.reason or ''}  {json.dumps(r.details, ensure_ascii=False)}")
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        results = collect(args.settings)
+    except Exception as exc:  # could not even build the devices: that is exit status 2
+        print(f"diagnostics could not run: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    return emit(results, args.json)

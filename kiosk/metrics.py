@@ -1,0 +1,57 @@
+"""Prometheus metrics for fleet monitoring: device health, transactions, step latencies.
+
+Labels are device names, step names and reason codes only: never anything about an applicant.
+The endpoint binds to loopback unless the config deliberately opens it.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+
+DEVICES = ("reader", "camera", "printer", "api", "storage")
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.device_up = Gauge("kiosk_device_up", "1 if the device's last check was not a fault", ["device"],
+                               registry=self.registry)
+        self.paper_near_end = Gauge("kiosk_printer_paper_near_end", "1 while the paper roll is nearly empty",
+                                    registry=self.registry)
+        self.transactions = Counter("kiosk_transactions", "Applicant transactions by event", ["event"],
+                                    registry=self.registry)
+        self.failures = Counter("kiosk_step_failures", "Failed steps by step and reason code",
+                                ["step", "reason"], registry=self.registry)
+        self.step_seconds = Histogram("kiosk_step_seconds", "Duration of device steps", ["step"],
+                                      buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60), registry=self.registry)
+        self.out_of_service = Gauge("kiosk_out_of_service", "1 while the kiosk is out of service",
+                                    registry=self.registry)
+        for device in DEVICES:
+            self.device_up.labels(device).set(1)
+        self._server = None
+
+    def record_step(self, step: str, outcome: str) -> None:
+        """Count a journal step: the same record that makes the transaction recoverable."""
+        if step == "started":
+            self.transactions.labels("started").inc()
+        elif step == "decided":
+            self.transactions.labels({"approved": "issued", "manual_review": "referred"}.get(outcome, outcome)).inc()
+        elif step == "closed":
+            self.transactions.labels(f"closed_{outcome.split(':')[0]}").inc()
+
+    def record_checks(self, results: list) -> None:
+        for r in results:
+            self.device_up.labels(r.device).set(0 if r.status == "fault" else 1)
+            if r.device == "printer":
+                self.paper_near_end.set(1 if r.details.get("paper_near_end") else 0)
+
+    def serve(self, host: str, port: int) -> int:
+        """Start the text endpoint; returns the bound port (0 asks for an ephemeral one)."""
+        server, _thread = start_http_server(port, addr=host, registry=self.registry)
+        self._server = server
+        return server.server_port
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server = None

@@ -1,0 +1,1 @@
+"""Licence and receipt printing: layout, ESC/POS encoding, print journal and service."""

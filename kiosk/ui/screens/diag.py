@@ -1,0 +1,77 @@
+"""Technicians' diagnostics: one traffic light per device, actions, masked config, redacted logs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.graphics import Color, Ellipse
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from kiosk.i18n import N_
+from kiosk.ui import theme
+from kiosk.ui.messages import error_text
+from kiosk.ui.screens import Ctx
+from kiosk.ui.screens.common import button, page
+from kiosk.ui.theme import px
+from kiosk.ui.widgets import Card, Text, grid
+
+DEVICE_NAMES = {"reader": N_("Card reader"), "camera": N_("Camera"), "printer": N_("Printer"),
+                "api": N_("Registration service"), "storage": N_("Storage")}
+LIGHT = {"ok": theme.OK, "warn": (0.90, 0.60, 0.05, 1), "fault": theme.ACCENT}
+
+
+class Light(Widget):
+    def __init__(self, rgba: tuple, **kw: Any) -> None:
+        super().__init__(size_hint=(None, None), size=(px(56), px(56)), **kw)
+        with self.canvas:
+            Color(*rgba)
+            self._dot = Ellipse(pos=self.pos, size=self.size)
+        self.bind(pos=lambda *_: setattr(self._dot, "pos", self.pos))
+
+
+def _overview(ctx: Ctx) -> list[Widget]:
+    tr = ctx.tr
+    parts: list[Widget] = []
+    if not ctx.view.checks:
+        parts.append(Text(tr("Running checks..."), font=40, color=theme.MUTED))
+    for r in ctx.view.checks:
+        row = BoxLayout(size_hint_y=None, height=px(110), spacing=px(24))
+        row.add_widget(Light(LIGHT.get(r.status, theme.MUTED), pos_hint={"center_y": 0.5}))
+        label = tr(DEVICE_NAMES.get(r.device, r.device))
+        if r.reason:
+            label += "  —  " + error_text(tr, r.reason) if r.status == "fault" else f"  —  {r.reason}"
+        row.add_widget(Text(label, font=38, pos_hint={"center_y": 0.5}))
+        parts.append(row)
+    actions = [button(ctx, tr("Run checks again"), "diag_refresh", font=36, height=120),
+               button(ctx, tr("Print a test page"), "diag_test_page", font=36, height=120)]
+    for job in ctx.scratch.get("failed_jobs", []):
+        actions.append(button(ctx, tr("Reprint {kind} {job}", kind=job["kind"], job=job["job_id"][:8]),
+                              "diag_reprint", job["job_id"], font=36, height=120))
+    if ctx.scratch.get("manual_oos"):
+        actions.append(button(ctx, tr("Put back in service"), "diag_in_service", color=theme.OK, font=36, height=120))
+    else:
+        actions.append(button(ctx, tr("Take out of service"), "diag_out_of_service", color=theme.ACCENT, font=36,
+                              height=120))
+    return [*parts, grid(2, actions)]
+
+
+def _lines(ctx: Ctx, key: str) -> list[Widget]:
+    card = Card(size_hint_y=None)
+    card.bind(minimum_height=card.setter("height"))
+    for line in ctx.scratch.get(key, []):
+        card.add_widget(Text(line, font=26))
+    return [card]
+
+
+def build(ctx: Ctx) -> Widget:
+    tr = ctx.tr
+    tabs = [button(ctx, tr(label), "diag_page", name, selected=ctx.view.key_mode == name, font=36, height=110)
+            for name, label in (("overview", N_("Devices")), ("config", N_("Configuration")), ("log", N_("Log")))]
+    body = {"config": lambda: _lines(ctx, "config_lines"), "log": lambda: _lines(ctx, "log_lines")}.get(
+        ctx.view.key_mode, lambda: _overview(ctx))()
+    leave = [button(ctx, tr("Leave diagnostics"), "diag_exit", color=theme.UNSELECTED, text_color=theme.TEXT,
+                    font=36, height=120),
+             button(ctx, tr("Quit the kiosk application"), "diag_quit", color=theme.PRIMARY_DARK, font=36,
+                    height=120)]
+    return page(tr("Diagnostics"), grid(3, tabs), *body, grid(2, leave))

@@ -1,0 +1,100 @@
+"""Technicians' mode in the flow: gesture, PIN, wipe first, manual out of service, timeouts."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.flow import commands as c
+from kiosk.flow import events as e
+from kiosk.flow.states import State
+from tests.kiosk.flow.test_machine import T, advance_to, kinds, make_flow, steps
+
+
+def enter(flow: object) -> list[object]:
+    flow.dispatch(e.Touch("diag_gesture"))
+    cmds = flow.dispatch(e.Touch("pin", "246810"))
+    assert kinds(cmds) == [c.VerifyPin] and "246810" not in repr(cmds[0])
+    return flow.dispatch(e.PinChecked("ok"))
+
+
+@pytest.mark.parametrize(
+    "state", [State.ATTRACT, State.CONSENT, State.CARD_ACCESS, State.FACE_CHECK, State.FORM, State.REVIEW]
+)
+def test_gesture_wipes_the_applicant_before_the_pin_screen(state: State) -> None:
+    flow, _ = make_flow()
+    advance_to(flow, state) if state is not State.ATTRACT else None
+    cmds = flow.dispatch(e.Touch("diag_gesture"))
+    assert flow.state is State.DIAG_PIN and not flow.session.holds_personal_data()
+    assert c.Audit("diagnostics_gesture") in cmds
+    if state is not State.ATTRACT:
+        assert steps(cmds) == ["closed"] and any(isinstance(x, c.SessionWiped) for x in cmds)
+    if state is State.FACE_CHECK:
+        assert c.CancelFaceCheck in kinds(cmds)
+
+
+@pytest.mark.parametrize("state", [State.CARD_READ, State.SUBMIT, State.PRINTING])
+def test_no_diagnostics_while_an_operation_is_in_flight(state: State) -> None:
+    flow, _ = make_flow()
+    advance_to(flow, state)
+    assert flow.dispatch(e.Touch("diag_gesture")) == [] and flow.state is state
+
+
+@pytest.mark.parametrize("result", ["wrong", "locked", "no_pin"])
+def test_pin_refusals_stay_on_the_keypad(result: str) -> None:
+    flow, _ = make_flow()
+    flow.dispatch(e.Touch("diag_gesture"))
+    flow.dispatch(e.PinChecked(result))
+    assert flow.state is State.DIAG_PIN and flow.view.error == f"pin_{result}"
+
+
+def test_pin_ok_runs_checks_and_pages() -> None:
+    flow, _ = make_flow()
+    cmds = enter(flow)
+    assert flow.state is State.DIAG and kinds(cmds) == [c.RunChecks]
+    flow.dispatch(e.ChecksDone(["r1"]))
+    assert flow.view.checks == ["r1"]
+    flow.dispatch(e.Touch("diag_page", "config"))
+    assert flow.view.key_mode == "config"
+    assert kinds(flow.dispatch(e.Touch("diag_test_page"))) == [c.DiagAction, c.Audit]
+    assert flow.dispatch(e.Touch("diag_reprint", "job-7"))[0] == c.DiagAction("reprint:job-7")
+    assert kinds(flow.dispatch(e.Touch("diag_quit"))) == [c.Audit, c.QuitApp]
+
+
+def test_staff_button_does_nothing_in_diagnostics() -> None:
+    flow, _ = make_flow()
+    enter(flow)
+    assert flow.dispatch(e.Touch("staff")) == [] and flow.state is State.DIAG
+
+
+def test_manual_out_of_service_survives_healthy_probes() -> None:
+    flow, clock = make_flow()
+    enter(flow)
+    flow.dispatch(e.Touch("diag_out_of_service"))
+    flow.dispatch(e.Touch("diag_exit"))
+    assert flow.state is State.OUT_OF_SERVICE and flow.view.fault == "manual"
+    clock.advance(T.out_of_service_probe + 1)
+    flow.dispatch(e.Tick())
+    flow.dispatch(e.DevicesProbed(True))
+    assert flow.state is State.OUT_OF_SERVICE
+    enter(flow)
+    flow.dispatch(e.Touch("diag_in_service"))
+    flow.dispatch(e.Touch("diag_exit"))
+    assert flow.state is State.ATTRACT
+
+
+@pytest.mark.parametrize(("state", "limit"), [(State.DIAG_PIN, T.diag_pin), (State.DIAG, T.diag)])
+def test_diagnostics_time_out(state: State, limit: float) -> None:
+    flow, clock = make_flow()
+    flow.dispatch(e.Touch("diag_gesture"))
+    if state is State.DIAG:
+        flow.dispatch(e.PinChecked("ok"))
+    clock.advance(limit + 0.1)
+    cmds = flow.dispatch(e.Tick())
+    assert flow.state is State.ATTRACT and c.Audit("diagnostics_timeout") in cmds
+
+
+def test_leaving_the_pin_screen() -> None:
+    flow, _ = make_flow()
+    flow.dispatch(e.Touch("diag_gesture"))
+    flow.dispatch(e.Touch("diag_exit"))
+    assert flow.state is State.ATTRACT

@@ -1,0 +1,88 @@
+"""Technicians' mode in the real window: hidden gesture, PIN, lockout, overview, masked config."""
+
+from __future__ import annotations
+
+from kiosk.flow.states import State
+from tests.kiosk.flow import builders as b
+from tests.kiosk.ui.conftest import TECH_PIN, Harness
+
+
+def gesture(ui: Harness) -> None:
+    from kivy.core.window import Window
+
+    for _ in range(5):
+        ui.tap_at(20, Window.height - 20)
+
+
+def type_pin(ui: Harness, pin: str) -> None:
+    for digit in pin:
+        ui.tap("key", digit)
+    ui.tap("pin")
+
+
+def test_gesture_wipes_the_session_then_asks_for_the_pin(ui: Harness) -> None:
+    ui.reset()
+    ui.tap("start")
+    ui.runner.flow.session.identity = b.identity()  # an applicant mid-way, with personal data
+    gesture(ui)
+    assert ui.runner.flow.state is State.DIAG_PIN
+    assert not ui.runner.flow.session.holds_personal_data()
+    assert "技术人员 PIN" in ui.texts()
+    ui.screenshot("diag-pin")
+    ui.tap("diag_exit")
+    assert ui.runner.flow.state is State.ATTRACT
+
+
+def test_four_taps_are_not_a_gesture(ui: Harness) -> None:
+    from kivy.core.window import Window
+
+    ui.reset()
+    for _ in range(4):
+        ui.tap_at(20, Window.height - 20)
+    assert ui.runner.flow.state is State.ATTRACT
+
+
+def test_five_wrong_pins_lock_even_the_right_one(ui: Harness) -> None:
+    ui.reset()
+    gesture(ui)
+    for _ in range(4):
+        type_pin(ui, "111111")
+        ui.until(lambda: ui.runner.flow.view.error == "pin_wrong", what="wrong PIN")
+        ui.runner.flow.view.error = ""
+    type_pin(ui, "111111")
+    ui.until(lambda: ui.runner.flow.view.error == "pin_locked", what="lockout")
+    type_pin(ui, TECH_PIN)
+    ui.until(lambda: ui.runner.flow.view.error == "pin_locked", what="still locked")
+    assert ui.runner.flow.state is State.DIAG_PIN
+    ui.screenshot("diag-locked")
+    events = [a["event"] for a in ui.runner.audit.tail(20)]
+    assert events.count("pin_failed") >= 4 and "pin_failed_locked" in events and "pin_refused_locked" in events
+    (ui.runner.settings.var_dir / "diag-lockout.json").unlink()  # a technician's lockout ends
+
+
+def test_overview_config_and_log_pages(ui: Harness) -> None:
+    ui.reset()
+    gesture(ui)
+    type_pin(ui, TECH_PIN)
+    ui.until(lambda: ui.runner.flow.state is State.DIAG and len(ui.runner.flow.view.checks) == 5, what="checks")
+    statuses = {r.device: r.status for r in ui.runner.flow.view.checks}
+    assert statuses["printer"] == "ok" and statuses["api"] == "ok", statuses
+    assert "打印机" in " ".join(ui.texts())
+    ui.screenshot("diag-overview")
+    ui.tap("diag_page", "config")
+    text = "\n".join(ui.texts())
+    assert "diagnostics.pin_hash = ••• (set)" in text and "$argon2id$" not in text
+    assert "张伟" not in text and "reader.name_national = ••• (set)" in text
+    ui.screenshot("diag-config")
+    ui.tap("diag_page", "log")
+    assert "audit diagnostics_entered" in "\n".join(ui.texts())
+    ui.tap("diag_page", "overview")
+    ui.tap("diag_out_of_service")
+    ui.tap("diag_exit")
+    assert ui.runner.flow.state is State.OUT_OF_SERVICE and ui.runner.flow.view.fault == "manual"
+    gesture(ui)
+    type_pin(ui, TECH_PIN)
+    ui.until(lambda: ui.runner.flow.state is State.DIAG, what="diagnostics again")
+    ui.tap("diag_in_service")
+    ui.tap("diag_exit")
+    assert ui.runner.flow.state is State.ATTRACT
