@@ -17,24 +17,24 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "camera": {
         "simulated": (
-            "drivers.camera.factory:SimulatedCameraOptions",
+            "drivers.camera.options:SimulatedCameraOptions",
             "drivers.camera.factory:create_simulated",
         ),
-        "opencv": ("drivers.camera.factory:OpenCvCameraOptions", "drivers.camera.factory:create_opencv"),
+        "opencv": ("drivers.camera.options:OpenCvCameraOptions", "drivers.camera.factory:create_opencv"),
     },
     "printer": {
         "virtual": (
-            "drivers.printer.factory:VirtualPrinterOptions",
+            "drivers.printer.options:VirtualPrinterOptions",
             "drivers.printer.factory:create_virtual",
         ),
-        "escpos": ("drivers.printer.factory:EscposPrinterOptions", "drivers.printer.factory:create_escpos"),
+        "escpos": ("drivers.printer.options:EscposPrinterOptions", "drivers.printer.factory:create_escpos"),
     },
     "registry": {
         "embedded": (
-            "drivers.registry.factory:EmbeddedServiceOptions",
+            "drivers.registry.options:EmbeddedServiceOptions",
             "drivers.registry.factory:create_embedded",
         ),
-        "http": ("drivers.registry.factory:HttpClientOptions", "drivers.registry.factory:create_http"),
+        "http": ("drivers.registry.options:HttpClientOptions", "drivers.registry.factory:create_http"),
     },
 }
 FACE_OPTIONS = "kiosk.face.options:FaceOptions"

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from pathlib import Path
 
-from drivers.errors import DeviceError
 from kiosk import logs
 from kiosk.journal import Journal
 from kiosk.sealing import Sealer
@@ -31,12 +29,8 @@ def run_kiosk(settings: Settings, autopilot: bool = False, screenshots: Path | N
     from kiosk.runner import Runner
     from kiosk.services import devices as devices_mod
 
-    try:
-        devices = devices_mod.build(settings)
-    except DeviceError as exc:
-        print(f"A device could not be started: {exc.code}: {exc.detail}", file=sys.stderr)
-        return 2
-    runner = Runner(settings, devices, open_journal(settings))
+    # devices come up behind the attract screen; one that fails shows as out of service
+    runner = Runner(settings, lambda: devices_mod.build(settings), open_journal(settings))
     runner.start()
     diag = settings.diagnostics
     if diag.metrics_port:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import queue
 import threading
 import time
@@ -32,19 +33,22 @@ from kiosk.services.devices import Devices
 from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
-CRASH_HOOK_ENV = "KIOSK_CRASH_AFTER_STEP"  # tests: os._exit right after journaling this step
 
 
 class Runner:
     def __init__(
         self,
         settings: Settings,
-        devices: Devices,
+        devices: Devices | Callable[[], Devices],
         journal: Journal,
         clock: Callable[[], float] = time.monotonic,
         crash_after_step: str | None = None,
     ) -> None:
-        self.settings, self.devices, self.journal = settings, devices, journal
+        self.settings, self.journal = settings, journal
+        # a callable builds the devices on a worker thread, behind the attract screen
+        self._build = devices if callable(devices) else None
+        self.devices: Devices | None = None if callable(devices) else devices
+        self.recovered: dict[str, str] = {}
         self.flow = Flow(settings.timeouts, settings.policy, settings.kiosk.language, clock,
                          tuple(settings.kiosk.languages))
         self.events: queue.Queue[object] = queue.Queue()
@@ -95,16 +99,44 @@ class Runner:
         return changed
 
     def start(self) -> None:
-        """Resume or close what a crash left behind, then start the devices."""
-        recovery.recover(self.journal, self.devices)
-        self.devices.camera.start()
+        """Bring the devices up, resume or close what a crash left behind, then report ready.
+
+        With a device builder this runs on a worker thread so the attract screen shows at once;
+        a failure takes the kiosk out of service instead of stopping it."""
+        if self._build is None:
+            self._bring_up()
+        else:
+            self.pool.submit(self._bring_up)
+
+    def _bring_up(self) -> None:
+        try:
+            if self.devices is None:
+                assert self._build is not None
+                self.devices = self._build()
+            self.recovered = recovery.recover(self.journal, self.devices)
+            self.devices.camera.start()
+        except DeviceError as exc:
+            log.error("start-up failed", extra={"code": exc.code, "detail": exc.detail})
+            self.post(e.StepFailed("startup", exc.code, True))
+            return
+        except Exception as exc:  # a broken device must leave a kiosk that says so, not a crash
+            log.exception("start-up failed")
+            self.post(e.StepFailed("startup", f"startup_failed:{type(exc).__name__}", True))
+            return
+        self.post(e.DevicesReady())
+        # loading the face models takes ~2 s: do it behind the attract screen, not in the first check
+        try:
+            self.devices.face.warm_up()
+        except DeviceError as exc:
+            self.post(e.StepFailed("face", exc.code, exc.fault))
 
     def shutdown(self) -> None:
         self.metrics.close()
         self._card_cancel.set()
         self._face_cancel.set()
         self.pool.shutdown(wait=False, cancel_futures=True)
-        self.devices.close()
+        if self.devices is not None:
+            self.devices.close()
         self.journal.close()
 
     # --- commands -------------------------------------------------------------------------
@@ -113,10 +145,7 @@ class Runner:
             case c.Record():
                 self.journal.record(cmd.txn_id, cmd.step, cmd.outcome)
                 self.metrics.record_step(cmd.step, cmd.outcome)
-                if self.crash_after_step == cmd.step:
-                    import os
-
-                    os._exit(137)  # simulated power cut, for the crash-recovery tests
+                self._crash_point(cmd.step)
             case c.WaitForCard():
                 self._card_cancel = threading.Event()
                 self._spawn("card", self._wait_for_card, self._card_cancel)
@@ -163,6 +192,12 @@ class Runner:
             case _:
                 raise TypeError(f"unknown command {cmd!r}")
 
+    def _crash_point(self, name: str) -> None:
+        """Crash-recovery tests: a simulated power cut at a named point (journal steps, and
+        'answered': the authority decided but the kiosk has not journaled it yet)."""
+        if self.crash_after_step == name:
+            os._exit(137)
+
     def _spawn(self, step: str, fn: Callable[..., object], *args: Any) -> None:
         gen = self._gen.get(step, 0)
         if step in self._gen:
@@ -187,6 +222,10 @@ class Runner:
         self.pool.submit(run)
 
     def _run_checks(self) -> object:
+        if self.devices is None:
+            not_started = [checks.CheckResult(d, checks.FAULT, "not_started") for d in ("reader", "camera",
+                                                                                     "printer", "api")]
+            return e.ChecksDone([*not_started, checks.check_storage(self.journal, self.settings.var_dir)])
         results = checks.run_all(self.devices, self.journal, self.settings.var_dir)
         self.metrics.record_checks(results)
         return e.ChecksDone(results)
@@ -234,6 +273,7 @@ class Runner:
 
     def _submit(self, cmd: c.Submit) -> object:
         decision = self.devices.registry.submit(cmd.application, cmd.idempotency_key)
+        self._crash_point("answered")
         self.journal.store_application_id(cmd.txn_id, decision.application_id)
         return e.Decided(decision)
 
@@ -247,6 +287,9 @@ class Runner:
         return e.Printed(str(job))
 
     def _probe(self) -> object:
+        if self.devices is None:  # start-up failed: try it again
+            self._bring_up()
+            return None
         code = recovery.probe(self.devices)
         self.metrics.out_of_service.set(1 if code else 0)
         if not code:

@@ -186,7 +186,10 @@ def build_dataclass(path: Path, prefix: str, cls: Any, table: Any) -> Any:
             values[name] = _check_value(path, key, table[name], hints[name])
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             raise ConfigError(path, key, f"missing required key (expected {_type_name(hints[name])})")
-    return cls(**values)
+    try:
+        return cls(**values)
+    except (ValueError, TypeError) as exc:  # the options class's own checks (__post_init__)
+        raise ConfigError(path, prefix, str(exc)) from None
 
 
 def _device(path: Path, table_name: str, table: Any) -> DeviceSection:

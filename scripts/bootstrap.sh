@@ -45,5 +45,16 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$HASH" ]; then
   extra=""
   if [ "$MODE" = "test" ]; then extra="[dev]"; fi
   (cd "$ROOT" && "$VENV/bin/python" -m pip install -q -e ".$extra")
+  # mediapipe 0.10.21 is the last release with BlazeFace/FaceMesh models inside; its declared
+  # dependencies would add jax and opencv-contrib-python (a second cv2 breaks OpenCV), so it is
+  # installed alone and its real runtime dependencies are pinned in pyproject.toml
+  "$VENV/bin/python" -m pip install -q --no-deps mediapipe==0.10.21
+  "$VENV/bin/python" - <<'PY'
+import importlib.metadata as md
+import cv2, mediapipe  # noqa: F401  both must import side by side
+cv = [d.metadata["Name"] for d in md.distributions() if d.metadata["Name"].lower().startswith("opencv")]
+assert len(cv) == 1, f"exactly one OpenCV distribution must be installed, found {cv}"
+PY
+  "$VENV/bin/python" -c "from kiosk.fonts import cjk_font_path as f; f('Regular'); f('Bold')"
   echo "$HASH" > "$STAMP"
 fi

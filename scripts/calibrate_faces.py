@@ -52,9 +52,7 @@ def describe(files: list[Path], fn: Describer) -> tuple[dict[Path, np.ndarray], 
     return out, (time.perf_counter() - t0) / max(1, len(files))
 
 
-def scores(
-    ref: dict[Path, np.ndarray], probe: dict[Path, np.ndarray]
-) -> tuple[list[float], list[float]]:
+def scores(ref: dict[Path, np.ndarray], probe: dict[Path, np.ndarray]) -> tuple[list[float], list[float]]:
     genuine, impostor = [], []
     for a, b in itertools.combinations(sorted(ref.keys() & probe.keys()), 2):
         d = float(np.linalg.norm(ref[a] - probe[b]))
@@ -152,8 +150,7 @@ def header(files: list[Path], threshold: float, chosen: str, g: list[float], i: 
         f"Rule: smallest impostor distance minus {MARGIN}, rounded down. Genuine distances: median",
         f"{statistics.median(g):.3f}; impostor: median {statistics.median(i):.3f}, min {min(i):.3f}.",
         "",
-        "| pipeline | genuine / impostor pairs | threshold | FMR | FNMR | min impostor | max genuine"
-        " | s/image |",
+        "| pipeline | genuine / impostor pairs | threshold | FMR | FNMR | min impostor | max genuine" " | s/image |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import ROOT, SHARED_DATA, write_config
 
 ARTIFACTS = ROOT / "test-artifacts" / "autopilot"
 
@@ -19,17 +19,6 @@ def run_main(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[st
     env = dict(os.environ, KIVY_NO_ARGS="1")
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT, env=env)
-
-
-def config_in(tmp_path: Path, replace: dict[str, str] | None = None) -> Path:
-    text = (ROOT / "config" / "default.toml").read_text(encoding="utf-8")
-    text = text.replace('var_dir = "var"', f'var_dir = "{tmp_path}"')
-    for old, new in (replace or {}).items():
-        assert old in text
-        text = text.replace(old, new)
-    path = tmp_path / "kiosk.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize(
@@ -56,14 +45,17 @@ def test_autopilot_issues_and_prints_a_licence_through_the_real_ui(tmp_path: Pat
     shots = ARTIFACTS
     for old in shots.glob("*.png") if shots.exists() else []:
         old.unlink()
-    result = run_main("--autopilot", "--screenshots", str(shots), "--config", str(config_in(tmp_path)))
+    result = run_main("--autopilot", "--screenshots", str(shots), "--config", str(write_config(tmp_path)))
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     assert "autopilot: ok" in result.stdout
     names = {p.stem for p in shots.glob("*.png")}
-    for state in ("attract", "consent", "card_wait", "card_access", "card_read", "face_check", "form",
-                  "review", "decision", "printing", "done"):
+    # screens the applicant acts on, in both languages; screens that only wait on a fast simulated
+    # device may be left before the second language is shot (tests/kiosk/ui/test_gallery.py has them all)
+    for state in ("attract", "consent", "card_wait", "card_access", "face_check", "form", "review", "decision",
+                  "done"):
         for lang in ("zh_CN", "en"):
             assert any(n.endswith(f"{state}-{lang}") for n in names), f"no screenshot of {state} in {lang}"
+    assert "form-filled" in {n.split("-", 1)[1] for n in names}
     for png in shots.glob("*.png"):
         with Image.open(png) as img:
             assert img.size == (1080, 1920) and img.getextrema() != ((0, 0), (0, 0), (0, 0), (255, 255))

@@ -16,6 +16,8 @@ class Frame:
 
 
 class Camera(ABC):
+    attribution: str = ""  # credit line a recorded source's licence requires wherever it is shown
+
     @abstractmethod
     def start(self) -> None:
         """Open the device and start the capture thread. Raises CameraLost if it cannot."""

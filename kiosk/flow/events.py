@@ -83,3 +83,8 @@ class PinChecked:
 @dataclass(frozen=True, eq=False)
 class ChecksDone:
     results: list[Any]  # kiosk.diag.checks.CheckResult
+
+
+@dataclass(frozen=True)
+class DevicesReady:
+    """Every device is up (start-up runs behind the attract screen)."""

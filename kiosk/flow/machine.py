@@ -45,6 +45,7 @@ class View:
     form_problems: list[str] = field(default_factory=list)
     reference: Any = None
     checks: list[Any] = field(default_factory=list)  # diagnostics: latest health check results
+    ready: bool = False  # devices are up; until then the attract screen says "preparing"
 
 
 class Flow:
@@ -65,6 +66,7 @@ class Flow:
         self.entered_at = self.last_activity = clock()
         self.staff_return: State | None = None
         self.manual_oos = False  # put out of service by a technician: probes do not end it
+        self.ready = False
         self.reference = None
         self.history: list[tuple[State, State, str]] = []  # (from, to, why) for tests and metrics
 
@@ -72,6 +74,9 @@ class Flow:
     def dispatch(self, event: object) -> list[object]:
         if isinstance(event, e.Tick):
             return self._tick()
+        if isinstance(event, e.DevicesReady):
+            self.ready = self.view.ready = True
+            return []
         if isinstance(event, e.Touch):
             self.last_activity = self.clock()
             self.view.countdown = None
@@ -93,7 +98,8 @@ class Flow:
         self.history.append((self.state, state, why))
         self.state = state
         self.entered_at = self.last_activity = self.clock()
-        keep = {"language": self.session.language, "staff_called": False, "reference": self.reference}
+        keep = {"language": self.session.language, "staff_called": False, "reference": self.reference,
+                "ready": self.ready}
         self.view = View(state, **keep)
         for k, v in view.items():
             setattr(self.view, k, v)
@@ -221,7 +227,9 @@ class Flow:
 
     # --- one handler per state ------------------------------------------------------------
     def _on_attract(self, ev: object) -> list[object]:
-        if isinstance(ev, e.Touch) and ev.action == "start":
+        if isinstance(ev, e.StepFailed) and ev.fault:  # e.g. the face models failed to load at start
+            return self._fault(ev.code)
+        if isinstance(ev, e.Touch) and ev.action == "start" and self.ready:
             self.session = ApplicantSession(language=self.session.language)
             self._go(State.CONSENT, "start")
             return [c.Record(self.session.txn_id, "started")]
@@ -423,6 +431,7 @@ class Flow:
 
     def _on_out_of_service(self, ev: object) -> list[object]:
         if isinstance(ev, e.DevicesProbed) and ev.healthy and not self.manual_oos:
+            self.ready = True
             self._go(State.ATTRACT, "recovered")
         elif isinstance(ev, e.DevicesProbed) and not ev.healthy:
             self.view.fault = ev.code or self.view.fault

@@ -53,8 +53,8 @@ def diag_info(runner: Runner) -> dict[str, Any]:
             log_lines.append(f"{entry['ts'][11:19]} {entry['level']} {entry['msg']} {extra or ''}")
         except (ValueError, KeyError):
             log_lines.append(line[:200])
-    failed = [{"job_id": j.job_id, "kind": j.kind} for j in runner.devices.print_service.recent_jobs(20)
-              if j.state == "failed" or j.flag]
+    jobs = runner.devices.print_service.recent_jobs(20) if runner.devices else []
+    failed = [{"job_id": j.job_id, "kind": j.kind} for j in jobs if j.state == "failed" or j.flag]
     audit = [f"{a['ts'][11:19]} audit {a['event']}" for a in runner.audit.tail(10)]
     return {"config_lines": [f"{k} = {v}" for k, v in rows(runner.settings)], "log_lines": log_lines + audit,
             "failed_jobs": failed, "manual_oos": runner.flow.manual_oos}
@@ -96,7 +96,7 @@ class KioskApp(App):
                                    size_hint=(None, None), size=(px(220), px(150)),
                                    pos=(0, Window.height - px(150)))
         root.add_widget(self.corner)
-        self.preview = CameraPreview(self.runner.devices.camera)
+        self.preview = CameraPreview(lambda: self.runner.devices.camera if self.runner.devices else None)
         self.runner.listeners.append(self._on_flow)
         self.render()
         Clock.schedule_interval(self._pump, 1 / 30)

@@ -35,6 +35,7 @@ class Autopilot:
         self.last_state: State | None = None
         self.deadline = time.monotonic() + time_limit
         self.name_attempt = 0
+        self.new_trade_name: str | None = None
         self.printed_outcome = ""
         self.touch_id = 0
         self.result: str | None = None
@@ -59,7 +60,7 @@ class Autopilot:
     # --- the script -------------------------------------------------------------------------
     def plan(self, state: State) -> None:
         """Screenshots in each language, then what an applicant does on this screen."""
-        languages = self.app.runner.settings.kiosk.languages
+        languages = self.app.runner.settings.kiosk.languages if self.shots else []
         current = self.app.runner.flow.view.language
         order = [current, *[lang for lang in languages if lang != current]]
         for i, lang in enumerate(order):
@@ -81,6 +82,11 @@ class Autopilot:
                     self.queue += [("tap", ("key", digit)), ("wait", 0.05)]
                 self.queue.append(("shot", "card_access-typed"))
                 self.queue.append(("tap", ("submit_key", self.can)))
+            case State.FORM if self.new_trade_name is not None:
+                # back from a "name taken" rejection: only the trade name changes
+                self.queue += [("tap", ("form_set", ("trade_name", self.new_trade_name))), ("wait", 0.1),
+                               ("tap", ("form_done", None))]
+                self.new_trade_name = None
             case State.FORM:
                 self.queue.append(("fill_form", None))
             case State.REVIEW:
@@ -156,10 +162,8 @@ class Autopilot:
         if "name_taken" in decision.reasons and choice is not None:
             # the demo applicant has registered before: pick the next suggested trade name
             self.name_attempt += 1
-            self.queue += [("tap", ("edit", None)), ("wait", 0.2),
-                           ("tap", ("form_set", ("trade_name", choice))), ("wait", 0.1),
-                           ("tap", ("form_done", None))]
-            self.last_state = State.FORM  # the FORM/REVIEW screens are already documented
+            self.new_trade_name = choice
+            self.queue.append(("tap", ("edit", None)))
             return
         self.stop(f"application rejected: {', '.join(decision.reasons)}")
 

@@ -68,19 +68,28 @@ FORM_FIELDS = {
 
 COMPOSITION = {"individual": N_("Individual operation"), "family": N_("Family operation")}
 
-REASONS = {
-    "operator_under_18": N_("Operators must be at least 18 years old."),
-    "operator_minor_review": N_("Operators aged 16 or 17 are reviewed by staff."),
-    "id_number_invalid": N_("The resident ID number on the chip is not valid."),
-    "name_too_short": N_("The trade name needs at least 2 characters."),
-    "name_forbidden_word": N_("The name contains a word that may not be used (e.g. 中国, 国际)."),
-    "name_invalid_characters": N_("The name may only contain Chinese characters."),
-    "name_form_not_allowed": N_("This organisation form is not allowed for an individual business."),
-    "name_taken": N_("This name is already registered in the same industry here. Choose another."),
-    "scope_unknown": N_("A business scope item is not in the catalogue."),
-    "scope_prior_permit": N_("A business scope item needs a permit before registration: "
-                             "sent to manual review."),
-    "premises_unknown": N_("The premises address is not in the address list."),
+REASONS = {  # the registration API's decision reason codes (docs/registration-api.md)
+    'id_number_invalid': N_('The ID number is invalid (check digit or birth date)'),
+    'id_birth_date_mismatch': N_('The birth date does not match the ID number'),
+    'operator_name_invalid': N_("The operator's name may contain only Chinese characters and '·'"),
+    'operator_underage': N_('The operator must be at least 16 years old'),
+    'operator_minor_review': N_('Operators aged 16-17 need a manual review'),
+    'name_too_short': N_('The trade name needs at least two characters'),
+    'name_too_long': N_('The trade name may have at most ten characters'),
+    'name_forbidden_word': N_('The trade name may not contain 中国, 中华, 全国, 国家 or 国际'),
+    'name_invalid_characters': N_('The trade name may use only Chinese characters: no pinyin, Latin letters, '
+                                  'digits or punctuation'),
+    'organisation_form_not_allowed': N_('This organisation form is not allowed for an individual business '
+                                        '(e.g. 公司, 企业, 合作社)'),
+    'name_taken': N_('This trade name is already registered in the same industry at the same authority'),
+    'industry_unknown': N_('Unknown industry'),
+    'division_unknown': N_('Unknown administrative division'),
+    'scope_empty': N_('Choose at least one business-scope item'),
+    'scope_unknown_item': N_('A business-scope item is not in the catalogue'),
+    'scope_prior_permit': N_('A business-scope item needs a permit before registration: manual review'),
+    'scope_post_permit': N_('Some business-scope items need a permit after registration before trading starts'),
+    'premises_not_in_list': N_('The premises are not on the address list of this division'),
+    'premises_house_number_invalid': N_('The house number is malformed (e.g. 1001号)'),
 }
 
 

@@ -6,6 +6,8 @@ the preview only converts and blits whatever frame is newest when the screen red
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 from kivy.graphics.texture import Texture
 from kivy.uix.image import Image
@@ -16,17 +18,22 @@ from kiosk.ui.theme import px
 
 
 class CameraPreview(Image):
-    def __init__(self, camera: Camera, **kw: object) -> None:
+    def __init__(self, camera: Callable[[], Camera | None], **kw: object) -> None:
         super().__init__(size_hint_y=None, height=px(900), fit_mode="contain", **kw)
-        self.camera = camera
+        self._camera = camera  # a getter: the camera comes up after the window
         self._seq = -1
         self.frames_shown = 0
 
+    @property
+    def camera(self) -> Camera | None:
+        return self._camera()
+
     def refresh(self) -> None:
-        if self.parent is None:
+        camera = self.camera
+        if self.parent is None or camera is None:
             return
         try:
-            frame = self.camera.latest()
+            frame = camera.latest()
         except CameraLost:
             return  # the flow learns of it from the face check; the preview just freezes
         if frame is None or frame.seq == self._seq:

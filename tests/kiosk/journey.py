@@ -82,12 +82,9 @@ def main() -> int:
     devices = devices_mod.build(cfg)
     journal = open_journal(cfg)
     runner = Runner(cfg, devices, journal, crash_after_step=args.crash_after)
-    from kiosk import recovery
-
-    recovered = recovery.recover(journal, devices)
-    result = {"recovered": recovered}
+    runner.start()  # recovery, camera, models: as the kiosk starts
+    result: dict[str, object] = {"recovered": runner.recovered}
     if not args.recover_only:
-        devices.camera.start()
         result["journey"] = drive(runner, getattr(cfg.reader.options, "can", "123456"))
         result["issued"] = runner.issued
     result["open"] = [t.txn_id for t in journal.open_transactions()]

@@ -40,3 +40,12 @@ def test_translator_switches_and_formats() -> None:
     tr.language = "en"
     assert tr("Ask for staff") == "Ask for staff"
     assert tr("an unknown string") == "an unknown string"
+
+
+def test_every_code_the_screens_map_has_a_chinese_text() -> None:
+    from kiosk.ui import messages
+
+    tr = Translator("zh_CN")
+    for table in (messages.ERRORS, messages.REASONS, messages.GUIDANCE, messages.FORM_FIELDS, messages.COMPOSITION):
+        untranslated = [code for code, msgid in table.items() if tr(msgid) == msgid]
+        assert not untranslated, untranslated

@@ -24,7 +24,10 @@ def build(ctx: Ctx) -> Widget:
                  tr("3. Pick your business details"), tr("4. Take your printed licence")):
         box.add_widget(Text(line, font=44))
     box.add_widget(spacer(80))
-    box.add_widget(button(ctx, tr("Touch here to start"), "start", height=220, font=64))
+    if ctx.view.ready:
+        box.add_widget(button(ctx, tr("Touch here to start"), "start", height=220, font=64))
+    else:
+        box.add_widget(Text(tr("Preparing the kiosk..."), font=56, color=theme.MUTED, halign="center"))
     anchor = AnchorLayout(anchor_y="center")
     anchor.add_widget(box)
     return anchor

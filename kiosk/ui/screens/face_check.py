@@ -20,6 +20,9 @@ def build(ctx: Ctx) -> Widget:
         if ctx.camera_widget.parent is not None:
             ctx.camera_widget.parent.remove_widget(ctx.camera_widget)
         parts.append(ctx.camera_widget)
+        credit = getattr(getattr(ctx.camera_widget, "camera", None), "attribution", "")
+        if credit:
+            parts.append(Text(credit, font=26, color=theme.MUTED, halign="center"))
     parts.append(Text(tr("The camera image is not stored."), font=34, color=theme.MUTED, halign="center"))
     parts.append(cancel_button(ctx))
     return page(tr("Face check"), *parts)

@@ -12,19 +12,7 @@ import pytest
 
 from kiosk import settings as settings_mod
 from kiosk.diag.pin import PinGuard
-from tests.conftest import ROOT
-
-
-def config_in(var: Path, extra: str = "", replace: dict[str, str] | None = None) -> Path:
-    text = (
-        (ROOT / "config" / "default.toml").read_text(encoding="utf-8").replace('var_dir = "var"', f'var_dir = "{var}"')
-    )
-    for old, new in (replace or {}).items():
-        assert old in text
-        text = text.replace(old, new)
-    path = var / "kiosk.toml"
-    path.write_text(text + extra, encoding="utf-8")
-    return path
+from tests.conftest import ROOT, write_config
 
 
 def main(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -40,7 +28,7 @@ def main(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[st
 
 
 def test_all_checks_healthy(tmp_path: Path) -> None:
-    result = main("--config", str(config_in(tmp_path)), "diag", "--json")
+    result = main("--config", str(write_config(tmp_path)), "diag", "--json")
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["healthy"] and {c["device"] for c in report["checks"]} == {
@@ -53,7 +41,8 @@ def test_all_checks_healthy(tmp_path: Path) -> None:
 
 
 def test_a_printer_fault_is_exit_1_with_its_reason(tmp_path: Path) -> None:
-    cfg = config_in(tmp_path, replace={'kind = "virtual"        # a loopback': 'kind = "virtual"\ncover_open = true #'})
+    printer = 'kind = "virtual"        # a loopback'
+    cfg = write_config(tmp_path, replace={printer: 'kind = "virtual"\ncover_open = true #'})
     result = main("diag", "--json", "--config", str(cfg))
     assert result.returncode == 1, result.stderr[-2000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
@@ -62,14 +51,14 @@ def test_a_printer_fault_is_exit_1_with_its_reason(tmp_path: Path) -> None:
 
 
 def test_unreadable_config_is_exit_2(tmp_path: Path) -> None:
-    bad = config_in(tmp_path, replace={'kind = "virtual"        # a loopback': "kind = 3 #"})
+    bad = write_config(tmp_path, replace={'kind = "virtual"        # a loopback': "kind = 3 #"})
     for args in (("diag",), ("diag", "storage"), ("diag", "report")):
         result = main("--config", str(bad), *args)
         assert result.returncode == 2 and "printer.kind" in result.stderr
 
 
 def test_storage_reports_unfinished_transactions(tmp_path: Path) -> None:
-    cfg = config_in(tmp_path)
+    cfg = write_config(tmp_path)
     result = main("diag", "storage", "--json", "--config", str(cfg))
     assert result.returncode == 0 and json.loads(result.stdout)["checks"][0]["status"] == "ok"
     from kiosk.launch import open_journal
@@ -83,7 +72,7 @@ def test_storage_reports_unfinished_transactions(tmp_path: Path) -> None:
 
 
 def test_report_has_no_personal_data_and_masks_secrets(tmp_path: Path) -> None:
-    cfg = config_in(tmp_path, extra='\n[diagnostics]\npin_hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"\n')
+    cfg = write_config(tmp_path, extra='\n[diagnostics]\npin_hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"\n')
     out = tmp_path / "report.json"
     result = main("diag", "report", "--out", str(out), "--config", str(cfg))
     assert result.returncode == 0, result.stderr[-2000:]
@@ -95,7 +84,7 @@ def test_report_has_no_personal_data_and_masks_secrets(tmp_path: Path) -> None:
 
 
 def test_set_pin_writes_only_a_hash(tmp_path: Path) -> None:
-    cfg = config_in(tmp_path)
+    cfg = write_config(tmp_path)
     assert main("diag", "set-pin", "--stdin", "--config", str(cfg), stdin="12345\n").returncode == 2
     result = main("diag", "set-pin", "--stdin", "--config", str(cfg), stdin="864209\n")
     assert result.returncode == 0, result.stderr

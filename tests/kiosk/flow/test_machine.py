@@ -16,7 +16,9 @@ T = TimeoutSection()
 
 def make_flow(**policy: object) -> tuple[Flow, b.FakeClock]:
     clock = b.FakeClock()
-    return Flow(T, PolicySection(**policy), "zh_CN", clock), clock
+    flow = Flow(T, PolicySection(**policy), "zh_CN", clock)
+    flow.dispatch(e.DevicesReady())
+    return flow, clock
 
 
 def kinds(cmds: list[object]) -> list[type]:
@@ -452,3 +454,28 @@ def test_events_for_other_states_are_ignored() -> None:
     advance_to(flow, State.FORM)
     assert flow.dispatch(e.CardInserted(b.card_info())) == [] and flow.state is State.FORM
     assert flow.dispatch(e.Decided(b.decision())) == [] and flow.state is State.FORM
+
+
+def test_a_fault_reported_while_idle_takes_the_kiosk_out_of_service() -> None:
+    flow, _ = make_flow()
+    cmds = flow.dispatch(e.StepFailed("face", "face_models_unavailable", True))
+    assert flow.state is State.OUT_OF_SERVICE and c.AlertTechnician("face_models_unavailable") in cmds
+    assert flow.dispatch(e.StepFailed("card", "card_removed", False)) == []
+
+
+def test_start_waits_for_the_devices() -> None:
+    clock = b.FakeClock()
+    flow = Flow(T, PolicySection(), "zh_CN", clock)
+    assert not flow.view.ready and flow.dispatch(e.Touch("start")) == [] and flow.state is State.ATTRACT
+    flow.dispatch(e.DevicesReady())
+    assert flow.view.ready and flow.dispatch(e.Touch("start")) and flow.state is State.CONSENT
+    assert flow.view.ready, "readiness survives state changes"
+
+
+def test_a_failed_start_up_goes_out_of_service_and_a_healthy_probe_brings_it_back() -> None:
+    clock = b.FakeClock()
+    flow = Flow(T, PolicySection(), "zh_CN", clock)
+    flow.dispatch(e.StepFailed("startup", "camera_lost", True))
+    assert flow.state is State.OUT_OF_SERVICE and flow.view.fault == "camera_lost"
+    flow.dispatch(e.DevicesProbed(True))
+    assert flow.state is State.ATTRACT and flow.view.ready

@@ -87,6 +87,9 @@ class Harness:
         t = dataclasses.replace(cfg.timeouts, **timeouts)
         self.runner.flow.session.wipe()
         self.runner.flow = Flow(t, cfg.policy, cfg.kiosk.language, time.monotonic, tuple(cfg.kiosk.languages))
+        from kiosk.flow import events
+
+        self.runner.flow.dispatch(events.DevicesReady())
         self.runner.alerts.clear()
         self.app.scratch.clear()
         self.app.render()

@@ -1,0 +1,238 @@
+"""RegistrationClient over HTTPS with `requests`.
+
+Retries are hand-rolled rather than urllib3's Retry because the rule is per request, not per
+method: a POST of an application is safe to repeat only because it always carries the same
+Idempotency-Key, a 409 "request_in_progress" must be retried like a 503, and a read timeout
+on a submit must be retried (the first attempt may have been issued; the replay returns it).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+
+from drivers.errors import ServiceProtocolError, ServiceRequestRejected, ServiceUnreachable
+from drivers.registry.base import RegistrationClient
+from drivers.registry.models import Application, Decision, Licence, ReferenceData
+from drivers.registry.wire import parse_decision, parse_licence, parse_reference_data, verify_signed
+from registry_service import codec
+
+log = logging.getLogger("drivers.registry")
+
+MAX_RESPONSE_BYTES = 1 << 20
+_RETRY_STATUSES = {429, 500, 502, 503, 504}
+_LOOPBACK_NAMES = {"localhost"}
+
+
+def _is_loopback(host: str) -> bool:
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class HttpRegistrationClient(RegistrationClient):
+    def __init__(
+        self,
+        base_url: str,
+        kiosk_id: str,
+        authority_public_key: bytes | str | Path,
+        *,
+        connect_timeout: float = 3.05,
+        read_timeout: float = 10.0,
+        ca_bundle: str | None = None,
+        client_cert: str | None = None,
+        client_key: str | None = None,
+        max_attempts: int = 4,
+        backoff_s: float = 0.2,
+        backoff_max_s: float = 3.0,
+        software_version: str = "",
+        on_close: Callable[[], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("base_url must be an http(s) URL")
+        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+            # Plain HTTP is only for the embedded service on this machine: TLS is mandatory
+            # for anything that leaves the kiosk.
+            raise ValueError("plain http is allowed only to a loopback address")
+        if (client_cert is None) != (client_key is None):
+            raise ValueError("client_cert and client_key go together")
+        self.base_url = base_url.rstrip("/")
+        self.kiosk_id = kiosk_id
+        self.public_key = codec.load_public_key(authority_public_key)
+        self.timeout = (connect_timeout, read_timeout)
+        self.max_attempts = max(1, max_attempts)
+        self.backoff_s, self.backoff_max_s = backoff_s, backoff_max_s
+        self.software_version = software_version
+        self._on_close = on_close
+        self._sleep = sleep
+        self.session = requests.Session()
+        self.session.verify = ca_bundle or True  # never False
+        self.session.trust_env = False  # no proxy or CA overrides from the environment
+        if client_cert and client_key:
+            self.session.cert = (client_cert, client_key)
+        self.session.headers.update(
+            {
+                "X-Kiosk-Id": kiosk_id,
+                "Accept": "application/json, application/problem+json",
+                "User-Agent": "licence-kiosk-registry-client/1",
+            }
+        )
+
+    # --- RegistrationClient -------------------------------------------------------------
+    def reference_data(self) -> ReferenceData:
+        return parse_reference_data(self._call("GET", "/v1/reference-data", retry=True))
+
+    def submit(self, application: Application, idempotency_key: str) -> Decision:
+        body = asdict(application)
+        decision = parse_decision(
+            self._call(
+                "POST",
+                "/v1/applications",
+                json=body,
+                headers={"Idempotency-Key": idempotency_key},
+                retry=True,  # same key on every attempt: the service answers at most once
+                ok=(200, 201),
+            ),
+            self.public_key,
+        )
+        if decision.licence is not None and decision.licence.operator != application.operator_name:
+            raise ServiceProtocolError("licence issued to someone else")
+        return decision
+
+    def decision(self, application_id: str) -> Decision:
+        path = "/v1/applications/" + quote(application_id, safe="")
+        decision = parse_decision(self._call("GET", path, retry=True), self.public_key)
+        if decision.application_id != application_id:
+            raise ServiceProtocolError("decision for another application")
+        return decision
+
+    def heartbeat(self) -> None:
+        self._call(
+            "POST",
+            "/v1/heartbeat",
+            json={"software_version": self.software_version, "status": "in_service"},
+            retry=False,
+        )
+
+    def close(self) -> None:
+        self.session.close()
+        if self._on_close is not None:
+            on_close, self._on_close = self._on_close, None
+            on_close()
+
+    # --- extras for the technician tools ------------------------------------------------
+    def licence(self, uscc: str) -> Licence:
+        doc = self._call("GET", "/v1/licences/" + quote(uscc, safe=""), retry=True)
+        if not isinstance(doc, dict):
+            raise ServiceProtocolError("licence is not an object")
+        verify_signed(doc, self.public_key)
+        licence = parse_licence(doc, self.public_key)
+        if licence.uscc != uscc:
+            raise ServiceProtocolError("licence for another code")
+        return licence
+
+    def verify_payload(self, qr_payload: str) -> dict[str, Any]:
+        doc = self._call("POST", "/v1/licences/verify", json={"qr_payload": qr_payload},
+                         retry=True)
+        if not isinstance(doc, dict) or not isinstance(doc.get("valid"), bool):
+            raise ServiceProtocolError("verify answer malformed")
+        return doc
+
+    # --- transport ----------------------------------------------------------------------
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+        retry: bool,
+        ok: tuple[int, ...] = (200,),
+    ) -> Any:
+        attempts = self.max_attempts if retry else 1
+        for attempt in range(1, attempts + 1):
+            last = attempt == attempts
+            try:
+                resp = self.session.request(
+                    method,
+                    self.base_url + path,
+                    json=json,
+                    headers=headers,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                )
+                content = resp.content
+            except requests.exceptions.SSLError as exc:
+                # A certificate problem does not heal by retrying.
+                raise ServiceUnreachable(f"TLS failure: {type(exc).__name__}") from None
+            except (
+                requests.exceptions.ConnectionError,
+                requests.exceptions.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
+                log.warning("%s %s attempt %d: %s", method, path, attempt, type(exc).__name__)
+                if last:
+                    raise ServiceUnreachable(f"{method} {path}: {type(exc).__name__}") from None
+                self._sleep(self._backoff(attempt, None))
+                continue
+            except requests.exceptions.RequestException as exc:
+                raise ServiceProtocolError(f"{method} {path}: {type(exc).__name__}") from None
+            status = resp.status_code
+            if status in ok:
+                return self._json(resp, content, path)
+            problem = self._problem(resp, content)
+            retryable = status in _RETRY_STATUSES or (
+                status == 409 and problem == "request_in_progress"
+            )
+            if retryable:
+                log.warning("%s %s attempt %d: HTTP %d %s", method, path, attempt, status, problem)
+                if last:
+                    raise ServiceUnreachable(f"{method} {path}: HTTP {status} {problem}".strip())
+                self._sleep(self._backoff(attempt, resp.headers.get("Retry-After")))
+                continue
+            if 400 <= status < 500 and problem:
+                raise ServiceRequestRejected(f"{method} {path}: HTTP {status}", reason=problem)
+            raise ServiceProtocolError(f"{method} {path}: unexpected HTTP {status}")
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _backoff(self, attempt: int, retry_after: str | None) -> float:
+        if retry_after and retry_after.isdigit():
+            return min(float(retry_after), self.backoff_max_s)
+        # full jitter: many kiosks recovering from one outage must not retry in lock-step
+        return random.uniform(0, min(self.backoff_max_s, self.backoff_s * 2 ** (attempt - 1)))
+
+    @staticmethod
+    def _problem(resp: requests.Response, content: bytes) -> str:
+        if not resp.headers.get("Content-Type", "").startswith("application/problem+json"):
+            return ""
+        try:
+            code = resp.json().get("code", "")
+        except (ValueError, AttributeError):
+            return ""
+        return code if isinstance(code, str) and len(code) <= 64 else ""
+
+    @staticmethod
+    def _json(resp: requests.Response, content: bytes, path: str) -> Any:
+        if len(content) > MAX_RESPONSE_BYTES:
+            raise ServiceProtocolError(f"{path}: response too large")
+        media = resp.headers.get("Content-Type", "").split(";")[0].strip()
+        if media != "application/json":
+            raise ServiceProtocolError(f"{path}: unexpected content type {media!r}")
+        try:
+            return resp.json()
+        except ValueError:
+            raise ServiceProtocolError(f"{path}: response is not JSON") from None

@@ -1,0 +1,174 @@
+"""The reference registration authority's HTTP API, version 1 (FastAPI)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Header, Request, Response
+from fastapi import Path as PathParam
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.convertors import Convertor, register_url_convertor
+
+from registry_service import keys as keys_mod
+from registry_service.db import make_engine, migrate
+from registry_service.problems import PROBLEM_JSON, RequestGuard, install, problem_response
+from registry_service.reference import catalogue
+from registry_service.registry import Registry, Reply
+from registry_service.schemas import (
+    ApplicationIn,
+    DecisionOut,
+    HeartbeatIn,
+    HeartbeatOut,
+    Problem,
+    ReferenceDataOut,
+    SignedLicenceOut,
+    VerifyIn,
+    VerifyOut,
+)
+
+API_VERSION = "1.0.0"
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
+KIOSK_ID_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
+
+
+USCC_PATTERN = r"^[0-9A-HJ-NP-RTUW-Y]{18}$"
+
+
+class _UsccConvertor(Convertor[str]):
+    """Route only well-formed credit codes to /licences/{uscc}, so that /licences/verify (and
+    typos) are not swallowed by it: GET /licences/verify is a 405, not a 422."""
+
+    regex = USCC_PATTERN[1:-1]
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("uscc", _UsccConvertor())
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    database_url: str
+    key_dir: Path
+    max_body_bytes: int = 65536
+    stale_after_s: float = 30.0
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {
+        s: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "problem"}
+        for s in statuses
+    }
+
+
+IdemKey = Annotated[
+    str, Header(alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY_PATTERN,
+                description="Client-chosen key; the same key always yields the same answer.")
+]
+KioskId = Annotated[str, Header(alias="X-Kiosk-Id", pattern=KIOSK_ID_PATTERN)]
+
+
+def _reply(reply: Reply) -> Response:
+    headers = {"Idempotent-Replayed": "true"} if reply.replayed else {}
+    return Response(reply.body, reply.status, headers=headers, media_type="application/json")
+
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    from datetime import timedelta
+
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    authority = keys_mod.load_or_create(settings.key_dir)
+    cat = catalogue()
+    registry = Registry(
+        engine, authority, cat, clock=settings.clock,
+        stale_after=timedelta(seconds=settings.stale_after_s),
+    )
+    reference_json = cat.as_json()
+
+    app = FastAPI(
+        title="Individual-business registration API",
+        version=API_VERSION,
+        description="Submit an individual-business (个体工商户) application and receive an "
+        "instant decision with a signed licence. Errors are RFC 9457 problem documents "
+        "with a stable `code`.",
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.registry = registry
+    app.state.engine = engine
+    app.state.keys = authority
+    install(app)
+    app.add_middleware(RequestGuard, max_body=settings.max_body_bytes)
+
+    @app.exception_handler(OperationalError)
+    async def _busy(_req: Request, _exc: OperationalError) -> JSONResponse:
+        return problem_response(503, "service_busy", headers={"Retry-After": "1"})
+
+    v1 = APIRouter(prefix="/v1")
+
+    @v1.post(
+        "/applications",
+        status_code=201,
+        response_model=DecisionOut,
+        responses=_problems(400, 409, 413, 415, 422, 503),
+        summary="Submit an application; the decision is immediate",
+    )
+    def submit(
+        application: ApplicationIn, idempotency_key: IdemKey, kiosk_id: KioskId
+    ) -> Response:
+        return _reply(registry.submit(kiosk_id, idempotency_key, application))
+
+    @v1.get(
+        "/applications/{application_id}",
+        response_model=DecisionOut,
+        responses=_problems(404, 409, 422),
+        summary="Decision of an earlier submission",
+    )
+    def application(
+        application_id: Annotated[str, PathParam(pattern=r"^[0-9a-f-]{36}$")],
+    ) -> Response:
+        return _reply(registry.application(application_id))
+
+    # verify before {uscc}: otherwise /licences/verify routes as a licence code
+    @v1.post(
+        "/licences/verify",
+        response_model=VerifyOut,
+        responses=_problems(400, 413, 415, 422),
+        summary="Check a licence QR payload's signature and registration",
+    )
+    def verify(body: VerifyIn) -> dict[str, Any]:
+        return registry.verify(body.qr_payload)
+
+    @v1.get(
+        "/licences/{uscc:uscc}",
+        response_model=SignedLicenceOut,
+        responses=_problems(404, 422),
+        summary="A licence as issued, signed",
+    )
+    def licence(uscc: Annotated[str, PathParam(pattern=USCC_PATTERN)]) -> dict[str, Any]:
+        return registry.licence(uscc)
+
+    @v1.get("/reference-data", response_model=ReferenceDataOut,
+            summary="Pick lists for the application form")
+    def reference_data() -> dict[str, Any]:
+        return reference_json
+
+    @v1.post("/heartbeat", response_model=HeartbeatOut,
+             responses=_problems(400, 413, 415, 422), summary="Kiosk liveness")
+    def heartbeat(body: HeartbeatIn, kiosk_id: KioskId) -> dict[str, str]:
+        return registry.heartbeat(kiosk_id, body.software_version, body.status)
+
+    app.include_router(v1)
+    return app

@@ -1,0 +1,90 @@
+"""The reference service in-process, for the kiosk's demo configuration and for tests.
+
+Runs the real ASGI app under uvicorn on a loopback socket bound to port 0 (the kernel picks a
+free port, so parallel kiosks/tests never collide), in a daemon thread.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uvicorn
+
+from registry_service.app import ServiceSettings, create_app
+
+
+@dataclass
+class EmbeddedService:
+    url: str
+    public_key_path: Path
+    _server: uvicorn.Server = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    @property
+    def public_key(self) -> bytes:
+        return self.public_key_path.read_bytes()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout)
+        self._server.config.app.state.engine.dispose()  # close the database file/connections
+
+    def __enter__(self) -> EmbeddedService:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+def start(
+    database_url: str,
+    key_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    settings: ServiceSettings | None = None,
+    startup_timeout: float = 15.0,
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
+    client_ca: str | None = None,
+) -> EmbeddedService:
+    """Start the service; with ``tls_cert``/``tls_key`` it speaks HTTPS, and with
+    ``client_ca`` it also requires a client certificate from that CA (mutual TLS)."""
+    settings = settings or ServiceSettings(database_url=database_url, key_dir=key_dir)
+    app = create_app(settings)  # migrations and key creation happen here, synchronously
+    # proto must be IPPROTO_TCP, not 0: asyncio only sets TCP_NODELAY on accepted sockets whose
+    # proto says TCP, and without it every response waits ~40 ms for a delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    bound_port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30,
+        backlog=2048,
+        ssl_certfile=tls_cert,
+        ssl_keyfile=tls_key,
+        ssl_ca_certs=client_ca,
+        ssl_cert_reqs=ssl.CERT_REQUIRED if client_ca else ssl.CERT_NONE,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="registry-service", daemon=True
+    )
+    thread.start()
+    deadline = time.monotonic() + startup_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError("embedded registration service did not start")
+        time.sleep(0.01)
+    return EmbeddedService(
+        url=f"{'https' if tls_cert else 'http'}://{host}:{bound_port}",
+        public_key_path=app.state.keys.public_key_path,
+        _server=server,
+        _thread=thread,
+    )

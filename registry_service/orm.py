@@ -1,0 +1,86 @@
+"""Database tables. The migration in registry_service/migrations must match these
+(tests/registry_service/test_migrations.py compares them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
+_SerialKey = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class ApplicationRow(Base):
+    """One submission. Also the idempotency record: (kiosk_id, idempotency_key) is unique and
+    the stored response is written in the same transaction as the licence, so a replay after
+    a crash between commit and response returns exactly what was issued."""
+
+    __tablename__ = "applications"
+    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key", name="uq_app_idem"),)
+
+    id: Mapped[int] = mapped_column(_SerialKey, primary_key=True, autoincrement=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    request_hash: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256, not the request
+    state: Mapped[str] = mapped_column(String(16))  # processing | done
+    lock_token: Mapped[str] = mapped_column(String(32))
+    locked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    tracking_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    response_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    response_body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sealed_application: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LicenceRow(Base):
+    __tablename__ = "licences"
+    __table_args__ = (
+        # Same 字号 in the same industry at the same authority is a duplicate name. NULL for
+        # unnamed businesses, which never conflict.
+        UniqueConstraint("division_code", "industry_code", "trade_name_key", name="uq_lic_name"),
+    )
+
+    uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        _SerialKey, ForeignKey("applications.id"), unique=True
+    )
+    division_code: Mapped[str] = mapped_column(String(6))
+    industry_code: Mapped[str] = mapped_column(String(16))
+    trade_name_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    name: Mapped[str] = mapped_column(String(128))
+    operator: Mapped[str] = mapped_column(String(64))
+    composition: Mapped[str] = mapped_column(String(16))
+    premises: Mapped[str] = mapped_column(String(256))
+    scope: Mapped[str] = mapped_column(Text)
+    registration_date: Mapped[str] = mapped_column(String(10))
+    authority: Mapped[str] = mapped_column(String(128))
+    qr_payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # active | revoked
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KioskRow(Base):
+    __tablename__ = "kiosks"
+
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    software_version: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))

@@ -1,0 +1,238 @@
+"""HttpRegistrationClient against the real service on loopback, and against a misbehaving
+loopback server in front of it."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from drivers.errors import ServiceProtocolError, ServiceRequestRejected, ServiceUnreachable
+from drivers.registry.http_client import HttpRegistrationClient
+from drivers.registry.models import Application
+from registry_service import codec, samples
+from registry_service.embedded import EmbeddedService
+from tests.drivers.registry.fault_server import FaultServer
+
+_names = itertools.count(100)
+
+
+def application(**overrides: Any) -> Application:
+    overrides.setdefault("trade_name", samples.trade_name(next(_names)))
+    return Application(**samples.application(**overrides))
+
+
+def client(url: str, key_path: Path, **kw: Any) -> HttpRegistrationClient:
+    kw.setdefault("read_timeout", 0.5)
+    kw.setdefault("connect_timeout", 0.5)
+    kw.setdefault("sleep", lambda _s: None)
+    return HttpRegistrationClient(url, "kiosk-test-01", key_path, **kw)
+
+
+# --- against the real service -----------------------------------------------------------
+def test_approval_verified_and_replayed(service: EmbeddedService, key_path: Path) -> None:
+    c = client(service.url, key_path)
+    app = application()
+    key = str(uuid.uuid4())
+    d = c.submit(app, key)
+    assert d.outcome == "approved" and d.licence is not None
+    assert d.licence.operator == app.operator_name
+    assert codec.decode_licence(d.licence.qr_payload, codec.load_public_key(key_path))["uscc"] == d.licence.uscc
+    assert c.submit(app, key) == d
+    assert c.decision(d.application_id) == d
+    assert c.licence(d.licence.uscc) == d.licence
+    assert c.verify_payload(d.licence.qr_payload)["valid"] is True
+    c.close()
+
+
+def test_reasons_reach_the_kiosk(service: EmbeddedService, key_path: Path) -> None:
+    c = client(service.url, key_path)
+    rejected = c.submit(application(trade_name="国际", organisation_form="公司"), uuid.uuid4().hex)
+    assert rejected.outcome == "rejected" and rejected.licence is None
+    assert set(rejected.reasons) == {"name_forbidden_word", "organisation_form_not_allowed"}
+    review = c.submit(application(scope_codes=["R0102"]), uuid.uuid4().hex)
+    assert review.outcome == "manual_review" and review.tracking_number.startswith("MR")
+    assert review.reasons == ("scope_prior_permit",)
+
+
+def test_reference_data(service: EmbeddedService, key_path: Path) -> None:
+    rd = client(service.url, key_path).reference_data()
+    post = [s for s in rd.scope_items if s.permit == "post"]
+    assert post and all(s.note_zh for s in post)
+    assert ("440305", "南山街道南山大道") in rd.streets
+    assert any(d.code == "510104" and d.name_en for d in rd.divisions)
+
+
+def test_heartbeat_and_kiosk_header(faults: FaultServer, key_path: Path) -> None:
+    c = client(faults.url, key_path)
+    c.heartbeat()
+    c.reference_data()
+    assert [r["headers"]["X-Kiosk-Id"] for r in faults.requests] == ["kiosk-test-01"] * 2
+
+
+def test_same_key_other_payload_is_a_typed_rejection(service: EmbeddedService, key_path: Path) -> None:
+    c = client(service.url, key_path)
+    key = uuid.uuid4().hex
+    c.submit(application(), key)
+    with pytest.raises(ServiceRequestRejected) as exc:
+        c.submit(application(), key)
+    assert exc.value.reason == "idempotency_key_reused"
+    assert isinstance(exc.value, ServiceProtocolError)
+
+
+# --- flaky network ----------------------------------------------------------------------
+def test_lost_response_is_retried_with_same_key_and_issues_once(
+    faults: FaultServer, key_path: Path, service: EmbeddedService
+) -> None:
+    """The service commits, the answer never arrives, the client times out and retries: the
+    retry gets the same licence and the service holds exactly one application."""
+    faults.script = ["proxy_then_hang", "proxy"]
+    c = client(faults.url, key_path, read_timeout=0.5)
+    app = application()
+    d = c.submit(app, "lost-response-key-1")
+    posts = [r for r in faults.requests if r["method"] == "POST"]
+    assert len(posts) == 2
+    assert {r["headers"]["Idempotency-Key"] for r in posts} == {"lost-response-key-1"}
+    assert posts[0]["body"] == posts[1]["body"]
+    direct = client(service.url, key_path)
+    assert direct.submit(app, "lost-response-key-1") == d  # replay: the one and only
+    assert d.licence is not None
+    assert direct.licence(d.licence.uscc) == d.licence
+
+
+def test_timeouts_exhaust_into_service_unreachable(faults: FaultServer, key_path: Path) -> None:
+    faults.script = ["hang"]
+    c = client(faults.url, key_path, read_timeout=0.2, max_attempts=3)
+    with pytest.raises(ServiceUnreachable):
+        c.submit(application(), "timeout-key-0001")
+    assert len(faults.requests) == 3
+    assert {r["headers"]["Idempotency-Key"] for r in faults.requests} == {"timeout-key-0001"}
+
+
+def test_connection_reset_then_success(faults: FaultServer, key_path: Path) -> None:
+    faults.script = ["reset", "reset", "proxy"]
+    d = client(faults.url, key_path).submit(application(), uuid.uuid4().hex)
+    assert d.outcome == "approved"
+    assert len(faults.requests) == 3
+
+
+def test_5xx_retried_then_success(faults: FaultServer, key_path: Path) -> None:
+    faults.script = ["status:503", "status:502", "status:500", "proxy"]
+    assert client(faults.url, key_path).reference_data().version
+
+
+def test_5xx_forever_is_unreachable(faults: FaultServer, key_path: Path) -> None:
+    faults.script = ["status:503"]
+    with pytest.raises(ServiceUnreachable):
+        client(faults.url, key_path, max_attempts=2).submit(application(), uuid.uuid4().hex)
+
+
+def test_heartbeat_is_not_retried(faults: FaultServer, key_path: Path) -> None:
+    faults.script = ["status:503"]
+    with pytest.raises(ServiceUnreachable):
+        client(faults.url, key_path).heartbeat()
+    assert len(faults.requests) == 1
+
+
+def test_connection_refused(key_path: Path) -> None:
+    s = __import__("socket").socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now
+    with pytest.raises(ServiceUnreachable):
+        client(f"http://127.0.0.1:{port}", key_path, max_attempts=2).reference_data()
+
+
+@pytest.mark.parametrize("action", ["garbage", "html"])
+def test_garbage_is_protocol_error_not_retried(faults: FaultServer, key_path: Path, action: str) -> None:
+    faults.script = [action]
+    with pytest.raises(ServiceProtocolError):
+        client(faults.url, key_path).submit(application(), uuid.uuid4().hex)
+    assert len(faults.requests) == 1
+
+
+# --- signatures -------------------------------------------------------------------------
+def _set(path: list[str], value: Any):  # type: ignore[no-untyped-def]
+    def fn(doc: dict[str, Any]) -> dict[str, Any]:
+        target = doc
+        for p in path[:-1]:
+            target = target[p]
+        target[path[-1]] = value
+        return doc
+
+    return fn
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        _set(["outcome"], "rejected"),
+        _set(["licence", "name"], "深圳市南山区假冒餐饮店"),
+        _set(["signature"], "00" * 64),
+        _set(["key_id"], "0000000000000000"),
+        lambda doc: {k: v for k, v in doc.items() if k != "signature"},
+    ],
+)
+def test_bad_signature_detected(faults: FaultServer, key_path: Path, tamper: Any) -> None:
+    faults.script = [("tamper", tamper)]
+    with pytest.raises(ServiceProtocolError):
+        client(faults.url, key_path).submit(application(), uuid.uuid4().hex)
+
+
+def test_document_signed_by_another_key_refused(faults: FaultServer, key_path: Path) -> None:
+    attacker = Ed25519PrivateKey.generate()
+
+    def resign(doc: dict[str, Any]) -> dict[str, Any]:
+        doc["licence"]["operator"] = "李四"
+        fields = {k: doc["licence"][k] for k in codec.LICENCE_FIELDS}
+        doc["licence"]["qr_payload"] = codec.encode_licence(fields, attacker)
+        unsigned = {k: v for k, v in doc.items() if k != "signature"}
+        doc["signature"] = codec.sign_document(unsigned, attacker)
+        return doc
+
+    faults.script = [("tamper", resign)]
+    with pytest.raises(ServiceProtocolError):
+        client(faults.url, key_path).submit(application(), uuid.uuid4().hex)
+
+
+def test_decision_of_another_application_refused(service: EmbeddedService, faults: FaultServer, key_path: Path) -> None:
+    d = client(service.url, key_path).submit(application(), uuid.uuid4().hex)
+    faults.script = ["proxy"]
+    c = client(faults.url, key_path)
+    other = str(uuid.uuid4())
+    # the fault server forwards /v1/applications/<other> to d's id: a mix-up must be caught
+    faults.upstream = service.url
+    orig = faults._forward
+
+    def swap(h: Any, body: bytes) -> tuple[int, str, bytes]:
+        h.path = h.path.replace(other, d.application_id)
+        return orig(h, body)
+
+    faults._forward = swap  # type: ignore[method-assign]
+    with pytest.raises(ServiceProtocolError):
+        c.decision(other)
+
+
+# --- configuration guards ---------------------------------------------------------------
+def test_plain_http_only_to_loopback(key_path: Path) -> None:
+    with pytest.raises(ValueError):
+        HttpRegistrationClient("http://registry.example.cn", "k1", key_path)
+    HttpRegistrationClient("http://127.0.0.1:1", "k1", key_path).close()
+    c = HttpRegistrationClient("https://registry.example.cn", "k1", key_path, ca_bundle=None)
+    assert c.session.verify is True
+    c.close()
+    with pytest.raises(ValueError):
+        HttpRegistrationClient("https://x.example", "k1", key_path, client_cert="a.pem")
+
+
+def test_session_is_reused(faults: FaultServer, key_path: Path) -> None:
+    c = client(faults.url, key_path)
+    assert isinstance(c.session, requests.Session)
+    c.reference_data()
+    c.reference_data()
+    assert len(c.session.adapters["http://"].poolmanager.pools) == 1

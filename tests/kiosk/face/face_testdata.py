@@ -1,0 +1,64 @@
+"""Shared helpers for the face tests: locate the shared data, build cameras, run checks."""
+
+from __future__ import annotations
+
+import random
+import threading
+from pathlib import Path
+
+import pytest
+
+from drivers.camera.factory import SimulatedCameraOptions, create_simulated, resolve_clip_path
+from drivers.camera.sim import demo_portrait
+from kiosk.face.options import FaceOptions
+from kiosk.face.verifier import FaceDecision, FaceReference, FaceVerifier
+
+ROOT = Path(__file__).resolve().parents[3]
+SHARED = ROOT.parent / "shared" / "data"
+PORTRAITS = SHARED / "faces" / "portraits"
+MEDS = SHARED / "faces" / "meds-calibration"
+CLIP = resolve_clip_path(SimulatedCameraOptions().clip_path)
+
+# Seeds of random.Random giving these challenge sets (checked in test_face_scenarios).
+SEED_BLINK_RIGHT = 1  # ('blink', 'turn_right')
+SEED_BLINK_LEFT = 4  # ('blink', 'turn_left')
+SEED_LEFT_RIGHT = 0  # ('turn_left', 'turn_right')
+SEED_RIGHT_BLINK = 6  # ('turn_right', 'blink')
+
+
+def require(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"test data missing: {path} (expected at ../shared/data from the repo root)")
+    return path
+
+
+_reference: FaceReference | None = None
+
+
+def demo_reference() -> FaceReference:
+    """The chip portrait of the demo applicant, enrolled once per test session."""
+    global _reference
+    require(CLIP)
+    if _reference is None:
+        _reference = FaceVerifier().enrol(demo_portrait(CLIP))
+    return _reference
+
+
+def run_check(
+    scenario: str,
+    seed: int,
+    reference: FaceReference | None = None,
+    options: FaceOptions | None = None,
+    cancel: threading.Event | None = None,
+    guidance: list[tuple[str, str | None]] | None = None,
+) -> FaceDecision:
+    require(CLIP)
+    reference = reference or demo_reference()
+    verifier = FaceVerifier(options or FaceOptions(), rng=random.Random(seed))
+    camera = create_simulated(SimulatedCameraOptions(scenario=scenario), ROOT / "var")
+    camera.start()
+    seen = guidance if guidance is not None else []
+    try:
+        return verifier.check(camera, reference, lambda code, ch: seen.append((code, ch)), cancel or threading.Event())
+    finally:
+        camera.stop()

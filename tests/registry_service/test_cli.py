@@ -1,0 +1,52 @@
+"""The standalone entry point, as an operator starts it."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from registry_service import cli
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_python_m_registry_service_serves_openapi(tmp_path: Path) -> None:
+    port = _free_port()
+    db = tmp_path / "reg.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "registry_service", "--host", "127.0.0.1", "--port", str(port),
+         "--database", f"sqlite:///{db}", "--key-dir", str(tmp_path / "keys")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                r = requests.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
+                break
+            except requests.ConnectionError:
+                assert proc.poll() is None, proc.stdout.read().decode()  # type: ignore[union-attr]
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert r.status_code == 200 and r.json()["info"]["version"] == "1.0.0"
+        assert db.exists() and (tmp_path / "keys" / "authority_ed25519.pub.pem").exists()
+    finally:
+        proc.terminate()
+        assert proc.wait(15) is not None
+
+
+def test_unusable_database_exits_2(tmp_path: Path) -> None:
+    p = argparse.ArgumentParser()
+    cli.add_arguments(p)
+    args = p.parse_args(["--database", "nosuchdb://x", "--key-dir", str(tmp_path / "k")])
+    assert cli.run(args) == 2

@@ -1,0 +1,145 @@
+"""The same contract on a real PostgreSQL server (throwaway cluster on loopback)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import create_engine, func, select
+
+from registry_service import embedded, samples
+from registry_service.orm import ApplicationRow, LicenceRow
+from tests.registry_service.pg_sandbox import PgUnavailable, cluster
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    try:
+        with cluster() as url:
+            yield url
+    except PgUnavailable as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL required in CI but could not start: {exc}")
+        pytest.skip(f"PostgreSQL not available: {exc}")
+
+
+@pytest.fixture(scope="module")
+def pg_service(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    svc = embedded.start(pg_url, tmp_path_factory.mktemp("pgkeys"))
+    yield svc.url
+    svc.stop()
+
+
+def _counts(url: str) -> tuple[int, int]:
+    e = create_engine(url)
+    with e.connect() as c:
+        r = (c.scalar(select(func.count()).select_from(ApplicationRow)),
+             c.scalar(select(func.count()).select_from(LicenceRow)))
+    e.dispose()
+    return r  # type: ignore[return-value]
+
+
+def _post(base: str, body: dict, key: str) -> requests.Response:
+    return requests.post(base + "/v1/applications", json=body,
+                         headers={"Idempotency-Key": key, "X-Kiosk-Id": "pg-kiosk"}, timeout=30)
+
+
+def test_migrations_match_models_on_postgres(pg_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from registry_service.db import make_engine, migrate
+    from registry_service.orm import Base
+
+    engine = make_engine(pg_url)
+    migrate(engine)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    engine.dispose()
+
+
+def test_approve_replay_and_reject(pg_service: str, pg_url: str) -> None:
+    before = _counts(pg_url)
+    key = uuid.uuid4().hex
+    body = samples.application(trade_name="顺和")
+    first = _post(pg_service, body, key)
+    assert first.status_code == 201 and first.json()["outcome"] == "approved"
+    assert _post(pg_service, body, key).content == first.content
+    other = _post(pg_service, {**body, "trade_name": "顺盛"}, key)
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    dup = _post(pg_service, body, uuid.uuid4().hex).json()
+    assert dup["outcome"] == "rejected" and dup["reasons"] == ["name_taken"]
+    assert _counts(pg_url) == (before[0] + 2, before[1] + 1)
+
+
+def test_concurrent_same_key_and_same_name(pg_service: str, pg_url: str) -> None:
+    before = _counts(pg_url)
+    n = 16
+    barrier = threading.Barrier(n)
+    same_key: list[requests.Response] = []
+    body = samples.application(trade_name="昌泰")
+
+    def worker(i: int) -> None:
+        barrier.wait()
+        same_key.append(_post(pg_service, body, "pg-shared-key-1"))
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert {r.status_code for r in same_key} <= {201, 409}
+    assert len({r.content for r in same_key if r.status_code == 201}) == 1
+    assert _counts(pg_url) == (before[0] + 1, before[1] + 1)
+
+    racers: list[requests.Response] = []
+    barrier2 = threading.Barrier(n)
+
+    def racer(i: int) -> None:
+        barrier2.wait()
+        racers.append(_post(pg_service, samples.application(trade_name="安康"), f"pg-race-{i}"))
+
+    threads = [threading.Thread(target=racer, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    outcomes = [r.json()["outcome"] for r in racers]
+    assert outcomes.count("approved") == 1, outcomes
+    assert _counts(pg_url) == (before[0] + 1 + n, before[1] + 2)
+
+
+def test_standalone_cli_with_database_url(pg_url: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from tests.registry_service.pg_sandbox import _free_port
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "registry_service", "--port", str(port), "--database", pg_url,
+         "--key-dir", str(tmp_path / "keys")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                r = requests.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
+                break
+            except requests.ConnectionError:
+                assert proc.poll() is None, proc.stdout.read().decode()  # type: ignore[union-attr]
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert r.json()["info"]["version"] == "1.0.0"
+    finally:
+        proc.terminate()
+        proc.wait(10)

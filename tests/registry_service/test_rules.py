@@ -1,0 +1,184 @@
+"""Every instant-approval rule: one accept and at least one reject case each."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from registry_service import samples
+from registry_service.reference import catalogue
+from registry_service.rules import APPROVED, MANUAL_REVIEW, REJECTED, age_on, assess
+
+TODAY = date(2026, 6, 1)
+
+
+def run(taken: set[str] | None = None, **overrides: Any):  # type: ignore[no-untyped-def]
+    doc = samples.application(**overrides)
+    doc.pop("phone")
+    return assess(**doc, cat=catalogue(), today=TODAY,
+                  is_taken=lambda n: n in (taken or set()))
+
+
+def test_baseline_application_is_approved_with_post_permit_notice() -> None:
+    a = run()
+    assert a.outcome == APPROVED
+    assert a.reasons == ["scope_post_permit"]
+    assert a.name == "深圳市南山区福兴餐饮店"
+    assert a.authority == "深圳市南山区市场监督管理局"
+    assert a.premises == "深圳市南山区南山街道南山大道1001号"
+    assert a.composition == "个人经营"
+    assert a.scope_text.startswith("一般项目：日用百货销售。许可项目：餐饮服务（依法须经批准")
+
+
+@pytest.mark.parametrize(
+    ("birth", "outcome", "reason"),
+    [
+        (date(2008, 6, 1), APPROVED, None),  # 18 today
+        (date(2008, 6, 2), MANUAL_REVIEW, "operator_minor_review"),  # 18 tomorrow
+        (date(2010, 6, 1), MANUAL_REVIEW, "operator_minor_review"),  # 16 today
+        (date(2010, 6, 2), REJECTED, "operator_underage"),  # 15
+    ],
+)
+def test_age_rule(birth: date, outcome: str, reason: str | None) -> None:
+    a = run(birth=birth)
+    assert a.outcome == outcome
+    if reason:
+        assert reason in a.reasons
+    else:
+        assert not {"operator_minor_review", "operator_underage"} & set(a.reasons)
+
+
+def test_age_on_leap_day() -> None:
+    assert age_on(date(2008, 2, 29), date(2026, 2, 28)) == 17
+    assert age_on(date(2008, 2, 29), date(2026, 3, 1)) == 18
+
+
+def test_id_check_character_rejected() -> None:
+    good = samples.resident_id(date(1985, 3, 14))
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    assert run(operator_id_number=bad).reasons[0] == "id_number_invalid"
+    assert run(operator_id_number=bad).outcome == REJECTED
+    assert "id_number_invalid" in run(operator_id_number="44030519850314").reasons
+    # valid check character but impossible date (Feb 30)
+    first17 = "44030519850230123"
+    from registry_service.checks import resident_id_check_char
+
+    assert "id_number_invalid" in run(
+        operator_id_number=first17 + resident_id_check_char(first17)).reasons
+
+
+def test_birth_date_must_match_id() -> None:
+    a = run(operator_birth_date="1985-03-15")
+    assert a.outcome == REJECTED and "id_birth_date_mismatch" in a.reasons
+
+
+@pytest.mark.parametrize("name", ["张伟", "欧阳娜娜", "阿依古丽·买买提"])
+def test_operator_name_accepted(name: str) -> None:
+    assert run(operator_name=name).outcome == APPROVED
+
+
+@pytest.mark.parametrize("name", ["Zhang Wei", "张伟1", "·张伟", "张 伟"])
+def test_operator_name_rejected(name: str) -> None:
+    assert "operator_name_invalid" in run(operator_name=name).reasons
+
+
+@pytest.mark.parametrize(
+    ("trade_name", "reason"),
+    [
+        ("福", "name_too_short"),
+        ("福兴隆顺和盛昌泰安康乐", "name_too_long"),
+        ("中国福", "name_forbidden_word"),
+        ("中华兴", "name_forbidden_word"),
+        ("全国好", "name_forbidden_word"),
+        ("国家兴", "name_forbidden_word"),
+        ("国际兴", "name_forbidden_word"),
+        ("Fuxing", "name_invalid_characters"),
+        ("福xing", "name_invalid_characters"),
+        ("fúxīng", "name_invalid_characters"),
+        ("福兴！", "name_invalid_characters"),
+        ("福、兴", "name_invalid_characters"),
+        ("福兴1", "name_invalid_characters"),
+        ("ＡＢ", "name_invalid_characters"),
+    ],
+)
+def test_trade_name_rejected(trade_name: str, reason: str) -> None:
+    a = run(trade_name=trade_name)
+    assert a.outcome == REJECTED
+    assert reason in a.reasons
+
+
+@pytest.mark.parametrize("trade_name", ["福兴", "张伟", "福兴隆顺和盛昌泰安康"])
+def test_trade_name_accepted(trade_name: str) -> None:
+    assert run(trade_name=trade_name).outcome == APPROVED
+
+
+def test_unnamed_business_is_allowed() -> None:
+    a = run(trade_name="", organisation_form="")
+    assert a.outcome == APPROVED and a.name == ""
+
+
+@pytest.mark.parametrize("form", ["店", "馆", "部", "行", "厂", "中心"])
+def test_allowed_forms(form: str) -> None:
+    assert run(organisation_form=form).outcome == APPROVED
+
+
+@pytest.mark.parametrize("form", ["企业", "公司", "合作社", "有限公司", "店铺子", ""])
+def test_forbidden_forms(form: str) -> None:
+    a = run(organisation_form=form)
+    assert "organisation_form_not_allowed" in a.reasons and a.outcome == REJECTED
+
+
+def test_duplicate_name_same_industry_same_authority() -> None:
+    assert "name_taken" in run(taken={"福兴"}).reasons
+    assert run(taken={"福兴"}, trade_name="福隆").outcome == APPROVED
+
+
+def test_scope_rules() -> None:
+    assert run(scope_codes=["G0101"]).reasons == []
+    a = run(scope_codes=["G0101", "R0102"])
+    assert a.outcome == MANUAL_REVIEW and "scope_prior_permit" in a.reasons
+    a = run(scope_codes=["G0101", "X9999"])
+    assert a.outcome == REJECTED and "scope_unknown_item" in a.reasons
+    a = run(scope_codes=[])
+    assert a.outcome == REJECTED and a.reasons == ["scope_empty"]
+    # repeated codes are listed once
+    assert run(scope_codes=["G0101", "G0101"]).scope_text == "一般项目：日用百货销售。"
+
+
+def test_post_permit_items_carry_their_note() -> None:
+    a = run(scope_codes=["P0101", "P0103"])
+    assert a.outcome == APPROVED
+    assert a.scope_text.startswith("许可项目：食品销售；烟草制品零售（依法须经批准的项目")
+    assert a.scope_text.count("依法须经批准") == 1  # the same note is printed once
+
+
+@pytest.mark.parametrize(
+    ("division", "premises", "reason"),
+    [
+        ("440305", "南山街道南山大道1001号", None),
+        ("440305", "南山街道南山大道1001号B座201", None),
+        ("440305", "南山街道南山大道", "premises_house_number_invalid"),
+        ("440305", "南山街道南山大道一千号", "premises_house_number_invalid"),
+        ("440305", "华强北街道华强北路1号", "premises_not_in_list"),  # a Futian street
+        ("440305", "月球街1号", "premises_not_in_list"),
+        ("999999", "南山街道南山大道1001号", "division_unknown"),
+    ],
+)
+def test_premises_rules(division: str, premises: str, reason: str | None) -> None:
+    a = run(division_code=division, premises=premises)
+    if reason is None:
+        assert a.outcome == APPROVED
+    else:
+        assert a.outcome == REJECTED and reason in a.reasons
+
+
+def test_unknown_industry_rejected() -> None:
+    assert "industry_unknown" in run(industry_code="Z9999").reasons
+
+
+def test_reject_beats_review() -> None:
+    a = run(birth=date(2009, 1, 1), trade_name="中国福")
+    assert a.outcome == REJECTED
+    assert {"operator_minor_review", "name_forbidden_word"} <= set(a.reasons)
