@@ -43,6 +43,9 @@ def cjk_font_path(weight: str = "Regular") -> Path:
         raise RuntimeError(f"face {SC_FACE_INDEX} of {source} is {family!r}, not Simplified Chinese")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
+    # keep head.modified as Noto shipped it: the same bytes on every machine, so golden images of
+    # printouts can pin the font by hash
+    face.recalcTimestamp = False
     face.save(str(tmp))
     tmp.replace(target)  # atomic: a crash mid-save never leaves a truncated font behind
     return target

@@ -95,7 +95,28 @@ def check_api(devices: Any) -> CheckResult:
     def run() -> CheckResult:
         t0 = time.perf_counter()
         devices.registry.heartbeat()
-        return CheckResult("api", OK, details={"latency_ms": round((time.perf_counter() - t0) * 1000, 1)})
+        details: dict[str, Any] = {"latency_ms": round((time.perf_counter() - t0) * 1000, 1)}
+        client = devices.registry
+        base_url = getattr(client, "base_url", None)
+        if base_url is None:
+            return CheckResult("api", OK, details=details)
+        from kiosk.diag import network
+
+        details["url"] = base_url
+        try:
+            details["tls_days_left"] = network.tls_days_left(base_url)
+            details["clock_offset_s"] = network.clock_offset_s(client.session, base_url)
+        except (OSError, ValueError) as exc:
+            details["extra_checks"] = f"unavailable: {type(exc).__name__}"
+        days, offset = details.get("tls_days_left"), details.get("clock_offset_s")
+        if days is not None and days < 0:
+            return CheckResult("api", FAULT, "tls_certificate_expired", details)
+        if offset is not None and abs(offset) > 300:
+            return CheckResult("api", FAULT, "clock_offset", details)
+        if (days is not None and days < 30) or (offset is not None and abs(offset) > 30):
+            return CheckResult("api", WARN, "tls_expiring" if days is not None and days < 30 else "clock_drift",
+                               details)
+        return CheckResult("api", OK, details=details)
 
     return _timed("api", run)
 

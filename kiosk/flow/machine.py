@@ -476,8 +476,10 @@ class Flow:
         match ev.action:
             case "diag_refresh":
                 return [c.RunChecks(), c.Audit("run_checks")]
-            case "diag_page" if ev.value in ("overview", "config", "log"):
+            case "diag_page" if ev.value in ("overview", "config", "log") or str(ev.value).startswith("device:"):
                 self.view.key_mode = ev.value
+                if str(ev.value).startswith("device:"):
+                    return [c.RunChecks(), c.Audit("device_page", ev.value.partition(":")[2])]
             case "diag_out_of_service":
                 self.manual_oos = True
                 return [c.Audit("out_of_service_on")]

@@ -56,8 +56,10 @@ def diag_info(runner: Runner) -> dict[str, Any]:
     jobs = runner.devices.print_service.recent_jobs(20) if runner.devices else []
     failed = [{"job_id": j.job_id, "kind": j.kind} for j in jobs if j.state == "failed" or j.flag]
     audit = [f"{a['ts'][11:19]} audit {a['event']}" for a in runner.audit.tail(10)]
+    recent = [f"{j.job_id[:8]} {j.kind} {j.state} {j.error or ''} {j.warning or ''} {j.flag or ''}".strip()
+              for j in jobs[:8]]
     return {"config_lines": [f"{k} = {v}" for k, v in rows(runner.settings)], "log_lines": log_lines + audit,
-            "failed_jobs": failed, "manual_oos": runner.flow.manual_oos}
+            "failed_jobs": failed, "recent_jobs": recent, "manual_oos": runner.flow.manual_oos}
 
 
 class KioskApp(App):
@@ -150,7 +152,9 @@ class KioskApp(App):
             self.scratch.update(diag_info(self.runner))
         ctx = screens.Ctx(view=flow.view, session=flow.session, tr=self.tr, touch=self.touch,
                           scratch=self.scratch, camera_widget=self.preview, rerender=self.render)
-        if flow.state is not State.FACE_CHECK and self.preview.parent is not None:
+        shows_camera = flow.state is State.FACE_CHECK or (flow.state is State.DIAG
+                                                         and flow.view.key_mode == "device:camera")
+        if not shows_camera and self.preview.parent is not None:
             self.preview.parent.remove_widget(self.preview)
         self.content.add_widget(screens.build(flow.state, ctx))
         self.footer.clear_widgets()

@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 import time
+import urllib.request
 
 from kiosk import settings as settings_mod
 from kiosk.applicant_script import form_picks, next_trade_name
@@ -85,8 +86,12 @@ def main() -> int:
     runner.start()  # recovery, camera, models: as the kiosk starts
     result: dict[str, object] = {"recovered": runner.recovered}
     if not args.recover_only:
+        port = runner.metrics.serve("127.0.0.1", 0)
         result["journey"] = drive(runner, getattr(cfg.reader.options, "can", "123456"))
         result["issued"] = runner.issued
+        runner.pump()  # the last journal step's counters
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            result["metrics"] = response.read().decode()
     result["open"] = [t.txn_id for t in journal.open_transactions()]
     print(json.dumps(result, ensure_ascii=False), flush=True)
     runner.shutdown()

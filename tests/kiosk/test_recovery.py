@@ -69,5 +69,11 @@ def test_a_full_journey_then_a_restart_changes_nothing(tmp_path: Path) -> None:
     config = write_config(tmp_path)
     rc, result = journey(config)
     assert rc == 0 and result["journey"] == "done" and result["issued"] == 1, result
+    metrics = result["metrics"]  # scraped over HTTP from the kiosk's Prometheus endpoint
+    for line in ('kiosk_transactions_total{event="started"} 1.0', 'kiosk_transactions_total{event="issued"} 1.0',
+                 'kiosk_transactions_total{event="closed_printed"} 1.0', 'kiosk_step_seconds_count{step="submit"} 1.0',
+                 'kiosk_step_seconds_count{step="print"} 1.0', 'kiosk_device_up{device="printer"} 1.0'):
+        assert line in metrics, line
+    assert "110105" not in metrics and "张伟" not in metrics and "ZHANG" not in metrics
     rc, again = journey(config, "--recover-only")
     assert again["recovered"] == {} and licences(tmp_path) == 1 == printed_licences(tmp_path)

@@ -4,6 +4,8 @@ Pinned: schemathesis==4.32.5 (dev dependency); the test skips when it is not ins
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -27,7 +29,8 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 from registry_service.app import create_app  # noqa: E402
 from tests.registry_service.svc_helpers import settings_for  # noqa: E402
 
-_tmp = Path(tempfile.mkdtemp(prefix="schemathesis-"))
+_tmp = Path(tempfile.mkdtemp(prefix="schemathesis-"))  # module level: the schema is built at collection
+atexit.register(shutil.rmtree, _tmp, True)
 app = create_app(settings_for(_tmp))
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 

@@ -36,12 +36,13 @@ def _overview(ctx: Ctx) -> list[Widget]:
     if not ctx.view.checks:
         parts.append(Text(tr("Running checks..."), font=40, color=theme.MUTED))
     for r in ctx.view.checks:
-        row = BoxLayout(size_hint_y=None, height=px(110), spacing=px(24))
+        row = BoxLayout(size_hint_y=None, height=px(120), spacing=px(24))
         row.add_widget(Light(LIGHT.get(r.status, theme.MUTED), pos_hint={"center_y": 0.5}))
         label = tr(DEVICE_NAMES.get(r.device, r.device))
         if r.reason:
-            label += "  —  " + error_text(tr, r.reason) if r.status == "fault" else f"  —  {r.reason}"
-        row.add_widget(Text(label, font=38, pos_hint={"center_y": 0.5}))
+            label += "  —  " + (error_text(tr, r.reason) if r.status == "fault" else r.reason)
+        row.add_widget(button(ctx, label, "diag_page", f"device:{r.device}", color=theme.UNSELECTED,
+                              text_color=theme.TEXT, font=34, height=110))
         parts.append(row)
     actions = [button(ctx, tr("Run checks again"), "diag_refresh", font=36, height=120),
                button(ctx, tr("Print a test page"), "diag_test_page", font=36, height=120)]
@@ -56,6 +57,37 @@ def _overview(ctx: Ctx) -> list[Widget]:
     return [*parts, grid(2, actions)]
 
 
+def _device(ctx: Ctx, device: str) -> list[Widget]:
+    """One device: its light, every measured detail, and what a technician can do about it."""
+    tr = ctx.tr
+    result = next((r for r in ctx.view.checks if r.device == device), None)
+    parts: list[Widget] = [Text(tr(DEVICE_NAMES.get(device, device)), font=48, bold=True)]
+    if result is None:
+        return [*parts, Text(tr("Running checks..."), font=40, color=theme.MUTED)]
+    status = Text(f"{result.status.upper()}  {result.reason}", font=40, bold=True,
+                  color=LIGHT.get(result.status, theme.MUTED))
+    card = Card(size_hint_y=None)
+    card.bind(minimum_height=card.setter("height"))
+    for key, value in {**result.details, "check_s": result.seconds}.items():
+        card.add_widget(Text(f"{key}: {value}", font=32))
+    parts += [status, card]
+    if device == "camera" and ctx.camera_widget is not None:
+        if ctx.camera_widget.parent is not None:
+            ctx.camera_widget.parent.remove_widget(ctx.camera_widget)
+        parts.append(ctx.camera_widget)
+    if device == "printer":
+        for job in ctx.scratch.get("recent_jobs", []):
+            parts.append(Text(job, font=28, color=theme.MUTED))
+        actions = [button(ctx, tr("Print a test page"), "diag_test_page", font=36, height=120)]
+        actions += [button(ctx, tr("Reprint {kind} {job}", kind=job["kind"], job=job["job_id"][:8]), "diag_reprint",
+                           job["job_id"], font=36, height=120) for job in ctx.scratch.get("failed_jobs", [])]
+        parts.append(grid(2, actions))
+    parts.append(grid(2, [button(ctx, tr("Run checks again"), "diag_refresh", font=36, height=120),
+                          button(ctx, tr("Devices"), "diag_page", "overview", color=theme.UNSELECTED,
+                                 text_color=theme.TEXT, font=36, height=120)]))
+    return parts
+
+
 def _lines(ctx: Ctx, key: str) -> list[Widget]:
     card = Card(size_hint_y=None)
     card.bind(minimum_height=card.setter("height"))
@@ -68,8 +100,12 @@ def build(ctx: Ctx) -> Widget:
     tr = ctx.tr
     tabs = [button(ctx, tr(label), "diag_page", name, selected=ctx.view.key_mode == name, font=36, height=110)
             for name, label in (("overview", N_("Devices")), ("config", N_("Configuration")), ("log", N_("Log")))]
-    body = {"config": lambda: _lines(ctx, "config_lines"), "log": lambda: _lines(ctx, "log_lines")}.get(
-        ctx.view.key_mode, lambda: _overview(ctx))()
+    mode = str(ctx.view.key_mode)
+    if mode.startswith("device:"):
+        body = _device(ctx, mode.partition(":")[2])
+    else:
+        body = {"config": lambda: _lines(ctx, "config_lines"), "log": lambda: _lines(ctx, "log_lines")}.get(
+            mode, lambda: _overview(ctx))()
     leave = [button(ctx, tr("Leave diagnostics"), "diag_exit", color=theme.UNSELECTED, text_color=theme.TEXT,
                     font=36, height=120),
              button(ctx, tr("Quit the kiosk application"), "diag_quit", color=theme.PRIMARY_DARK, font=36,

@@ -55,6 +55,10 @@ def test_pin_ok_runs_checks_and_pages() -> None:
     assert flow.view.checks == ["r1"]
     flow.dispatch(e.Touch("diag_page", "config"))
     assert flow.view.key_mode == "config"
+    cmds = flow.dispatch(e.Touch("diag_page", "device:printer"))
+    assert flow.view.key_mode == "device:printer" and c.RunChecks() in cmds
+    flow.dispatch(e.Touch("diag_page", "elsewhere"))
+    assert flow.view.key_mode == "device:printer"
     assert kinds(flow.dispatch(e.Touch("diag_test_page"))) == [c.DiagAction, c.Audit]
     assert flow.dispatch(e.Touch("diag_reprint", "job-7"))[0] == c.DiagAction("reprint:job-7")
     assert kinds(flow.dispatch(e.Touch("diag_quit"))) == [c.Audit, c.QuitApp]

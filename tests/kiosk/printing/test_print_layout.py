@@ -26,10 +26,10 @@ from kiosk.printing.layout import (
 
 GOLDEN = Path(__file__).parent / "golden"
 # Goldens were drawn with these exact font files (Debian fonts-noto-cjk 1:20220127, SC face
-# extracted by kiosk.fonts with fontTools 4.60.1). Another font build moves pixels.
+# extracted by kiosk.fonts with fontTools 4.60.1, timestamp kept). Another font build moves pixels.
 FONT_SHA256 = {
-    "Regular": "0b15649bd3786aeabb1688fbf411604321337d3de17fcb1209375c8262125564",
-    "Bold": "899ced3b328737eeeca3b824c925cacfae47d2000d68b0096bc4b40a338261b8",
+    "Regular": "fb3b8d574150df2fb21d13554d20aae3dc316062e24d34fe3d1ae136d7b4f71f",
+    "Bold": "9023d55873ce84a6fcbc8d5ade547ab571563091654a5e854c64e04e0a44f8c5",
 }
 
 

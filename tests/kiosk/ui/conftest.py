@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -97,8 +96,8 @@ class Harness:
 
 
 @pytest.fixture(scope="session")
-def ui() -> Iterator[Harness]:
-    var = Path(tempfile.mkdtemp(prefix="kiosk-ui-"))
+def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
+    var = tmp_path_factory.mktemp("kiosk-ui")
     os.environ["KIVY_HOME"] = str(var / "kivy")
     cfg = settings_mod.load(ROOT / "config" / "default.toml")
     from kiosk.diag.pin import hash_pin

@@ -74,6 +74,20 @@ def test_overview_config_and_log_pages(ui: Harness) -> None:
     assert "diagnostics.pin_hash = ••• (set)" in text and "$argon2id$" not in text
     assert "张伟" not in text and "reader.name_national = ••• (set)" in text
     ui.screenshot("diag-config")
+    ui.tap("diag_page", "overview")
+    ui.tap("diag_page", "device:printer")
+    ui.until(lambda: any(t.startswith("paper_present: True") for t in ui.texts()), what="printer page")
+    assert any("test" in t.lower() or "测试" in t for t in ui.texts())
+    ui.tap("diag_test_page")
+    ui.until(lambda: any(" test confirmed" in t for t in ui.texts()), what="the test page in the printer's job list")
+    assert list((ui.runner.settings.var_dir / "prints").glob("*.png")), "the virtual printer rendered it"
+    ui.screenshot("diag-printer")
+    ui.tap("diag_page", "overview")
+    ui.tap("diag_page", "device:camera")
+    before = ui.app.preview.frames_shown
+    ui.until(lambda: ui.app.preview.frames_shown > before + 5, what="live preview on the camera page")
+    assert any(t.startswith("brightness:") for t in ui.texts())
+    ui.screenshot("diag-camera")
     ui.tap("diag_page", "log")
     assert "audit diagnostics_entered" in "\n".join(ui.texts())
     ui.tap("diag_page", "overview")

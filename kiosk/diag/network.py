@@ -1,0 +1,47 @@
+"""What the registration-service check adds beyond a heartbeat: TLS certificate expiry and the
+kiosk's clock offset against the service, the two things that silently break signed exchanges."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import socket
+import ssl
+from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography import x509
+
+
+def tls_days_left(base_url: str, timeout: float = 3.0) -> float | None:
+    """Days until the service's certificate expires; None for plain http (loopback only)."""
+    parts = urlsplit(base_url)
+    if parts.scheme != "https":
+        return None
+    context = ssl.create_default_context()
+    context.check_hostname = False  # only reading the dates here; the client itself verifies fully
+    context.verify_mode = ssl.CERT_NONE
+    with socket.create_connection((parts.hostname, parts.port or 443), timeout=timeout) as sock, \
+            context.wrap_socket(sock, server_hostname=parts.hostname) as tls:
+        der = tls.getpeercert(binary_form=True)
+    cert = x509.load_der_x509_certificate(der)
+    return round((cert.not_valid_after_utc - dt.datetime.now(dt.UTC)).total_seconds() / 86400, 1)
+
+
+def clock_offset_s(session: Any, base_url: str, timeout: float = 3.0) -> float | None:
+    """Service clock minus kiosk clock, from the HTTP Date header (one-second resolution)."""
+    before = dt.datetime.now(dt.UTC)
+    response = session.get(f"{base_url}/openapi.json", timeout=timeout)
+    after = dt.datetime.now(dt.UTC)
+    header = response.headers.get("Date")
+    if not header:
+        return None
+    # the header is truncated to whole seconds: on average the server's clock is half a second later
+    try:
+        server = email.utils.parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    if server.tzinfo is None:  # RFC 9110 dates are GMT
+        server = server.replace(tzinfo=dt.UTC)
+    server += dt.timedelta(seconds=0.5)
+    return round((server - (before + (after - before) / 2)).total_seconds(), 1)
