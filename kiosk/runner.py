@@ -8,7 +8,6 @@ for the current attempt's.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 import queue
@@ -54,7 +53,6 @@ class Runner:
         self.events: queue.Queue[object] = queue.Queue()
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kiosk-step")
         self._gen: dict[str, int] = {"card": 0, "face": 0}
-        self._counter = itertools.count()
         self._card_cancel = threading.Event()
         self._face_cancel = threading.Event()
         self.listeners: list[Callable[[Flow, list[object]], None]] = []

@@ -11,7 +11,7 @@ import numpy as np
 
 from drivers.camera.base import Camera, Frame
 from drivers.camera.options import OpenCvCameraOptions
-from drivers.camera.slot import LatestFrameSlot
+from drivers.camera.slot import LatestFrameSlot, SlotCamera
 from drivers.errors import CameraLost
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def _source(device: str) -> int | str:
     return int(device) if device.strip().isdigit() else device
 
 
-class OpenCvCamera(Camera):
+class OpenCvCamera(SlotCamera, Camera):
     def __init__(self, options: OpenCvCameraOptions) -> None:
         if options.backend not in _BACKENDS:
             raise ValueError(f"unknown camera backend {options.backend!r}")
@@ -98,16 +98,6 @@ class OpenCvCamera(Camera):
         if cap is not None:
             cap.release()
         self._cap = None
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2.0)
-            self._thread = None
-        self._slot.reset()
-
-    def latest(self) -> Frame | None:
-        return self._slot.get()
 
     @property
     def resolution(self) -> tuple[int, int]:

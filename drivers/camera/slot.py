@@ -61,3 +61,22 @@ class LatestFrameSlot:
     def lost_detail(self) -> str:
         with self._lock:
             return self._lost_detail
+
+
+class SlotCamera:
+    """stop() and latest() for a camera whose capture thread feeds a LatestFrameSlot: the real
+    camera and the simulator differ only in where frames come from."""
+
+    _stop: threading.Event
+    _thread: threading.Thread | None
+    _slot: LatestFrameSlot
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)
+            self._thread = None
+        self._slot.reset()
+
+    def latest(self) -> Frame | None:
+        return self._slot.get()

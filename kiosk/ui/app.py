@@ -123,12 +123,18 @@ class KioskApp(App):
         for hook in list(self.on_pump):
             hook()
 
+    @staticmethod
+    def _render_key(flow: Flow) -> tuple:
+        """What the screen depends on. The idle countdown is left out (its overlay updates on its
+        own, without rebuilding the screen 30 times a second); large objects count by identity."""
+        view = {k: (id(v) if k in ("reference", "checks") else v) for k, v in vars(flow.view).items()
+                if k != "countdown"}
+        return flow.state, repr(sorted(view.items())), repr(sorted(flow.session.form.items()))
+
     def _on_flow(self, flow: Flow, cmds: list[object]) -> None:
-        key = (flow.state, flow.view.language, repr(sorted(vars(flow.view).items(), key=str)),
-               repr(sorted(flow.session.form.items())))
         if flow.state != (self._rendered[0] if self._rendered else None):
             self.scratch.clear()  # typed digits never outlive their screen
-        if key != self._rendered:
+        if self._render_key(flow) != self._rendered:
             self.render()
 
     def touch(self, action: str, value: Any = None) -> None:
@@ -137,8 +143,7 @@ class KioskApp(App):
     def render(self) -> None:
         flow = self.runner.flow
         self.tr.language = flow.view.language
-        self._rendered = (flow.state, flow.view.language, repr(sorted(vars(flow.view).items(), key=str)),
-                          repr(sorted(flow.session.form.items())))
+        self._rendered = self._render_key(flow)
         self.header.clear_widgets()
         self.header.add_widget(Text(self.tr("Business licence self-service"), font=44, bold=True,
                                     color=(1, 1, 1, 1), pos_hint={"center_y": 0.5}))

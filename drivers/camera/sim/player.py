@@ -9,8 +9,8 @@ from typing import Protocol
 
 import numpy as np
 
-from drivers.camera.base import Camera, Frame
-from drivers.camera.slot import LatestFrameSlot
+from drivers.camera.base import Camera
+from drivers.camera.slot import LatestFrameSlot, SlotCamera
 
 
 class FrameScript(Protocol):
@@ -21,7 +21,7 @@ class FrameScript(Protocol):
         ...
 
 
-class ScriptedCamera(Camera):
+class ScriptedCamera(SlotCamera, Camera):
     def __init__(self, script: FrameScript, fps: float, size: tuple[int, int], grace_s: float = 2.0) -> None:
         self._script = script
         self._period = 1.0 / fps
@@ -61,16 +61,6 @@ class ScriptedCamera(Camera):
                 next_at = time.monotonic()  # fell behind (busy CPU): drop, never queue
             if not self._stop.is_set():
                 self._tick()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2.0)
-            self._thread = None
-        self._slot.reset()
-
-    def latest(self) -> Frame | None:
-        return self._slot.get()
 
     def prompt(self, action: str | None) -> None:
         with self._script_lock:
