@@ -60,6 +60,7 @@ class Runner:
         self.crash_after_step = crash_after_step
         self.issued = 0
         self.quit_requested = False
+        self.last_test_read = ""
         var = settings.var_dir
         self.audit = AuditLog(var / "logs" / "audit.log")
         d = settings.diagnostics
@@ -224,7 +225,9 @@ class Runner:
             not_started = [checks.CheckResult(d, checks.FAULT, "not_started") for d in ("reader", "camera",
                                                                                      "printer", "api")]
             return e.ChecksDone([*not_started, checks.check_storage(self.journal, self.settings.var_dir)])
-        results = checks.run_all(self.devices, self.journal, self.settings.var_dir)
+        results = checks.run_all(self.devices, self.journal, self.settings.var_dir, deep=True)
+        if self.last_test_read:
+            results[0].details["test_read"] = self.last_test_read
         self.metrics.record_checks(results)
         return e.ChecksDone(results)
 
@@ -236,7 +239,31 @@ class Runner:
             svc.print_image(f"test-{uuid.uuid4().hex[:12]}", "test", render_test_page(self.devices.printer.width_dots))
         elif action.startswith("reprint:"):
             svc.reprint(action.partition(":")[2])
+        elif action == "test_read":
+            self.last_test_read = self._test_read()
         return self._run_checks()
+
+    def _test_read(self) -> str:
+        """Read the technicians' test card end to end; report protocol, authenticity and timing only."""
+        from drivers.idcard.base import AccessKey
+
+        assert self.devices is not None
+        can = self.settings.diagnostics.test_card_can
+        if not can:
+            return "no test_card_can configured"
+        if self.devices.reader.wait_for_card(5.0) is None:
+            return "no card on the reader"
+        t0 = time.perf_counter()
+        try:
+            identity = self.devices.reader.read(AccessKey(can=can))
+        except DeviceError as exc:
+            return f"failed: {exc.code}"
+        auth = identity.authenticity
+        verdict = "verified" if auth.verified else f"NOT verified: {auth.failure}"
+        seconds = time.perf_counter() - t0
+        summary = f"{identity.access_protocol}, {verdict}, {identity.stats.apdus} APDUs, {seconds:.2f} s"
+        identity.wipe()
+        return summary
 
     def _wait_for_card(self, cancel: threading.Event) -> object:
         while not cancel.is_set():

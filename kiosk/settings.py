@@ -90,6 +90,7 @@ class DiagnosticsSection:
     lockout_s: float = 300
     metrics_host: str = "127.0.0.1"  # Prometheus text endpoint; loopback unless deliberately opened
     metrics_port: int = 9464  # 0: no endpoint
+    test_card_can: str = ""  # CAN of the technicians' test card, for the reader page's test read
 
 
 @dataclass(frozen=True)

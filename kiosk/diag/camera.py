@@ -22,6 +22,7 @@ from drivers.camera.factory import (
 )
 from drivers.camera.opencv_camera import frame_brightness, frame_sharpness
 from drivers.errors import CameraLost
+from kiosk.diag.checks import count_faces
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,16 +50,6 @@ def _camera(args: argparse.Namespace) -> tuple[Camera, float]:
         return create_simulated(SimulatedCameraOptions(scenario=args.simulated), var_dir), 29.97
     options = OpenCvCameraOptions(device=args.device, width=args.width, height=args.height, fps=args.fps)
     return create_opencv(options, var_dir), float(args.fps)
-
-
-def _faces(image) -> int | None:
-    try:
-        from kiosk.face.landmarks import Landmarker
-
-        with Landmarker(static=True, max_faces=4) as landmarker:
-            return len(landmarker.detect(image))
-    except Exception:
-        return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         fps_expected=expected_fps,
         brightness=round(frame_brightness(image), 1),
         sharpness=round(frame_sharpness(image), 1),
-        faces=_faces(image),
+        faces=count_faces(image),
     )
     del image, first, last  # the frame may show a person: nothing of it is kept
     healthy = fps >= 0.5 * expected_fps

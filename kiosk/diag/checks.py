@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import cv2
+
 from drivers.errors import DeviceError
 
 OK, WARN, FAULT = "ok", "warn", "fault"
@@ -42,28 +44,56 @@ def _timed(device: str, fn: Callable[[], CheckResult]) -> CheckResult:
     return result
 
 
-def check_reader(devices: Any) -> CheckResult:
+def check_reader(devices: Any, deep: bool = False) -> CheckResult:
+    """``deep`` (a technician's page): also the ATR and protocols of a card on the reader."""
+
     def run() -> CheckResult:
         present = devices.reader.card_present()
         name = getattr(devices.reader, "reader_name", None) or getattr(devices.reader, "name", "")
-        return CheckResult("reader", OK, details={"card_present": bool(present), "reader": str(name)})
+        details: dict[str, Any] = {"card_present": bool(present), "reader": str(name)}
+        if deep and present:
+            info = devices.reader.wait_for_card(0.2)
+            if info is not None:
+                details.update(atr=info.atr.hex(" ").upper(), protocols=list(info.protocols))
+        return CheckResult("reader", OK, details=details)
 
     return _timed("reader", run)
 
 
-def check_camera(devices: Any) -> CheckResult:
+def check_camera(devices: Any, deep: bool = False) -> CheckResult:
+    """``deep``: also the frame rate measured over half a second, sharpness and faces in view."""
+
     def run() -> CheckResult:
         frame = devices.camera.latest()
         if frame is None:
             return CheckResult("camera", WARN, "no_frame_yet", {"resolution": list(devices.camera.resolution)})
-        gray = frame.image.mean()
-        details = {"resolution": [frame.image.shape[1], frame.image.shape[0]], "brightness": round(float(gray), 1),
-                   "frame_age_s": round(time.monotonic() - frame.timestamp, 3)}
-        if gray < 40:
+        gray = cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
+        details: dict[str, Any] = {"resolution": [frame.image.shape[1], frame.image.shape[0]],
+                                   "brightness": round(float(gray.mean()), 1),
+                                   "frame_age_s": round(time.monotonic() - frame.timestamp, 3)}
+        if deep:
+            time.sleep(0.5)
+            later = devices.camera.latest()
+            if later is not None and later.timestamp > frame.timestamp:
+                details["fps"] = round((later.seq - frame.seq) / (later.timestamp - frame.timestamp), 1)
+            # variance of the Laplacian: the usual focus measure; a smeared or fogged lens drops it
+            details["sharpness"] = round(float(cv2.Laplacian(gray, cv2.CV_64F).var()), 1)
+            details["faces"] = count_faces(frame.image)
+        if details["brightness"] < 40:
             return CheckResult("camera", WARN, "too_dark", details)
         return CheckResult("camera", OK, details=details)
 
     return _timed("camera", run)
+
+
+def count_faces(image: Any) -> int | None:
+    from kiosk.face.landmarks import Landmarker
+
+    try:
+        with Landmarker(static=True, max_faces=4) as landmarker:
+            return len(landmarker.detect(image))
+    except Exception:  # the diagnostics page still shows the rest when the models are broken
+        return None
 
 
 def check_printer(devices: Any) -> CheckResult:
@@ -137,8 +167,8 @@ def check_storage(journal: Any, var_dir: Any) -> CheckResult:
     return _timed("storage", run)
 
 
-def run_all(devices: Any, journal: Any, var_dir: Any) -> list[CheckResult]:
-    return [check_reader(devices), check_camera(devices), check_printer(devices), check_api(devices),
+def run_all(devices: Any, journal: Any, var_dir: Any, deep: bool = False) -> list[CheckResult]:
+    return [check_reader(devices, deep), check_camera(devices, deep), check_printer(devices), check_api(devices),
             check_storage(journal, var_dir)]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 SECRET_WORDS = ("pin", "key", "secret", "password", "token", "cert")
 PERSONAL = {"surname", "given_names", "name_national", "personal_number", "document_number", "birth_date",
-            "address", "can", "expiry_date", "sex", "nationality"}
+            "address", "can", "test_card_can", "expiry_date", "sex", "nationality"}
 
 
 def _masked(name: str, value: Any) -> Any:

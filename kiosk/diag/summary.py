@@ -30,7 +30,7 @@ def collect(settings: Any) -> list[checks.CheckResult]:
         import time
 
         time.sleep(0.5)  # give the capture thread a moment to deliver a first frame
-        return checks.run_all(devices, journal, settings.var_dir)
+        return checks.run_all(devices, journal, settings.var_dir, deep=True)
     finally:
         devices.close()
         journal.close()

@@ -488,6 +488,8 @@ class Flow:
                 return [c.Audit("out_of_service_off")]
             case "diag_test_page":
                 return [c.DiagAction("test_page"), c.Audit("test_page")]
+            case "diag_test_read":
+                return [c.DiagAction("test_read"), c.Audit("test_read")]
             case "diag_reprint" if isinstance(ev.value, str):
                 return [c.DiagAction(f"reprint:{ev.value}"), c.Audit("reprint", ev.value)]
             case "diag_exit":

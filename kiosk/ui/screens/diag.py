@@ -75,6 +75,8 @@ def _device(ctx: Ctx, device: str) -> list[Widget]:
         if ctx.camera_widget.parent is not None:
             ctx.camera_widget.parent.remove_widget(ctx.camera_widget)
         parts.append(ctx.camera_widget)
+    if device == "reader":
+        parts.append(button(ctx, tr("Test read with the test card"), "diag_test_read", font=36, height=120))
     if device == "printer":
         for job in ctx.scratch.get("recent_jobs", []):
             parts.append(Text(job, font=28, color=theme.MUTED))

@@ -72,7 +72,8 @@ def test_storage_reports_unfinished_transactions(tmp_path: Path) -> None:
 
 
 def test_report_has_no_personal_data_and_masks_secrets(tmp_path: Path) -> None:
-    cfg = write_config(tmp_path, extra='\n[diagnostics]\npin_hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"\n')
+    pin_hash = 'pin_hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"'
+    cfg = write_config(tmp_path, replace={"[diagnostics]": f"[diagnostics]\n{pin_hash}"})
     out = tmp_path / "report.json"
     result = main("diag", "report", "--out", str(out), "--config", str(cfg))
     assert result.returncode == 0, result.stderr[-2000:]

@@ -86,8 +86,19 @@ def test_overview_config_and_log_pages(ui: Harness) -> None:
     ui.tap("diag_page", "device:camera")
     before = ui.app.preview.frames_shown
     ui.until(lambda: ui.app.preview.frames_shown > before + 5, what="live preview on the camera page")
-    assert any(t.startswith("brightness:") for t in ui.texts())
+    ui.until(lambda: any(t.startswith("fps:") for t in ui.texts()), what="measured frame rate")
+    texts = ui.texts()
+    fps = float(next(t for t in texts if t.startswith("fps:")).split(":")[1])
+    assert 0 < fps <= 35, fps  # the clip plays at 29.97 fps; a busy machine drops frames, never adds them
+    assert "faces: 1" in texts and any(t.startswith("sharpness:") for t in texts)
     ui.screenshot("diag-camera")
+    ui.tap("diag_page", "overview")
+    ui.tap("diag_page", "device:reader")
+    ui.tap("diag_test_read")
+    ui.until(lambda: any("test_read: PACE" in t for t in ui.texts()), timeout=30, what="test read")
+    assert any("verified" in t and "NOT" not in t for t in ui.texts() if t.startswith("test_read:"))
+    assert not any("张伟" in t or "110105" in t for t in ui.texts()), "a test read shows no personal data"
+    ui.screenshot("diag-reader")
     ui.tap("diag_page", "log")
     assert "audit diagnostics_entered" in "\n".join(ui.texts())
     ui.tap("diag_page", "overview")
