@@ -63,13 +63,15 @@ def start(
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
     bound_port = sock.getsockname()[1]
+    # with a client CA the server demands kiosk certificates (mutual TLS); without one it asks for
+    # none, which is uvicorn's default and needs no setting
+    client_auth = {"ssl_ca_certs": client_ca, "ssl_cert_reqs": ssl.CERT_REQUIRED} if client_ca else {}
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30,
         backlog=2048,
         ssl_certfile=tls_cert,
         ssl_keyfile=tls_key,
-        ssl_ca_certs=client_ca,
-        ssl_cert_reqs=ssl.CERT_REQUIRED if client_ca else ssl.CERT_NONE,
+        **client_auth,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(

@@ -21,8 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--print", dest="print_summary", action="store_true", help="print a summary receipt")
 
 
-def build_report(settings: object) -> dict:
-    results = collect(settings)
+def build_report(settings: object, devices: object = None) -> dict:
+    results = collect(settings, devices)
     return {
         "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "kiosk_id": settings.kiosk.id,  # type: ignore[attr-defined]
@@ -34,9 +34,16 @@ def build_report(settings: object) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    devices = None
     try:
-        report = build_report(args.settings)
+        if args.print_summary:  # the checks and the receipt share one start of the devices
+            from kiosk.services import devices as devices_mod
+
+            devices = devices_mod.build(args.settings)
+        report = build_report(args.settings, devices)
     except Exception as exc:
+        if devices is not None:
+            devices.close()
         print(f"report could not be built: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
     text = json.dumps(report, ensure_ascii=False, indent=2)
@@ -44,11 +51,9 @@ def run(args: argparse.Namespace) -> int:
         args.out.write_text(text, encoding="utf-8")
     else:
         print(text)
-    if args.print_summary:
+    if devices is not None:
         from kiosk.printing.layout import render_test_page
-        from kiosk.services import devices as devices_mod
 
-        devices = devices_mod.build(args.settings)
         try:
             lines = tuple(f"{c['device']}: {c['status']} {c['reason']}" for c in report["checks"])
             img = render_test_page(devices.printer.width_dots, (f"诊断报告 {report['kiosk_id']}", *lines))

@@ -19,20 +19,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def collect(settings: Any) -> list[checks.CheckResult]:
+def collect(settings: Any, devices: Any = None) -> list[checks.CheckResult]:
+    """Every check, on ``devices`` when the caller has them up already, else on its own."""
+    import time
+
     from kiosk.launch import open_journal
     from kiosk.services import devices as devices_mod
 
-    devices = devices_mod.build(settings)
+    own = devices is None
+    devices = devices_mod.build(settings) if own else devices
     journal = open_journal(settings)
     try:
         devices.camera.start()
-        import time
-
         time.sleep(0.5)  # give the capture thread a moment to deliver a first frame
         return checks.run_all(devices, journal, settings.var_dir, deep=True)
     finally:
-        devices.close()
+        if own:
+            devices.close()
         journal.close()
 
 

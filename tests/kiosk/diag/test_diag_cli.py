@@ -124,3 +124,11 @@ def test_no_pin_configured_refuses_entry(tmp_path: Path) -> None:
 
     g = PinGuard("", tmp_path / "lock.json", AuditLog(tmp_path / "audit.log"))
     assert g.verify("") == "no_pin" and g.verify("123456") == "no_pin"
+
+
+def test_report_summary_comes_out_of_the_printer(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    result = main("diag", "report", "--out", str(tmp_path / "r.json"), "--print", "--config", str(cfg))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["healthy"]
+    assert len(list((tmp_path / "prints").glob("*.png"))) == 1, "one summary receipt printed"
