@@ -46,13 +46,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def service(db_url: str, workers: int):  # type: ignore[no-untyped-def]
+def service(db_url: str, workers: int, root: Path = ROOT):  # type: ignore[no-untyped-def]
     port = _free_port()
     with tempfile.TemporaryDirectory() as keys:
         proc = subprocess.Popen(
             [sys.executable, "-m", "registry_service", "--port", str(port), "--database", db_url,
              "--key-dir", keys, "--workers", str(workers)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -177,6 +177,20 @@ def load(url: str, kiosks: int, per_kiosk: int, tag: str, rate: float = 0.0, pro
     }
 
 
+@contextlib.contextmanager
+def baseline_tree(ref: str):  # type: ignore[no-untyped-def]
+    rev = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout.strip()
+    tree = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
+    subprocess.run(["git", "worktree", "add", "--detach", str(tree), rev], cwd=ROOT, check=True,
+                   capture_output=True)
+    try:
+        yield tree, rev
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT,
+                       capture_output=True)
+
+
 def process_cpu_s(pid: int) -> float:
     """CPU seconds of a process and its live children (uvicorn workers)."""
     total, todo = 0.0, [pid]
@@ -209,12 +223,16 @@ def main() -> int:
                     help="open-loop phases, submissions/s, comma-separated")
     ap.add_argument("--workers", type=int, default=2, help="service processes for PostgreSQL")
     ap.add_argument("--skip-postgres", action="store_true")
+    ap.add_argument("--skip-sqlite", action="store_true")
+    ap.add_argument("--baseline-ref", metavar="REV",
+                    help="also run the service as of this git revision (a temporary worktree, "
+                    "same venv) on PostgreSQL: before/after in the same run")
     args = ap.parse_args()
     load_before = os.getloadavg()
     rows: list[tuple[str, str, dict[str, float], tuple[int, int, int, int]]] = []
 
-    def phases(name: str, db: str, workers: int) -> None:
-        with service(db, workers) as (url, pid):
+    def phases(name: str, db: str, workers: int, root: Path = ROOT) -> None:
+        with service(db, workers, root) as (url, pid):
             # warm-up (connections, caches), not counted; then open loop, then closed loop
             warm = load(url, args.kiosks, 1, "warm")
             approved = int(warm["approved"])
@@ -229,14 +247,18 @@ def main() -> int:
             approved += int(closed["approved"])
             rows.append((name, "closed (max)", closed, (*duplicates(db), approved)))
 
-    with tempfile.TemporaryDirectory() as tmp:
-        phases("SQLite, 1 proc", f"sqlite:///{tmp}/bench.db", 1)
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            phases("SQLite, 1 proc", f"sqlite:///{tmp}/bench.db", 1)
     if not args.skip_postgres:
         from tests.registry_service.pg_sandbox import cluster
 
-        for workers in sorted({1, args.workers}):
+        for workers in sorted({args.workers} if args.skip_sqlite else {1, args.workers}):
             with cluster() as pg:
                 phases(f"PostgreSQL, {workers} proc", pg, workers)
+        if args.baseline_ref:
+            with baseline_tree(args.baseline_ref) as (tree, rev), cluster() as pg:
+                phases(f"PG {args.workers}p @{rev}", pg, args.workers, tree)
     print(f"load average before: {load_before}, after: {os.getloadavg()}")
     print(f"{args.kiosks} concurrent kiosks, {args.per_kiosk} submissions each per phase, "
           f"loopback, {mp.cpu_count()} CPUs shared by service, load generator and database")

@@ -60,7 +60,6 @@ class ServiceSettings:
     database_url: str
     key_dir: Path
     max_body_bytes: int = 65536
-    stale_after_s: float = 30.0
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
@@ -84,16 +83,11 @@ def _reply(reply: Reply) -> Response:
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
-    from datetime import timedelta
-
     engine = make_engine(settings.database_url)
     migrate(engine)
     authority = keys_mod.load_or_create(settings.key_dir)
     cat = catalogue()
-    registry = Registry(
-        engine, authority, cat, clock=settings.clock,
-        stale_after=timedelta(seconds=settings.stale_after_s),
-    )
+    registry = Registry(engine, authority, cat, clock=settings.clock)
     reference_json = cat.as_json()
 
     app = FastAPI(

@@ -27,9 +27,9 @@ _SerialKey = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class ApplicationRow(Base):
-    """One submission. Also the idempotency record: (kiosk_id, idempotency_key) is unique and
-    the stored response is written in the same transaction as the licence, so a replay after
-    a crash between commit and response returns exactly what was issued."""
+    """One decided submission. Also the idempotency record: (kiosk_id, idempotency_key) is
+    unique and the stored response is written in the same statement as the licence, so a
+    replay after a crash between commit and response returns exactly what was issued."""
 
     __tablename__ = "applications"
     __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key", name="uq_app_idem"),)
@@ -39,9 +39,6 @@ class ApplicationRow(Base):
     kiosk_id: Mapped[str] = mapped_column(String(64))
     idempotency_key: Mapped[str] = mapped_column(String(128))
     request_hash: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256, not the request
-    state: Mapped[str] = mapped_column(String(16))  # processing | done
-    lock_token: Mapped[str] = mapped_column(String(32))
-    locked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
     tracking_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
     response_status: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -1,10 +1,11 @@
-"""Submission with idempotency, the instant decision and licence issue, as DB transactions.
+"""Submission with idempotency, the instant decision and licence issue.
 
-Two transactions per new submission: (1) claim the idempotency key by inserting the
-application row in state 'processing'; (2) decide, issue and store the exact response,
-guarded by the claim's lock token. A concurrent request with the same key sees the claim and
-gets 409; a replay after (2) gets the stored response byte for byte. If the process dies
-between (1) and (2) nothing was issued, and the claim may be taken over once stale.
+Per new submission: one read (is the key known, is the 字号 taken, the next serial), the
+decision in memory, one atomic write of the application with its exact response and its
+licence (registry_service.store). A process that dies before the write leaves nothing and the
+kiosk's retry starts afresh; one that dies after it leaves the stored response, which the retry
+gets back byte for byte. Two requests racing with one key both decide, one insert wins on the
+unique key and the other returns the winner's stored answer.
 """
 
 from __future__ import annotations
@@ -13,18 +14,14 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
-import threading
-import unicodedata
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -34,39 +31,13 @@ from registry_service.keys import AuthorityKeys
 from registry_service.orm import ApplicationRow, KioskRow, LicenceRow
 from registry_service.problems import ProblemError
 from registry_service.reference import Catalogue
-from registry_service.rules import APPROVED, MANUAL_REVIEW, NOTICE, assess
+from registry_service.rules import APPROVED, MANUAL_REVIEW, NOTICE, assess, name_key
 from registry_service.schemas import ApplicationIn
+from registry_service.store import Seen, SubmissionStore
 
-_A = ApplicationRow.__table__
-_L = LicenceRow.__table__
 _K = KioskRow.__table__
-# Built once: constructing statements per request cost more CPU than executing them.
-_INSERT_APPLICATION = insert(_A).returning(_A.c.id)
-_INSERT_LICENCE = insert(_L)
-_NAME_TAKEN = (
-    select(_L.c.uscc)
-    .where(
-        _L.c.division_code == bindparam("b_div"),
-        _L.c.industry_code == bindparam("b_ind"),
-        _L.c.trade_name_key == bindparam("b_name"),
-    )
-    .limit(1)
-)
-_FINISH_APPLICATION = update(_A).where(
-    _A.c.id == bindparam("b_id"),
-    _A.c.lock_token == bindparam("b_token"),
-    _A.c.state == "processing",
-)
 CHINA_TZ = timezone(timedelta(hours=8))  # registration dates and ages are Beijing time
 ENTITY_TYPE = "个体工商户"
-
-
-@dataclass(frozen=True)
-class _Claim:
-    row_id: int
-    public_id: str
-    token: str
-    sealed: bytes | None
 
 
 @dataclass(frozen=True)
@@ -76,13 +47,14 @@ class Reply:
     replayed: bool = False
 
 
+@dataclass(frozen=True)
+class _Rows:
+    application: dict[str, Any]
+    licence: dict[str, Any] | None
+
+
 def _json(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-
-
-def _as_utc(value: datetime) -> datetime:
-    # SQLite returns naive datetimes even for timezone=True columns.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class Registry:
@@ -92,151 +64,97 @@ class Registry:
         keys: AuthorityKeys,
         catalogue: Catalogue,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        stale_after: timedelta = timedelta(seconds=30),
     ) -> None:
         self.engine = engine
         self.keys = keys
         self.catalogue = catalogue
         self.clock = clock
-        self.stale_after = stale_after
+        self.store = SubmissionStore(engine)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._hmac_key = hashlib.sha256(b"fingerprint\x00" + keys.secret).digest()
         self._seal = AESGCM(hashlib.sha256(b"seal\x00" + keys.secret).digest())
         self._kid = codec.key_id(keys.public_key).hex()
-        self._sqlite_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
-        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     # --- submission ---------------------------------------------------------------------
     def submit(self, kiosk_id: str, idem_key: str, application: ApplicationIn) -> Reply:
         plain = _json(application.model_dump(mode="json"))
         fingerprint = hmac.new(self._hmac_key, plain.encode(), hashlib.sha256).hexdigest()
-        claim = self._claim(kiosk_id, idem_key, fingerprint, plain)
-        if isinstance(claim, Reply):
-            return claim
+        a = application
+        key = name_key(a.trade_name)
         for _attempt in range(3):
             try:
-                return self._decide(claim, application)
+                with self.store.unit() as c:
+                    seen = self.store.look(c, kiosk_id, idem_key, a.division_code,
+                                           a.industry_code, key)
+                    if seen.request_hash is not None:
+                        return _replay(seen, fingerprint)
+                    reply, rows = self._decide(seen, kiosk_id, idem_key, fingerprint, plain, a)
+                    if self.store.write(c, rows.application, rows.licence):
+                        return reply
+                    # a concurrent request with this key won: its answer is the answer
+                    return _replay(self.store.prior(c, kiosk_id, idem_key), fingerprint)
             except IntegrityError:
                 # Lost a race for the same 字号 (or, impossibly, the code): decide again, the
-                # name check now sees the winner.
+                # next read sees the winner.
                 continue
         raise ProblemError(503, "service_busy", headers={"Retry-After": "1"})
 
-    # SQLAlchemy Core rather than ORM sessions on this path: it is the hot path of the
-    # benchmark and the unit-of-work machinery cost more than the SQL itself.
-    def _claim(self, kiosk_id: str, idem_key: str, fingerprint: str, plain: str) -> _Claim | Reply:
-        now = self.clock()
-        token = secrets.token_hex(16)
-        nonce = os.urandom(12)
-        sealed = nonce + self._seal.encrypt(nonce, plain.encode(), kiosk_id.encode())
-        public_id = str(uuid.uuid4())
-        try:
-            with self._claim_connection() as c:
-                row_id = c.execute(
-                    _INSERT_APPLICATION,
-                    {
-                        "public_id": public_id,
-                        "kiosk_id": kiosk_id,
-                        "idempotency_key": idem_key,
-                        "request_hash": fingerprint,
-                        "state": "processing",
-                        "lock_token": token,
-                        "locked_at": now,
-                        "sealed_application": sealed,
-                        "created_at": now,
-                    },
-                ).scalar_one()
-                return _Claim(row_id, public_id, token, sealed)
-        except IntegrityError:
-            pass
-        with self._write() as c:
-            existing = c.execute(
-                select(_A).where(_A.c.kiosk_id == kiosk_id, _A.c.idempotency_key == idem_key)
-            ).one()
-            if not hmac.compare_digest(existing.request_hash, fingerprint):
-                raise ProblemError(422, "idempotency_key_reused")
-            if existing.state == "done":
-                assert existing.response_status is not None and existing.response_body
-                return Reply(existing.response_status, existing.response_body, True)
-            if _as_utc(existing.locked_at) > now - self.stale_after:
-                raise ProblemError(409, "request_in_progress", headers={"Retry-After": "1"})
-            # The first attempt died before deciding: take the claim over, atomically.
-            taken = c.execute(
-                update(_A)
-                .where(
-                    _A.c.id == existing.id,
-                    _A.c.lock_token == existing.lock_token,
-                    _A.c.state == "processing",
-                )
-                .values(lock_token=token, locked_at=now)
-            ).rowcount
-            if taken != 1:
-                raise ProblemError(409, "request_in_progress", headers={"Retry-After": "1"})
-            return _Claim(existing.id, existing.public_id, token, existing.sealed_application)
-
-    def _decide(self, claim: _Claim, application: ApplicationIn) -> Reply:
+    def _decide(self, seen: Seen, kiosk_id: str, idem_key: str, fingerprint: str, plain: str,
+                a: ApplicationIn) -> tuple[Reply, _Rows]:
         now = self.clock()
         today = now.astimezone(CHINA_TZ).date()
-        a = application
-        with self._write() as c:
-
-            def is_taken(trade_name_key: str) -> bool:
-                params = {"b_div": a.division_code, "b_ind": a.industry_code,
-                          "b_name": trade_name_key}
-                return c.execute(_NAME_TAKEN, params).first() is not None
-
-            result = assess(
-                operator_name=a.operator_name,
-                operator_id_number=a.operator_id_number,
-                operator_birth_date=a.operator_birth_date,
-                composition=a.composition,
-                trade_name=a.trade_name,
-                industry_code=a.industry_code,
-                organisation_form=a.organisation_form,
-                division_code=a.division_code,
-                premises=a.premises,
-                scope_codes=list(a.scope_codes),
-                cat=self.catalogue,
-                today=today,
-                is_taken=is_taken,
-            )
-            outcome = result.outcome
-            # notices (e.g. post-permit) only make sense on an approval
-            reasons = [r for r in result.reasons if outcome == APPROVED or r not in NOTICE]
-            licence: dict[str, str] | None = None
-            tracking = ""
-            if outcome == APPROVED:
-                fields = {
-                    "uscc": issue_uscc(a.division_code, claim.row_id),
-                    "name": result.name,
-                    "entity_type": ENTITY_TYPE,
-                    "operator": a.operator_name,
-                    "composition": result.composition,
-                    "premises": result.premises,
-                    "scope": result.scope_text,
-                    "registration_date": today.isoformat(),
-                    "authority": result.authority,
-                }
-                qr = codec.encode_licence(fields, self.keys.private_key)
-                licence = {**fields, "qr_payload": qr}
-                c.execute(
-                    _INSERT_LICENCE,
-                    {
-                        **{k: v for k, v in fields.items() if k != "entity_type"},
-                        "application_id": claim.row_id,
-                        "division_code": a.division_code,
-                        "industry_code": a.industry_code,
-                        "trade_name_key": _name_key(a.trade_name),
-                        "qr_payload": qr,
-                        "status": "active",
-                        "created_at": now,
-                    },
-                )
-            elif outcome == MANUAL_REVIEW:
-                tracking = f"MR{today:%Y%m%d}{claim.row_id:08d}"
-            doc = self._signed(
+        serial = seen.serial
+        result = assess(
+            operator_name=a.operator_name,
+            operator_id_number=a.operator_id_number,
+            operator_birth_date=a.operator_birth_date,
+            composition=a.composition,
+            trade_name=a.trade_name,
+            industry_code=a.industry_code,
+            organisation_form=a.organisation_form,
+            division_code=a.division_code,
+            premises=a.premises,
+            scope_codes=list(a.scope_codes),
+            cat=self.catalogue,
+            today=today,
+            is_taken=lambda _key: seen.name_taken,  # looked up for name_key(a.trade_name)
+        )
+        outcome = result.outcome
+        # notices (e.g. post-permit) only make sense on an approval
+        reasons = [r for r in result.reasons if outcome == APPROVED or r not in NOTICE]
+        licence: dict[str, str] | None = None
+        licence_row: dict[str, Any] | None = None
+        tracking = ""
+        if outcome == APPROVED:
+            fields = {
+                "uscc": issue_uscc(a.division_code, serial),
+                "name": result.name,
+                "entity_type": ENTITY_TYPE,
+                "operator": a.operator_name,
+                "composition": result.composition,
+                "premises": result.premises,
+                "scope": result.scope_text,
+                "registration_date": today.isoformat(),
+                "authority": result.authority,
+            }
+            qr = codec.encode_licence(fields, self.keys.private_key)
+            licence = {**fields, "qr_payload": qr}
+            licence_row = {
+                **{k: v for k, v in fields.items() if k != "entity_type"},
+                "division_code": a.division_code,
+                "industry_code": a.industry_code,
+                "trade_name_key": name_key(a.trade_name),
+                "qr_payload": qr,
+                "status": "active",
+                "created_at": now,
+            }
+        elif outcome == MANUAL_REVIEW:
+            tracking = f"MR{today:%Y%m%d}{serial:08d}"
+        public_id = str(uuid.uuid4())
+        body = _json(
+            self._signed(
                 {
-                    "application_id": claim.public_id,
+                    "application_id": public_id,
                     "outcome": outcome,
                     "reasons": reasons,
                     "tracking_number": tracking,
@@ -244,50 +162,26 @@ class Registry:
                     "decided_at": now.astimezone(UTC).isoformat(timespec="seconds"),
                 }
             )
-            body = _json(doc)
-            status = 201
-            done = c.execute(
-                _FINISH_APPLICATION,
-                {
-                    "b_id": claim.row_id,
-                    "b_token": claim.token,
-                    "state": "done",
-                    "outcome": outcome,
-                    "tracking_number": tracking or None,
-                    "response_status": status,
-                    "response_body": body,
-                    # only manual review needs the application kept (sealed) for a person
-                    "sealed_application": claim.sealed if outcome == MANUAL_REVIEW else None,
-                },
-            ).rowcount
-            if done != 1:
-                # A takeover won: raising inside the transaction undoes everything of ours,
-                # licence included; the caller retries and sees the other attempt's result.
-                raise ProblemError(409, "request_in_progress", headers={"Retry-After": "1"})
-        return Reply(status, body)
-
-    @contextmanager
-    def _claim_connection(self) -> Iterator[Connection]:
-        """The claim is one INSERT: on PostgreSQL it runs in autocommit, saving the BEGIN and
-        COMMIT round trips (a quarter of the submission's round trips)."""
-        if self._sqlite_lock is None:
-            with self._autocommit.connect() as c:
-                yield c
-        else:
-            with self._write() as c:
-                yield c
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """A write transaction. SQLite allows one writer per file: queueing writers on an
-        in-process lock wakes the next one at once, where SQLite's own busy handler polls
-        with sleeps of up to 100 ms and let p99 latency reach seconds under load."""
-        if self._sqlite_lock is None:
-            with self.engine.begin() as c:
-                yield c
-        else:
-            with self._sqlite_lock, self.engine.begin() as c:
-                yield c
+        )
+        status = 201
+        sealed = None
+        if outcome == MANUAL_REVIEW:  # only manual review needs the application, for a person
+            nonce = os.urandom(12)
+            sealed = nonce + self._seal.encrypt(nonce, plain.encode(), kiosk_id.encode())
+        application_row = {
+            "id": serial,
+            "public_id": public_id,
+            "kiosk_id": kiosk_id,
+            "idempotency_key": idem_key,
+            "request_hash": fingerprint,
+            "outcome": outcome,
+            "tracking_number": tracking or None,
+            "response_status": status,
+            "response_body": body,
+            "sealed_application": sealed,
+            "created_at": now,
+        }
+        return Reply(status, body), _Rows(application_row, licence_row)
 
     def _signed(self, doc: dict[str, Any]) -> dict[str, Any]:
         doc = {**doc, "key_id": self._kid}
@@ -299,10 +193,8 @@ class Registry:
             row = s.scalars(
                 select(ApplicationRow).where(ApplicationRow.public_id == public_id)
             ).one_or_none()
-            if row is None:
+            if row is None or not row.response_body:
                 raise ProblemError(404, "application_not_found")
-            if row.state != "done" or not row.response_body:
-                raise ProblemError(409, "request_in_progress", headers={"Retry-After": "1"})
             return Reply(200, row.response_body)
 
     def licence(self, uscc: str) -> dict[str, Any]:
@@ -330,7 +222,7 @@ class Registry:
         values = {"last_seen": now, "software_version": software_version, "status": status}
         for _ in range(2):
             try:
-                with self._write() as c:
+                with self.store.write_transaction() as c:
                     if not c.execute(update(_K).where(_K.c.kiosk_id == kiosk_id)
                                      .values(**values)).rowcount:
                         c.execute(insert(_K).values(kiosk_id=kiosk_id, **values))
@@ -355,8 +247,11 @@ class Registry:
             return json.loads(plain)
 
 
-def _name_key(trade_name: str) -> str | None:
-    return unicodedata.normalize("NFKC", trade_name) or None
+def _replay(seen: Seen, fingerprint: str) -> Reply:
+    if not hmac.compare_digest(seen.request_hash or "", fingerprint):
+        raise ProblemError(422, "idempotency_key_reused")
+    assert seen.response_status is not None and seen.response_body is not None
+    return Reply(seen.response_status, seen.response_body, True)
 
 
 def _licence_doc(row: LicenceRow) -> dict[str, Any]:

@@ -91,6 +91,12 @@ def check_operator(id_number: str, birth_date: str, name: str, today: date) -> l
     return reasons
 
 
+def name_key(trade_name: str) -> str | None:
+    """The form in which 字号 are compared for duplicates (full-width and compatibility forms
+    folded); None for an unnamed business, which never conflicts."""
+    return unicodedata.normalize("NFKC", trade_name) or None
+
+
 def check_name(
     trade_name: str,
     organisation_form: str,
@@ -101,7 +107,7 @@ def check_name(
     if trade_name == "":
         return []
     reasons: list[str] = []
-    normalised = unicodedata.normalize("NFKC", trade_name)
+    normalised = name_key(trade_name) or ""
     if not _CJK.match(trade_name):
         reasons.append("name_invalid_characters")
     if len(trade_name) < 2:

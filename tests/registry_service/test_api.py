@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import dataclasses
 import json
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from registry_service import codec, samples
 from registry_service.app import API_VERSION, create_app
 from registry_service.orm import ApplicationRow, LicenceRow
 from registry_service.schemas import ApplicationIn
-from tests.registry_service.svc_helpers import FIXED_NOW, headers, settings_for
+from tests.registry_service.svc_helpers import headers, settings_for
 
 
 def submit(api: TestClient, key: str | None = None, kiosk: str = "kiosk-01", **overrides):  # type: ignore[no-untyped-def]
@@ -95,38 +94,68 @@ def test_keys_are_scoped_per_kiosk(api: TestClient) -> None:
     assert submit(api, key, kiosk="k-b", trade_name="福隆").json()["outcome"] == "approved"
 
 
-def _claim_only(tmp_path: Path, key: str, minutes_ago: float) -> None:
-    """Leave a 'processing' claim as a process killed between the two transactions would."""
-    app = create_app(settings_for(tmp_path))
-    reg = app.state.registry
-    plain = json.dumps(ApplicationIn(**samples.application()).model_dump(mode="json"),
-                       ensure_ascii=False, separators=(",", ":"))
-    fp = hmac.new(reg._hmac_key, plain.encode(), hashlib.sha256).hexdigest()
-    reg.clock = lambda: FIXED_NOW - timedelta(minutes=minutes_ago)
-    claim = reg._claim("kiosk-01", key, fp, plain)
-    assert isinstance(claim.row_id, int)
-    app.state.engine.dispose()
+def _lookup_misses_once(api: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next lookup does not see the key, as when a concurrent request with the same key
+    commits between this request's read and its write."""
+    store = api.app.state.registry.store  # type: ignore[attr-defined]
+    look = store.look
+
+    def stale_look(*args, **kwargs):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(store, "look", look)
+        return dataclasses.replace(look(*args, **kwargs), request_hash=None)
+
+    monkeypatch.setattr(store, "look", stale_look)
 
 
-def test_in_flight_key_is_409(tmp_path: Path) -> None:
+def test_key_won_meanwhile_returns_the_winners_answer(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     key = uuid.uuid4().hex
-    _claim_only(tmp_path, key, minutes_ago=0)
-    with TestClient(create_app(settings_for(tmp_path))) as api:
-        r = submit(api, key)
-        assert r.status_code == 409 and r.json()["code"] == "request_in_progress"
-        assert r.headers["Retry-After"] == "1"
+    first = submit(api, key)
+    _lookup_misses_once(api, monkeypatch)
+    second = submit(api, key)
+    assert second.status_code == 201 and second.content == first.content
+    assert second.headers["Idempotent-Replayed"] == "true"
+    with api.app.state.registry._sessions() as s:  # type: ignore[attr-defined]
+        assert s.scalar(select(func.count()).select_from(LicenceRow)) == 1
+        assert s.scalar(select(func.count()).select_from(ApplicationRow)) == 1
 
 
-def test_stale_claim_after_crash_is_taken_over_once(tmp_path: Path) -> None:
+def test_key_won_meanwhile_by_another_body_is_422(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     key = uuid.uuid4().hex
-    _claim_only(tmp_path, key, minutes_ago=5)
-    with TestClient(create_app(settings_for(tmp_path))) as api:
-        first = submit(api, key)
-        assert first.status_code == 201 and first.json()["outcome"] == "approved"
-        assert submit(api, key).content == first.content
-        with api.app.state.registry._sessions() as s:  # type: ignore[attr-defined]
-            assert s.scalar(select(func.count()).select_from(LicenceRow)) == 1
-            assert s.scalar(select(func.count()).select_from(ApplicationRow)) == 1
+    submit(api, key)
+    _lookup_misses_once(api, monkeypatch)
+    r = submit(api, key, trade_name="福隆")
+    assert r.status_code == 422 and r.json()["code"] == "idempotency_key_reused"
+    with api.app.state.registry._sessions() as s:  # type: ignore[attr-defined]
+        assert s.scalar(select(func.count()).select_from(LicenceRow)) == 1
+
+
+def test_name_won_meanwhile_is_decided_again(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A different application took the 字号 between this one's read and write: the unique
+    name index refuses the licence, nothing of this attempt is kept, and the second decision
+    says name_taken."""
+    submit(api)
+    store = api.app.state.registry.store  # type: ignore[attr-defined]
+    look = store.look
+    calls: list[bool] = []
+
+    def blind_look(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen = look(*args, **kwargs)
+        calls.append(seen.name_taken)
+        return seen if len(calls) > 1 else dataclasses.replace(seen, name_taken=False)
+
+    monkeypatch.setattr(store, "look", blind_look)
+    r = submit(api)  # same 字号, new key
+    assert calls == [True, True]
+    assert r.status_code == 201 and r.json()["reasons"] == ["name_taken"]
+    with api.app.state.registry._sessions() as s:  # type: ignore[attr-defined]
+        assert s.scalar(select(func.count()).select_from(LicenceRow)) == 1
+        assert s.scalar(select(func.count()).select_from(ApplicationRow)) == 2
 
 
 def test_response_lost_after_commit_is_replayed(tmp_path: Path) -> None:

@@ -18,16 +18,20 @@ from registry_service.orm import LicenceRow
 DIE_AFTER_COMMIT = textwrap.dedent(
     """
     import os, sys
+    from contextlib import contextmanager
     from pathlib import Path
     import uvicorn
     from registry_service.app import ServiceSettings, create_app
-    from registry_service.registry import Registry
+    from registry_service.store import SubmissionStore
 
-    original = Registry._decide
-    def decide_then_die(self, *a, **kw):
-        original(self, *a, **kw)  # transaction committed
-        os._exit(137)             # killed before the response is written
-    Registry._decide = decide_then_die
+    original = SubmissionStore.unit
+    @contextmanager
+    def unit_then_die(self):
+        with original(self) as c:
+            yield c
+        # the application and its licence are committed ...
+        os._exit(137)  # ... and the process is killed before the response is written
+    SubmissionStore.unit = unit_then_die
     app = create_app(ServiceSettings(sys.argv[1], Path(sys.argv[2])))
     uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[3]), log_level="warning")
     """
