@@ -26,6 +26,14 @@ DIAG = {
     "report": "kiosk.diag.report",
     "set-pin": "kiosk.diag.set_pin",
 }
+# Subcommands that would open a device the running kiosk owns, and the option that points them
+# at another device instead (then they may run).
+OWNED_DEVICE = {
+    "kiosk.diag.card": ("reader", "simulate"),
+    "kiosk.diag.camera": ("camera", "simulated"),
+    "kiosk.diag.printer": ("printer", "backend"),
+    "kiosk.diag.report": ("printer", None),  # only with --print
+}
 NEEDS_CONFIG = {"kiosk.diag.summary", "kiosk.diag.storage", "kiosk.diag.report", "kiosk.diag.set_pin"}
 TOOLS = {
     "registry-service": "registry_service.cli",
@@ -88,12 +96,33 @@ def _attach_settings(args: argparse.Namespace, module: str) -> int | None:
     return None
 
 
+def _refuse_owned_device(args: argparse.Namespace, module: str) -> int | None:
+    """Exit status 2 and why, when this command would open a device a running kiosk owns."""
+    owned = OWNED_DEVICE.get(module)
+    if owned is None or args.settings is None:
+        return None
+    device, elsewhere = owned
+    if elsewhere is not None and getattr(args, elsewhere, None) is not None:
+        return None
+    if module == "kiosk.diag.report" and not args.print_summary:
+        return None  # the report reads the running kiosk's live state instead
+    from kiosk.diag import live
+
+    kiosk = live.running_kiosk(args.settings.var_dir)
+    if kiosk is None:
+        return None
+    print(live.refusal(kiosk, device), file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     module = getattr(args, "run_module", None)
     if module is not None:
         if module.startswith("kiosk.diag"):
             failed = _attach_settings(args, module)
+            if failed is None:
+                failed = _refuse_owned_device(args, module)
             if failed is not None:
                 return failed
         return int(importlib.import_module(module).run(args))

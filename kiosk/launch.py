@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from pathlib import Path
 
 from kiosk import logs
+from kiosk.instance_lock import AlreadyRunning, InstanceLock
 from kiosk.journal import Journal
 from kiosk.sealing import Sealer
 from kiosk.settings import Settings
@@ -22,6 +24,21 @@ def open_journal(settings: Settings) -> Journal:
 def run_kiosk(settings: Settings, autopilot: bool = False, screenshots: Path | None = None,
               headless: bool = False) -> int:
     started = time.perf_counter()
+    lock = InstanceLock(settings.var_dir)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        print(f"{exc}; stop it first (technicians: `main.py diag` reads its live state)",
+              file=sys.stderr)
+        return 2
+    try:
+        return _run(settings, lock, started, autopilot, screenshots, headless)
+    finally:
+        lock.release()
+
+
+def _run(settings: Settings, lock: InstanceLock, started: float, autopilot: bool,
+         screenshots: Path | None, headless: bool) -> int:
     logs.configure(settings.kiosk.log_level, settings.var_dir / "logs" / "kiosk.log")
     from kiosk.ui import setup
 
@@ -36,6 +53,8 @@ def run_kiosk(settings: Settings, autopilot: bool = False, screenshots: Path | N
     if diag.metrics_port:
         try:
             port = runner.metrics.serve(diag.metrics_host, diag.metrics_port)
+            host = "127.0.0.1" if diag.metrics_host in ("", "0.0.0.0", "::") else diag.metrics_host
+            lock.update(metrics=f"http://{host}:{port}")
             log.info("metrics endpoint", extra={"host": diag.metrics_host, "port": port})
         except OSError as exc:  # a busy port must not keep the kiosk from serving applicants
             log.error("metrics endpoint unavailable", extra={"error": str(exc)})

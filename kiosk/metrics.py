@@ -24,6 +24,13 @@ class Metrics:
                                 ["step", "reason"], registry=self.registry)
         self.step_seconds = Histogram("kiosk_step_seconds", "Duration of device steps", ["step"],
                                       buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60), registry=self.registry)
+        self.device_check = Gauge("kiosk_device_check",
+                                  "1 for the device's current check status and reason code",
+                                  ["device", "status", "reason"], registry=self.registry)
+        self.device_checked = Gauge("kiosk_device_checked_timestamp_seconds",
+                                    "When the device was last checked", ["device"],
+                                    registry=self.registry)
+        self._last_check: dict[str, tuple[str, str]] = {}
         self.out_of_service = Gauge("kiosk_out_of_service", "1 while the kiosk is out of service",
                                     registry=self.registry)
         for device in DEVICES:
@@ -42,6 +49,12 @@ class Metrics:
     def record_checks(self, results: list) -> None:
         for r in results:
             self.device_up.labels(r.device).set(0 if r.status == "fault" else 1)
+            previous = self._last_check.get(r.device)
+            if previous is not None and previous != (r.status, r.reason):
+                self.device_check.remove(r.device, *previous)  # one current series per device
+            self._last_check[r.device] = (r.status, r.reason)
+            self.device_check.labels(r.device, r.status, r.reason).set(1)
+            self.device_checked.labels(r.device).set_to_current_time()
             if r.device == "printer":
                 self.paper_near_end.set(1 if r.details.get("paper_near_end") else 0)
 

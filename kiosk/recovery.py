@@ -59,10 +59,16 @@ def _recover_one(journal: Journal, devices: Devices, txn: OpenTxn) -> str:
     return f"recovered:{decision.outcome}"
 
 
+def probe_results(devices: Devices) -> list:
+    """One shallow check per device (no card read, no test page)."""
+    from kiosk.diag import checks
+
+    return [checks.check_printer(devices), checks.check_api(devices), checks.check_camera(devices),
+            checks.check_reader(devices)]
+
+
 def probe(devices: Devices) -> str:
     """Empty string when every device answers and is ready, else the first fault's code."""
     from kiosk.diag import checks
 
-    results = [checks.check_printer(devices), checks.check_api(devices), checks.check_camera(devices),
-               checks.check_reader(devices)]
-    return checks.first_fault(results)
+    return checks.first_fault(probe_results(devices))

@@ -175,7 +175,7 @@ class Runner:
                 self.alerts.append(("technician", cmd.code))
                 log.error("technician alerted", extra={"code": cmd.code})
             case c.ProbeDevices():
-                self._spawn("probe", self._probe)
+                self._spawn("probe", self._probe, cmd.recover)
             case c.SessionWiped():
                 pass  # listeners clear their widgets from the same command list
             case c.VerifyPin():
@@ -311,12 +311,14 @@ class Runner:
             job = svc.print_referral(cmd.txn_id, cmd.decision)
         return e.Printed(str(job))
 
-    def _probe(self) -> object:
+    def _probe(self, recover: bool = True) -> object:
         if self.devices is None:  # start-up failed: try it again
             self._bring_up()
             return None
-        code = recovery.probe(self.devices)
+        results = recovery.probe_results(self.devices)
+        self.metrics.record_checks(results)
+        code = checks.first_fault(results)
         self.metrics.out_of_service.set(1 if code else 0)
-        if not code:
+        if not code and recover:
             recovery.recover(self.journal, self.devices)
         return e.DevicesProbed(not code, code)

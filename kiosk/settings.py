@@ -69,6 +69,7 @@ class TimeoutSection:
     retry: float = 45
     staff: float = 300
     out_of_service_probe: float = 10
+    attract_probe: float = 60  # idle health check, so a fault shows before an applicant starts; 0: off
     idle_warning: float = 15  # a "need more time?" countdown shows for this long before timeout
     diag_pin: float = 30
     diag: float = 300

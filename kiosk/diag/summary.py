@@ -20,12 +20,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def collect(settings: Any, devices: Any = None) -> list[checks.CheckResult]:
-    """Every check, on ``devices`` when the caller has them up already, else on its own."""
+    """Every check, on ``devices`` when the caller has them up already; else the running kiosk's
+    live state when one runs (it owns the devices); else on devices of its own."""
     import time
 
+    from kiosk.diag import live
     from kiosk.launch import open_journal
     from kiosk.services import devices as devices_mod
 
+    if devices is None and (kiosk := live.running_kiosk(settings.var_dir)) is not None:
+        return live.live_checks(kiosk)
     own = devices is None
     devices = devices_mod.build(settings) if own else devices
     journal = open_journal(settings)

@@ -78,7 +78,10 @@ class AlertTechnician:
 
 @dataclass(frozen=True)
 class ProbeDevices:
-    pass
+    """Check every device. ``recover`` (out of service only): then also resume unfinished
+    transactions; never from the attract screen, where an applicant may start meanwhile."""
+
+    recover: bool = True
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,9 @@ class Flow:
             return self._tick()
         if isinstance(event, e.DevicesReady):
             self.ready = self.view.ready = True
+            if self.state is State.ATTRACT and self.timeouts.attract_probe > 0:
+                self.entered_at = self.clock()  # the idle checks count from here
+                return [c.ProbeDevices(recover=False)]  # a kiosk booting without paper says so
             return []
         if isinstance(event, e.Touch):
             self.last_activity = self.clock()
@@ -188,6 +191,10 @@ class Flow:
     def _tick(self) -> list[object]:
         now = self.clock()
         if self.state is State.ATTRACT:
+            every = self.timeouts.attract_probe
+            if self.ready and every > 0 and now - self.entered_at >= every:
+                self.entered_at = now
+                return [c.ProbeDevices(recover=False)]
             return []
         d = self.session.decision
         if (self.state is State.DECISION and d is not None and d.outcome != "rejected"
@@ -228,6 +235,8 @@ class Flow:
     # --- one handler per state ------------------------------------------------------------
     def _on_attract(self, ev: object) -> list[object]:
         if isinstance(ev, e.StepFailed) and ev.fault:  # e.g. the face models failed to load at start
+            return self._fault(ev.code)
+        if isinstance(ev, e.DevicesProbed) and not ev.healthy:  # the idle check found a fault
             return self._fault(ev.code)
         if isinstance(ev, e.Touch) and ev.action == "start" and self.ready:
             self.session = ApplicantSession(language=self.session.language)
