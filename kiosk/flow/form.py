@@ -37,6 +37,11 @@ def trade_name_suggestions(identity: ChipIdentity) -> list[str]:
     return list(dict.fromkeys(o for o in options if len(o) >= 2))
 
 
+def phone_display(phone: str) -> str:
+    """A mainland mobile number grouped 3-4-4, the way people read it out."""
+    return " ".join(p for p in (phone[:3], phone[3:7], phone[7:11]) if p)
+
+
 def prefill(identity: ChipIdentity) -> dict[str, object]:
     suggestions = trade_name_suggestions(identity)
     return {

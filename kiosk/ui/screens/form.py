@@ -1,4 +1,5 @@
-"""The application as pick lists, prefilled from the chip: the applicant types only a house number."""
+"""The application as pick lists, prefilled from the chip: the applicant types only a house number
+(and, if they want, a mobile number), both on a digit keypad."""
 
 from __future__ import annotations
 
@@ -67,23 +68,27 @@ def build(ctx: Ctx) -> Widget:
     if streets:
         pick("street", [(s, s) for s in streets])
 
-    house_label = FORM_FIELDS["house_number"]
-    body.add_widget(Text(tr(house_label), font=44, bold=True))
+    def digits(field: str, action: str, max_len: int, shown: str) -> None:
+        """A field typed on its own keypad (its own action, so two keypads never mix)."""
+        body.add_widget(Text(tr(FORM_FIELDS[field]), font=44, bold=True))
+
+        def on_key(_: str, key: Any) -> None:
+            value = str(ctx.session.form.get(field) or "")
+            value = "" if key == "C" else value[:-1] if key == "<" else (value + key)[:max_len]
+            ctx.touch("form_set", (field, value))
+
+        display = Card(size_hint_y=None, height=px(130))
+        display.add_widget(Text(shown, font=52, bold=True, halign="center"))
+        body.add_widget(display)
+        body.add_widget(keypad(on_key, action=action, height=110))
+
     house = str(form.get("house_number") or "")
-
-    def on_key(_: str, key: Any) -> None:
-        value = str(ctx.session.form.get("house_number") or "")
-        value = "" if key == "C" else value[:-1] if key == "<" else (value + key)[:5]
-        ctx.touch("form_set", ("house_number", value))
-
-    display = Card(size_hint_y=None, height=px(130))
-    display.add_widget(Text(tr("No. {number}", number=house or "—"), font=52, bold=True, halign="center"))
-    body.add_widget(display)
-    body.add_widget(keypad(on_key, height=110))
+    digits("house_number", "key", 5, tr("No. {number}", number=house or "—"))
 
     scope = [(s.code, localized(ctx, s.name_zh, s.name_en) + PERMIT_NOTE.get(s.permit, ""))
              for s in ref.scope_items]
     pick("scope_codes", scope, multi=True)
+    digits("phone", "phone_key", 11, form_rules.phone_display(str(form.get("phone") or "")) or "—")
 
     for problem in ctx.view.form_problems:
         kind, _, field = problem.partition(":")

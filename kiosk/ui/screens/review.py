@@ -33,6 +33,8 @@ def build(ctx: Ctx) -> Widget:
         (tr("Premises"), f"{form.get('street', '')}{form.get('house_number', '')}号"),
         (tr("Business scope"), "、".join(scope)),
     ]
+    if form.get("phone"):
+        rows.append((tr("Mobile phone"), form_rules.phone_display(str(form["phone"]))))
     card = Card(size_hint_y=None)
     card.bind(minimum_height=card.setter("height"))
     for label, value in rows:

@@ -101,3 +101,42 @@ def test_kiosk_lockdown(ui: Harness) -> None:
     assert Config.get("kivy", "exit_on_escape") == "0"
     assert Config.get("graphics", "show_cursor") == "0"
     assert Window.dispatch("on_request_close") is True, "closing the window is refused"
+
+
+def _on_form(ui: Harness) -> None:
+    ui.reset()
+    flow = ui.runner.flow
+    flow.session.identity = b.identity()
+    ref = flow.reference = ui.runner.devices.registry.reference_data()
+    # codes from the service's own catalogue, so the review shows real names
+    flow.session.form = {**b.COMPLETE_FORM, "industry_code": ref.industries[0][0],
+                         "scope_codes": [ref.scope_items[0].code]}
+    flow._go(State.FORM, "test")
+    ui.app.render()
+    ui.step(3)
+
+
+def test_optional_mobile_number_on_its_own_keypad(ui: Harness) -> None:
+    _on_form(ui)
+    for digit in "138":
+        ui.tap("phone_key", digit)
+    form = ui.runner.flow.session.form
+    assert form["phone"] == "138" and form["house_number"] == "1"  # the keypads do not mix
+    ui.tap("form_done")
+    assert ui.runner.flow.state is State.FORM and ui.runner.flow.view.form_problems == ["invalid:phone"]
+    assert any("请检查：手机号码（选填）" in t for t in ui.texts())
+    for digit in "001380099":  # one too many: the field stops at 11 digits
+        ui.tap("phone_key", digit)
+    assert form["phone"] == "13800138009" and "138 0013 8009" in ui.texts()
+    ui.tap("phone_key", "<")
+    ui.tap("phone_key", "9")
+    ui.tap("form_done")
+    assert ui.runner.flow.state is State.REVIEW
+    assert "手机号码" in ui.texts() and "138 0013 8009" in ui.texts()
+    ui.screenshot("review-with-phone-zh_CN")
+
+
+def test_no_mobile_number_is_fine_and_not_shown(ui: Harness) -> None:
+    _on_form(ui)
+    ui.tap("form_done")
+    assert ui.runner.flow.state is State.REVIEW and "手机号码" not in ui.texts()
