@@ -71,17 +71,19 @@ def _param(prefix: str, column: str) -> Any:
     return bindparam(f"{prefix}{column}", type_=_TYPES.get(column))
 
 
+def _prior() -> Select[Any]:
+    """This kiosk's earlier answer under this key, if any."""
+    return select(_A.c.request_hash, _A.c.response_status, _A.c.response_body).where(
+        _A.c.kiosk_id == bindparam("b_kiosk"), _A.c.idempotency_key == bindparam("b_key"))
+
+
 def _lookup(serial: Any) -> Select[Any]:
     taken = exists().where(
         _L.c.division_code == bindparam("b_div"),
         _L.c.industry_code == bindparam("b_ind"),
         _L.c.trade_name_key == bindparam("b_name"),
     )
-    prior = (
-        select(_A.c.request_hash, _A.c.response_status, _A.c.response_body)
-        .where(_A.c.kiosk_id == bindparam("b_kiosk"), _A.c.idempotency_key == bindparam("b_key"))
-        .subquery("prior")
-    )
+    prior = _prior().subquery("prior")
     one = select(literal(1).label("x")).subquery("one")
     return select(
         serial.label("serial"),
@@ -113,9 +115,7 @@ class SubmissionStore:
         insert_app = dialect_insert(_A).values(
             {c: _param("a_", c) for c in APPLICATION_COLUMNS}
         ).on_conflict_do_nothing(index_elements=["kiosk_id", "idempotency_key"])
-        self._prior = select(
-            _A.c.request_hash, _A.c.response_status, _A.c.response_body
-        ).where(_A.c.kiosk_id == bindparam("b_kiosk"), _A.c.idempotency_key == bindparam("b_key"))
+        self._prior = _prior()
         if self.sqlite:
             self._lookup = _lookup(
                 select(func.coalesce(func.max(_A.c.id), 0) + 1).scalar_subquery()
@@ -124,7 +124,6 @@ class SubmissionStore:
             self._insert_licence = insert(_L).values(
                 {c: _param("l_", c) for c in (*LICENCE_COLUMNS, "application_id")}
             )
-            self._autocommit = engine
         else:
             with engine.connect() as c:
                 seq = c.execute(text("SELECT pg_get_serial_sequence('applications', 'id')")).scalar()
@@ -142,11 +141,9 @@ class SubmissionStore:
 
     @contextmanager
     def unit(self) -> Iterator[Connection]:
-        """PostgreSQL: an autocommit connection. SQLite: the write transaction, queued on an
-        in-process lock (SQLite's busy handler polls with sleeps of up to 100 ms and let p99
-        latency reach seconds under load)."""
+        """PostgreSQL: an autocommit connection. SQLite: the write transaction."""
         if self.sqlite:
-            with self._lock, self.engine.begin() as c:
+            with self.write_transaction() as c:
                 yield c
         else:
             with self._autocommit.connect() as c:
@@ -181,7 +178,8 @@ class SubmissionStore:
 
     @contextmanager
     def write_transaction(self) -> Iterator[Connection]:
-        """Any other write (heartbeats)."""
+        """A write transaction. SQLite writers queue on an in-process lock: SQLite's own busy
+        handler polls with sleeps of up to 100 ms and let p99 latency reach seconds under load."""
         if self.sqlite:
             with self._lock, self.engine.begin() as c:
                 yield c
