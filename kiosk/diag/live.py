@@ -11,7 +11,6 @@ screen on the kiosk, or stopping the kiosk first.
 from __future__ import annotations
 
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from kiosk.diag.checks import FAULT, CheckResult
 from kiosk.instance_lock import holder
-
-DEVICE_OWNED = ("reader", "camera", "printer")
 
 
 class LiveUnavailable(Exception):
@@ -41,20 +38,24 @@ def live_checks(kiosk: dict[str, Any], timeout: float = 3.0) -> list[CheckResult
     try:
         with urllib.request.urlopen(f"{url}/metrics", timeout=timeout) as resp:
             text = resp.read().decode("utf-8")
-    except (OSError, urllib.error.URLError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:  # URLError and timeouts are OSErrors
         raise LiveUnavailable(f"the running kiosk's metrics endpoint {url} did not answer: "
                               f"{exc}") from None
     current: dict[str, tuple[str, str]] = {}
     checked: dict[str, float] = {}
     out_of_service = False
-    for family in text_string_to_metric_families(text):
-        for s in family.samples:
-            if s.name == "kiosk_device_check" and s.value == 1:
-                current[s.labels["device"]] = (s.labels["status"], s.labels["reason"])
-            elif s.name == "kiosk_device_checked_timestamp_seconds":
-                checked[s.labels["device"]] = s.value
-            elif s.name == "kiosk_out_of_service":
-                out_of_service = s.value == 1
+    try:
+        for family in text_string_to_metric_families(text):
+            for s in family.samples:
+                if s.name == "kiosk_device_check" and s.value == 1:
+                    current[s.labels["device"]] = (s.labels["status"], s.labels["reason"])
+                elif s.name == "kiosk_device_checked_timestamp_seconds":
+                    checked[s.labels["device"]] = s.value
+                elif s.name == "kiosk_out_of_service":
+                    out_of_service = s.value == 1
+    except (ValueError, KeyError) as exc:
+        raise LiveUnavailable(f"the running kiosk's metrics endpoint {url} answered something "
+                              f"else than its metrics ({type(exc).__name__})") from None
     now = time.time()
     pid = kiosk.get("pid", "?")
     results = []

@@ -149,3 +149,30 @@ def test_a_second_kiosk_on_the_same_var_dir_does_not_start(tmp_path: Path, capsy
     with InstanceLock(cfg.var_dir):
         assert launch.run_kiosk(cfg, headless=True) == 2
     assert f"already running on this var dir (pid {os.getpid()})" in capsys.readouterr().err
+
+
+def test_garbage_from_the_endpoint_is_a_clear_exit_2(tmp_path: Path, no_devices, capsys) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Garbage(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"kiosk_device_check{device=\"printer\" 1 2 3 {{{\n")
+
+        def log_message(self, *_a: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Garbage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with InstanceLock(tmp_path) as lock:
+            lock.update(metrics=f"http://127.0.0.1:{server.server_port}")
+            cfg = str(write_config(tmp_path))
+            assert cli.main(["--config", cfg, "diag"]) == 2
+            assert "something else than its metrics" in capsys.readouterr().err
+            assert cli.main(["--config", cfg, "diag", "printer"]) == 2  # still refuses, says why
+            assert "something else than its metrics" in capsys.readouterr().err
+    finally:
+        server.shutdown()
