@@ -6,6 +6,8 @@ The endpoint binds to loopback unless the config deliberately opens it.
 
 from __future__ import annotations
 
+import threading
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
 DEVICES = ("reader", "camera", "printer", "api", "storage")
@@ -31,6 +33,7 @@ class Metrics:
                                     "When the device was last checked", ["device"],
                                     registry=self.registry)
         self._last_check: dict[str, tuple[str, str]] = {}
+        self._check_lock = threading.Lock()  # probes and the diagnostics screen may overlap
         self.out_of_service = Gauge("kiosk_out_of_service", "1 while the kiosk is out of service",
                                     registry=self.registry)
         for device in DEVICES:
@@ -49,11 +52,12 @@ class Metrics:
     def record_checks(self, results: list) -> None:
         for r in results:
             self.device_up.labels(r.device).set(0 if r.status == "fault" else 1)
-            previous = self._last_check.get(r.device)
-            if previous is not None and previous != (r.status, r.reason):
-                self.device_check.remove(r.device, *previous)  # one current series per device
-            self._last_check[r.device] = (r.status, r.reason)
-            self.device_check.labels(r.device, r.status, r.reason).set(1)
+            with self._check_lock:
+                previous = self._last_check.get(r.device)
+                if previous is not None and previous != (r.status, r.reason):
+                    self.device_check.remove(r.device, *previous)  # one current series per device
+                self._last_check[r.device] = (r.status, r.reason)
+                self.device_check.labels(r.device, r.status, r.reason).set(1)
             self.device_checked.labels(r.device).set_to_current_time()
             if r.device == "printer":
                 self.paper_near_end.set(1 if r.details.get("paper_near_end") else 0)
