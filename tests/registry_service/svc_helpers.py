@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from registry_service.app import ServiceSettings
 
@@ -22,3 +26,19 @@ def settings_for(tmp_path: Path, **kw: object) -> ServiceSettings:
 
 def headers(key: str | None = None, kiosk: str = "kiosk-01") -> dict[str, str]:
     return {"Idempotency-Key": key or uuid.uuid4().hex, "X-Kiosk-Id": kiosk}
+
+
+def stale_lookup_once(store: Any, monkeypatch: pytest.MonkeyPatch, **stale: object) -> list[Any]:
+    """The next lookup reports ``stale`` fields (request_hash=None: the key looks unused;
+    name_taken=False: the 字号 looks free), as when a concurrent request commits between this
+    request's read and its write. Returns the true lookups, for assertions."""
+    look = store.look
+    seen: list[Any] = []
+
+    def stale_look(*args: Any, **kwargs: Any) -> Any:
+        result = look(*args, **kwargs)
+        seen.append(result)
+        return dataclasses.replace(result, **stale) if len(seen) == 1 else result
+
+    monkeypatch.setattr(store, "look", stale_look)
+    return seen

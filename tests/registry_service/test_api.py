@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import uuid
 from datetime import date
@@ -16,7 +15,7 @@ from registry_service import codec, samples
 from registry_service.app import API_VERSION, create_app
 from registry_service.orm import ApplicationRow, LicenceRow
 from registry_service.schemas import ApplicationIn
-from tests.registry_service.svc_helpers import headers, settings_for
+from tests.registry_service.svc_helpers import headers, settings_for, stale_lookup_once
 
 
 def submit(api: TestClient, key: str | None = None, kiosk: str = "kiosk-01", **overrides):  # type: ignore[no-untyped-def]
@@ -94,25 +93,12 @@ def test_keys_are_scoped_per_kiosk(api: TestClient) -> None:
     assert submit(api, key, kiosk="k-b", trade_name="福隆").json()["outcome"] == "approved"
 
 
-def _lookup_misses_once(api: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The next lookup does not see the key, as when a concurrent request with the same key
-    commits between this request's read and its write."""
-    store = api.app.state.registry.store  # type: ignore[attr-defined]
-    look = store.look
-
-    def stale_look(*args, **kwargs):  # type: ignore[no-untyped-def]
-        monkeypatch.setattr(store, "look", look)
-        return dataclasses.replace(look(*args, **kwargs), request_hash=None)
-
-    monkeypatch.setattr(store, "look", stale_look)
-
-
 def test_key_won_meanwhile_returns_the_winners_answer(
     api: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key = uuid.uuid4().hex
     first = submit(api, key)
-    _lookup_misses_once(api, monkeypatch)
+    stale_lookup_once(api.app.state.registry.store, monkeypatch, request_hash=None)  # type: ignore[attr-defined]
     second = submit(api, key)
     assert second.status_code == 201 and second.content == first.content
     assert second.headers["Idempotent-Replayed"] == "true"
@@ -126,7 +112,7 @@ def test_key_won_meanwhile_by_another_body_is_422(
 ) -> None:
     key = uuid.uuid4().hex
     submit(api, key)
-    _lookup_misses_once(api, monkeypatch)
+    stale_lookup_once(api.app.state.registry.store, monkeypatch, request_hash=None)  # type: ignore[attr-defined]
     r = submit(api, key, trade_name="福隆")
     assert r.status_code == 422 and r.json()["code"] == "idempotency_key_reused"
     with api.app.state.registry._sessions() as s:  # type: ignore[attr-defined]
@@ -141,17 +127,9 @@ def test_name_won_meanwhile_is_decided_again(
     says name_taken."""
     submit(api)
     store = api.app.state.registry.store  # type: ignore[attr-defined]
-    look = store.look
-    calls: list[bool] = []
-
-    def blind_look(*args, **kwargs):  # type: ignore[no-untyped-def]
-        seen = look(*args, **kwargs)
-        calls.append(seen.name_taken)
-        return seen if len(calls) > 1 else dataclasses.replace(seen, name_taken=False)
-
-    monkeypatch.setattr(store, "look", blind_look)
+    seen = stale_lookup_once(store, monkeypatch, name_taken=False)
     r = submit(api)  # same 字号, new key
-    assert calls == [True, True]
+    assert [x.name_taken for x in seen] == [True, True]  # looked up again after the refusal
     assert r.status_code == 201 and r.json()["reasons"] == ["name_taken"]
     with api.app.state.registry._sessions() as s:  # type: ignore[attr-defined]
         assert s.scalar(select(func.count()).select_from(LicenceRow)) == 1

@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 import requests
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select
 
 from registry_service import embedded, samples
+from registry_service.app import create_app
 from registry_service.orm import ApplicationRow, LicenceRow
 from tests.registry_service.pg_sandbox import PgUnavailable, cluster
+from tests.registry_service.svc_helpers import headers, settings_for, stale_lookup_once
 
 pytestmark = pytest.mark.postgres
 
@@ -116,6 +119,45 @@ def test_concurrent_same_key_and_same_name(pg_service: str, pg_url: str) -> None
     outcomes = [r.json()["outcome"] for r in racers]
     assert outcomes.count("approved") == 1, outcomes
     assert _counts(pg_url) == (before[0] + 1 + n, before[1] + 2)
+
+
+@pytest.fixture
+def pg_api(pg_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(settings_for(tmp_path, database_url=pg_url))) as api:
+        yield api
+
+
+def test_key_won_meanwhile_writes_nothing_and_replays_on_postgres(
+    pg_api: TestClient, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ON CONFLICT branch of the single write statement: the key was committed by another
+    request after this one's read, so neither the application nor its licence is inserted and
+    the stored answer is returned."""
+    key = uuid.uuid4().hex
+    body = samples.application(trade_name="永昌")
+    first = pg_api.post("/v1/applications", json=body, headers=headers(key))
+    before = _counts(pg_url)
+    stale_lookup_once(pg_api.app.state.registry.store, monkeypatch, request_hash=None)  # type: ignore[attr-defined]
+    second = pg_api.post("/v1/applications", json=body, headers=headers(key))
+    assert second.status_code == 201 and second.content == first.content
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert _counts(pg_url) == before
+
+
+def test_name_won_meanwhile_is_refused_atomically_on_postgres(
+    pg_api: TestClient, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The unique name index refuses the licence inside the same statement as the application
+    insert: nothing of the first attempt stays, and the second decision says name_taken."""
+    body = samples.application(trade_name="鸿运")
+    assert pg_api.post("/v1/applications", json=body, headers=headers()).json()["outcome"] == (
+        "approved")
+    before = _counts(pg_url)
+    seen = stale_lookup_once(pg_api.app.state.registry.store, monkeypatch, name_taken=False)  # type: ignore[attr-defined]
+    r = pg_api.post("/v1/applications", json=body, headers=headers())
+    assert [x.name_taken for x in seen] == [True, True]
+    assert r.status_code == 201 and r.json()["reasons"] == ["name_taken"]
+    assert _counts(pg_url) == (before[0] + 1, before[1])  # the rejection only
 
 
 def test_standalone_cli_with_database_url(pg_url: str, tmp_path: Path) -> None:
