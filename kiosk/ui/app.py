@@ -161,6 +161,7 @@ class KioskApp(App):
                                                          and flow.view.key_mode == "device:camera")
         if not shows_camera and self.preview.parent is not None:
             self.preview.parent.remove_widget(self.preview)
+        self.preview.show_face_boxes(shows_camera and flow.state is State.DIAG)
         self.content.add_widget(screens.build(flow.state, ctx))
         self.footer.clear_widgets()
         if flow.state not in (State.ATTRACT, State.OUT_OF_SERVICE, State.DIAG_PIN, State.DIAG):

@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import cv2
+from kivy.graphics import Color, Line
 from kivy.graphics.texture import Texture
 from kivy.uix.image import Image
 
 from drivers.camera.base import Camera
 from drivers.errors import CameraLost
+from kiosk.ui.face_boxes import FaceBoxes
 from kiosk.ui.theme import px
+
+BOX_COLOUR = (0.10, 0.85, 0.25, 1)
 
 
 class CameraPreview(Image):
@@ -23,10 +27,22 @@ class CameraPreview(Image):
         self._camera = camera  # a getter: the camera comes up after the window
         self._seq = -1
         self.frames_shown = 0
+        self.face_boxes: FaceBoxes | None = None
+        self._drawn: list = []
 
     @property
     def camera(self) -> Camera | None:
         return self._camera()
+
+    def show_face_boxes(self, on: bool) -> None:
+        """Diagnostics' camera page: outline the faces the pipeline finds in the live image."""
+        if on and self.face_boxes is None:
+            self.face_boxes = FaceBoxes()
+        elif not on and self.face_boxes is not None:
+            self.face_boxes.close()
+            self.face_boxes = None
+            self.canvas.after.clear()
+            self._drawn = []
 
     def refresh(self) -> None:
         camera = self.camera
@@ -47,5 +63,23 @@ class CameraPreview(Image):
             tex.flip_vertical()
         tex.blit_buffer(rgba.tobytes(), colorfmt="rgba", bufferfmt="ubyte")
         self.texture = tex
+        if self.face_boxes is not None:
+            self.face_boxes.offer(frame.image)
+            self._draw_boxes(self.face_boxes.boxes)
         self.canvas.ask_update()
         self.frames_shown += 1
+
+    def _draw_boxes(self, boxes: list) -> None:
+        key = [*boxes, tuple(self.pos), tuple(self.size)]  # redraw when they move or the page scrolls
+        if key == self._drawn:
+            return
+        self._drawn = key
+        self.canvas.after.clear()
+        iw, ih = self.norm_image_size  # the image as shown ("contain"), centred in the widget
+        left, bottom = self.center_x - iw / 2, self.center_y - ih / 2
+        with self.canvas.after:
+            Color(*BOX_COLOUR)
+            for x0, y0, x1, y1 in boxes:
+                # mirrored like the image; frame rows count down, Kivy's y counts up
+                rx, ry = left + (1 - x1) * iw, bottom + (1 - y1) * ih
+                Line(rectangle=(rx, ry, (x1 - x0) * iw, (y1 - y0) * ih), width=px(3))

@@ -91,8 +91,18 @@ def test_overview_config_and_log_pages(ui: Harness) -> None:
     fps = float(next(t for t in texts if t.startswith("fps:")).split(":")[1])
     assert 0 < fps <= 35, fps  # the clip plays at 29.97 fps; a busy machine drops frames, never adds them
     assert "faces: 1" in texts and any(t.startswith("sharpness:") for t in texts)
+    boxes = ui.app.preview.face_boxes
+    assert boxes is not None, "the camera page outlines faces"
+    ui.until(lambda: boxes.frames_checked >= 3 and len(boxes.boxes) == 1, timeout=30,
+             what="one face box on the live preview")
+    x0, y0, x1, y1 = boxes.boxes[0]
+    assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1 and (x1 - x0) > 0.1  # a face, not a speck
+    from kivy.graphics import Line
+
+    assert any(isinstance(i, Line) for i in ui.app.preview.canvas.after.children)
     ui.screenshot("diag-camera")
     ui.tap("diag_page", "overview")
+    assert ui.app.preview.face_boxes is None and not ui.app.preview.canvas.after.children
     ui.tap("diag_page", "device:reader")
     ui.tap("diag_test_read")
     ui.until(lambda: any("test_read: PACE" in t for t in ui.texts()), timeout=30, what="test read")
