@@ -9,7 +9,7 @@ phase every kiosk replays its last key and the database is checked for duplicate
 `--repeat N` interleaves the backends over N rounds, because this 2-CPU machine is shared and a
 single run's p99 swings by a factor of several.
 
-    .venv/bin/python benchmarks/bench_registry.py [--rates 100,300] [--per-kiosk 20] [--workers 2]
+    .venv/bin/python benchmarks/bench_registry.py [--rates 100,300] [--per-kiosk 20] [--workers 1,2]
         [--skip-sqlite] [--skip-postgres] [--baseline-ref REV] [--repeat N]
 """
 
@@ -235,7 +235,8 @@ def main() -> int:
     ap.add_argument("--per-kiosk", type=int, default=20, help="submissions per kiosk and phase")
     ap.add_argument("--rates", default="100,300",
                     help="open-loop phases, submissions/s, comma-separated")
-    ap.add_argument("--workers", type=int, default=2, help="service processes for PostgreSQL")
+    ap.add_argument("--workers", default="1,2",
+                    help="service process counts to run on PostgreSQL, comma-separated")
     ap.add_argument("--skip-postgres", action="store_true")
     ap.add_argument("--skip-sqlite", action="store_true")
     ap.add_argument("--baseline-ref", metavar="REV",
@@ -245,6 +246,7 @@ def main() -> int:
                     help="rounds; each round runs every backend once, in turn, so that a noisy "
                     "stretch of the shared machine hits all of them alike")
     args = ap.parse_args()
+    pg_workers = sorted({int(w) for w in args.workers.split(",")})
     load_before = os.getloadavg()
     rows: list[tuple[str, str, dict[str, float], tuple[int, int, int, int]]] = []
 
@@ -278,12 +280,12 @@ def main() -> int:
                 continue
             from tests.registry_service.pg_sandbox import cluster
 
-            for workers in sorted({args.workers} if args.skip_sqlite else {1, args.workers}):
+            for workers in pg_workers:
                 with cluster() as pg:
                     phases(f"PostgreSQL, {workers} proc", pg, workers)
             if args.baseline_ref:
                 with cluster() as pg:
-                    phases(f"PG {args.workers}p @{rev}", pg, args.workers, tree)
+                    phases(f"PG {pg_workers[-1]}p @{rev}", pg, pg_workers[-1], tree)
     print(f"load average before: {load_before}, after: {os.getloadavg()}")
     print(f"{args.kiosks} concurrent kiosks, {args.per_kiosk} submissions each per phase, "
           f"loopback, {mp.cpu_count()} CPUs shared by service, load generator and database")
