@@ -1,7 +1,8 @@
 """ASGI entry for process managers: `uvicorn registry_service.asgi:app --workers N`.
 
-Configuration from the environment: REGISTRY_DATABASE_URL, REGISTRY_KEY_DIR (the CLI sets
-them for its workers after migrating once in the parent process)."""
+Configuration from the environment: REGISTRY_DATABASE_URL, REGISTRY_KEY_DIR,
+REGISTRY_SUBMIT_THREADS (the CLI sets them for its workers after migrating once in the parent
+process)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ app = create_app(
     ServiceSettings(
         database_url=os.environ.get("REGISTRY_DATABASE_URL", DEFAULT_DB),
         key_dir=Path(os.environ.get("REGISTRY_KEY_DIR", DEFAULT_KEYS)),
+        submit_threads=int(os.environ.get("REGISTRY_SUBMIT_THREADS", "4")),
     )
 )
 _quiet_gc()

@@ -28,6 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers", type=int, default=1, help="worker processes (PostgreSQL; SQLite: keep 1)"
     )
+    parser.add_argument(
+        "--submit-threads", type=int,
+        default=int(os.environ.get("REGISTRY_SUBMIT_THREADS", "4")),
+        help="threads per process deciding submissions (default $REGISTRY_SUBMIT_THREADS or 4)",
+    )
     parser.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--tls-key", help="... and this key")
     parser.add_argument("--client-ca", help="require kiosk client certificates from this CA")
@@ -51,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
-        app = create_app(ServiceSettings(database_url=args.database, key_dir=Path(args.key_dir)))
+        app = create_app(ServiceSettings(database_url=args.database, key_dir=Path(args.key_dir),
+                                         submit_threads=args.submit_threads))
     except Exception as exc:  # bad URL, unreachable database, unreadable key
         logging.getLogger("registry_service").error("cannot start: %s", exc)
         return 2
@@ -68,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         # migrated and keyed once above; each worker builds its own app from the environment
         os.environ["REGISTRY_DATABASE_URL"] = args.database
         os.environ["REGISTRY_KEY_DIR"] = args.key_dir
+        os.environ["REGISTRY_SUBMIT_THREADS"] = str(args.submit_threads)
         app.state.engine.dispose()
         uvicorn.run("registry_service.asgi:app", host=args.host, port=args.port,
                     workers=args.workers, access_log=False, log_level="warning",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,3 +80,39 @@ def test_many_kiosks_unique_codes(svc) -> None:  # type: ignore[no-untyped-def]
     codes = [r.json()["licence"]["uscc"] for r in rs]
     assert len(set(codes)) == 24
     assert counts(db) == (24, 24)
+
+
+def test_submissions_use_a_bounded_number_of_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twelve kiosks at once are decided by at most ``submit_threads`` threads (the rest wait in
+    the event loop), and every one of them still gets its licence."""
+    from registry_service.app import ServiceSettings
+    from registry_service.registry import Registry
+
+    inside, peak, lock = 0, 0, threading.Lock()
+    original = Registry.submit
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal inside, peak
+        with lock:
+            inside += 1
+            peak = max(peak, inside)
+        try:
+            time.sleep(0.05)  # long enough for the other requests to pile up
+            return original(self, *args, **kwargs)
+        finally:
+            with lock:
+                inside -= 1
+
+    url = f"sqlite:///{tmp_path / 'reg.db'}"
+    settings = ServiceSettings(database_url=url, key_dir=tmp_path / "keys", submit_threads=3)
+    monkeypatch.setattr(Registry, "submit", counted)
+    s = embedded.start(url, tmp_path / "keys", settings=settings)
+    try:
+        rs = hammer(s.url, 12, lambda i: samples.application(trade_name=samples.trade_name(i)),
+                    lambda i: f"bounded-{i:04d}")
+    finally:
+        s.stop()
+    assert [r.json()["outcome"] for r in rs] == ["approved"] * 12
+    assert peak == 3
