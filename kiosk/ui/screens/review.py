@@ -39,7 +39,7 @@ def build(ctx: Ctx) -> Widget:
     card.bind(minimum_height=card.setter("height"))
     for label, value in rows:
         card.add_widget(Text(label, font=34, color=theme.MUTED))
-        card.add_widget(Text(value, font=44, bold=True))
+        card.add_widget(Text(value or "—", font=44, bold=True))  # an empty label collapses oddly
     return page(
         tr("Check your application"),
         card,
