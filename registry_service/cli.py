@@ -11,6 +11,13 @@ DEFAULT_DB = "sqlite:///var/registry/registry.db"
 DEFAULT_KEYS = "var/registry/keys"
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8600, help="TCP port (default 8600)")
@@ -29,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers", type=int, default=1, help="worker processes (PostgreSQL; SQLite: keep 1)"
     )
     parser.add_argument(
-        "--submit-threads", type=int,
+        "--submit-threads", type=_positive,
         default=int(os.environ.get("REGISTRY_SUBMIT_THREADS", "4")),
         help="threads per process deciding submissions (default $REGISTRY_SUBMIT_THREADS or 4)",
     )

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from registry_service import cli
@@ -50,3 +51,17 @@ def test_unusable_database_exits_2(tmp_path: Path) -> None:
     cli.add_arguments(p)
     args = p.parse_args(["--database", "nosuchdb://x", "--key-dir", str(tmp_path / "k")])
     assert cli.run(args) == 2
+
+
+def test_submit_threads_must_be_positive(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    p = argparse.ArgumentParser()
+    cli.add_arguments(p)
+    assert p.parse_args(["--submit-threads", "2"]).submit_threads == 2
+    monkeypatch.delenv("REGISTRY_SUBMIT_THREADS", raising=False)
+    q = argparse.ArgumentParser()
+    cli.add_arguments(q)
+    assert q.parse_args([]).submit_threads == 4
+    with pytest.raises(SystemExit) as exc:
+        p.parse_args(["--submit-threads", "0"])
+    assert exc.value.code == 2
+    assert "must be at least 1" in capsys.readouterr().err
