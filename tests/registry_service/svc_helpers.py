@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import socket
+import subprocess
+import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from registry_service.app import ServiceSettings
 
@@ -42,3 +46,24 @@ def stale_lookup_once(store: Any, monkeypatch: pytest.MonkeyPatch, **stale: obje
 
     monkeypatch.setattr(store, "look", stale_look)
     return seen
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_serving(proc: subprocess.Popen[bytes], port: int, timeout: float = 30) -> requests.Response:
+    """Poll the service process's OpenAPI document until it answers; fail if the process dies
+    (with its output) or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return requests.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
+        except requests.ConnectionError:
+            if proc.poll() is not None:
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                raise AssertionError(f"service exited with {proc.returncode}: {out}") from None
+            assert time.monotonic() < deadline, "service did not start in time"
+            time.sleep(0.1)

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 
 from registry_service import cli
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.registry_service.svc_helpers import free_port, wait_until_serving
 
 
 def test_python_m_registry_service_serves_openapi(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     db = tmp_path / "reg.db"
     proc = subprocess.Popen(
         [sys.executable, "-m", "registry_service", "--host", "127.0.0.1", "--port", str(port),
@@ -30,15 +22,7 @@ def test_python_m_registry_service_serves_openapi(tmp_path: Path) -> None:
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                r = requests.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert proc.poll() is None, proc.stdout.read().decode()  # type: ignore[union-attr]
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
+        r = wait_until_serving(proc, port)
         assert r.status_code == 200 and r.json()["info"]["version"] == "1.0.0"
         assert db.exists() and (tmp_path / "keys" / "authority_ed25519.pub.pem").exists()
     finally:

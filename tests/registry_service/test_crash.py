@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from sqlalchemy import create_engine, func, select
 
 from registry_service import embedded, samples
 from registry_service.orm import LicenceRow
+from tests.registry_service.svc_helpers import free_port, wait_until_serving
 
 DIE_AFTER_COMMIT = textwrap.dedent(
     """
@@ -38,30 +38,15 @@ DIE_AFTER_COMMIT = textwrap.dedent(
 )
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_kill_between_commit_and_response(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'reg.db'}"
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", DIE_AFTER_COMMIT, db, str(tmp_path / "keys"),
-                             str(port)])
+                             str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     body = samples.application()
     hdrs = {"Idempotency-Key": "crash-key-00001", "X-Kiosk-Id": "kiosk-crash"}
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                requests.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert proc.poll() is None and time.monotonic() < deadline
-                time.sleep(0.1)
+        wait_until_serving(proc, port)
         with pytest.raises(requests.ConnectionError):
             requests.post(f"http://127.0.0.1:{port}/v1/applications", json=body, headers=hdrs,
                           timeout=10)

@@ -17,7 +17,13 @@ from registry_service import embedded, samples
 from registry_service.app import create_app
 from registry_service.orm import ApplicationRow, LicenceRow
 from tests.registry_service.pg_sandbox import PgUnavailable, cluster
-from tests.registry_service.svc_helpers import headers, settings_for, stale_lookup_once
+from tests.registry_service.svc_helpers import (
+    free_port,
+    headers,
+    settings_for,
+    stale_lookup_once,
+    wait_until_serving,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -163,26 +169,15 @@ def test_name_won_meanwhile_is_refused_atomically_on_postgres(
 def test_standalone_cli_with_database_url(pg_url: str, tmp_path: Path) -> None:
     import subprocess
     import sys
-    import time
 
-    from tests.registry_service.pg_sandbox import _free_port
-
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "registry_service", "--port", str(port), "--database", pg_url,
          "--key-dir", str(tmp_path / "keys")],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                r = requests.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert proc.poll() is None, proc.stdout.read().decode()  # type: ignore[union-attr]
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
+        r = wait_until_serving(proc, port)
         assert r.json()["info"]["version"] == "1.0.0"
     finally:
         proc.terminate()
