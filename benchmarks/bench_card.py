@@ -60,7 +60,7 @@ def _readers() -> list[str]:
 
 
 def _start_card(args: argparse.Namespace, work: Path, tuned: bool) -> subprocess.Popen[str]:
-    cmd = [sys.executable, "-m", "drivers.idcard.vpcd_card", "--variant", args.variant,
+    cmd = [sys.executable, "-m", "drivers.idcard.sim.vpcd_card", "--variant", args.variant,
            "--port", str(PORTS[args.reader]), "--pki", str(work / "test-pki")]
     if not tuned:
         cmd.append("--no-tcp-tuning")

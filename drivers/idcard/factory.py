@@ -16,7 +16,7 @@ from drivers.idcard.holder import DEMO_BIRTH_YYMMDD, DEMO_PERSONAL_NUMBER, Holde
 class VirtualReaderOptions:
     """A simulated reader with a virtual chip (embedded demo, tests)."""
 
-    variant: str = "pace"  # see drivers.idcard.chip_variants.VARIANTS
+    variant: str = "pace"  # see drivers.idcard.sim.chip_variants.VARIANTS
     can: str = "123456"
     insert_after_s: float = 1.0  # card appears this long after wait_for_card starts (<0: never)
     portrait: str = ""  # image file; empty => generated placeholder (JPEG 2000, ~20 KB);
@@ -73,8 +73,9 @@ def _validate_holder(o: VirtualReaderOptions) -> None:
 def create_virtual(options: VirtualReaderOptions, var_dir: Path, portrait_data: bytes | None = None) -> IdReader:
     """``portrait_data`` (encoded image bytes) overrides ``options.portrait``: the demo chip then
     carries the face the simulated camera shows, without a face image ever touching the disk."""
-    from drivers.idcard import chip_variants, test_pki, trust_store
-    from drivers.idcard.virtual_reader import VirtualIdReader
+    from drivers.idcard import trust_store
+    from drivers.idcard.sim import chip_variants, test_pki
+    from drivers.idcard.sim.virtual_reader import VirtualIdReader
 
     if options.variant not in chip_variants.VARIANTS:
         raise ValueError(f"unknown variant {options.variant!r}")

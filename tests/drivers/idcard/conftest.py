@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from card_testkit import VPCD_TEST_READER
 
-from drivers.idcard import test_pki, trust_store
+from drivers.idcard import trust_store
+from drivers.idcard.sim import test_pki
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from drivers.errors import CardReadError
-from drivers.idcard import active_auth, chip_variants, test_pki, tlv, trust_store
+from drivers.idcard import active_auth, tlv, trust_store
 from drivers.idcard.base import AccessKey, PassiveAuthResult
 from drivers.idcard.session import ChipSession, _combine
+from drivers.idcard.sim import chip_variants, test_pki
 from drivers.idcard.transport import InProcessTransport
 
 MRZ = AccessKey(document_number="E90000001", birth_date="850312", expiry_date="360630")

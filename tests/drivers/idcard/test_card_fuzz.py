@@ -11,25 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drivers.errors import CardReadError, DeviceError
-from drivers.idcard import (
-    card_access,
-    chip_variants,
-    dg2,
-    dg11,
-    lds,
-    mrz,
-    passive_auth,
-    sod,
-    test_pki,
-    tlv,
-    trust_store,
-)
+from drivers.idcard import card_access, dg2, dg11, lds, mrz, passive_auth, sod, tlv, trust_store
 from drivers.idcard.apdu import Response
 from drivers.idcard.base import AccessKey
 from drivers.idcard.session import ChipSession
+from drivers.idcard.sim import chip_variants, test_pki
+from drivers.idcard.sim.virtual_chip import VirtualChip
 from drivers.idcard.sm import SecureMessaging
 from drivers.idcard.transport import InProcessTransport
-from drivers.idcard.virtual_chip import VirtualChip
 
 FUZZ = settings(
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]

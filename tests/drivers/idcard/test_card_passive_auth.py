@@ -11,7 +11,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from drivers.idcard import passive_auth, sod, test_pki, tlv, trust_store
+from drivers.idcard import passive_auth, sod, tlv, trust_store
+from drivers.idcard.sim import test_pki
 
 FILES = {1: b"\x61\x03dg1", 2: b"\x75\x03dg2", 11: b"\x6b\x03d11"}
 

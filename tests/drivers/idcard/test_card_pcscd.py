@@ -9,11 +9,11 @@ import pytest
 from card_testkit import VPCD_TEST_PORT, VPCD_TEST_READER
 
 from drivers.errors import CardAccessDenied, CardBlocked, CardRemoved, CardUnsupported, ReaderUnavailable
-from drivers.idcard import chip_variants, test_pki
 from drivers.idcard.base import AccessKey
 from drivers.idcard.factory import PcscReaderOptions, create_pcsc
 from drivers.idcard.pcsc_reader import PcscIdReader, list_readers
-from drivers.idcard.vpcd_card import VpcdCard
+from drivers.idcard.sim import chip_variants, test_pki
+from drivers.idcard.sim.vpcd_card import VpcdCard
 
 pytestmark = [pytest.mark.pcscd, pytest.mark.usefixtures("pcscd")]
 

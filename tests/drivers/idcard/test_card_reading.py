@@ -7,14 +7,15 @@ import dataclasses
 import pytest
 
 from drivers.errors import CardReadError
-from drivers.idcard import atr, chip_variants, lds, test_pki, trust_store
+from drivers.idcard import atr, lds, trust_store
 from drivers.idcard.base import AccessKey
 from drivers.idcard.channel import ApduChannel
 from drivers.idcard.chip_auth import ChipPace, PasswordState
 from drivers.idcard.file_reader import FileReader
 from drivers.idcard.session import ChipSession
+from drivers.idcard.sim import chip_variants, test_pki
+from drivers.idcard.sim.virtual_chip import ChipProfile, Files, VirtualChip
 from drivers.idcard.transport import InProcessTransport
-from drivers.idcard.virtual_chip import ChipProfile, Files, VirtualChip
 
 CAN = AccessKey(can="123456")
 

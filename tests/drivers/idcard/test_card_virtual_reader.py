@@ -14,7 +14,7 @@ from drivers.errors import CardAccessDenied, CardBlocked, CardRemoved, CardUnsup
 from drivers.idcard import dg2, resident_id
 from drivers.idcard.base import AccessKey, IdReader
 from drivers.idcard.factory import VirtualReaderOptions, create, create_virtual
-from drivers.idcard.virtual_reader import VirtualIdReader
+from drivers.idcard.sim.virtual_reader import VirtualIdReader
 
 CAN = AccessKey(can="123456")
 MRZ = AccessKey(document_number="E90000001", birth_date="850312", expiry_date="360630")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import socket
 
-from drivers.idcard import chip_variants, test_pki
 from drivers.idcard.factory import PcscReaderOptions
-from drivers.idcard.vpcd_card import VpcdCard
+from drivers.idcard.sim import chip_variants, test_pki
+from drivers.idcard.sim.vpcd_card import VpcdCard
 
 
 def _frame(payload: bytes) -> bytes:

@@ -8,8 +8,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from drivers.idcard import active_auth, card_access, dg2, dg11, lds, mrz, sod
 from drivers.idcard.holder import Holder
-from drivers.idcard.test_pki import Signer
-from drivers.idcard.virtual_chip import Files
+from drivers.idcard.sim.test_pki import Signer
+from drivers.idcard.sim.virtual_chip import Files
 
 
 @dataclass(frozen=True)

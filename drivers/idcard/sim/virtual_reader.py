@@ -13,9 +13,9 @@ from collections.abc import Callable
 from drivers.errors import CardRemoved
 from drivers.idcard.base import AccessKey, CardInfo, ChipIdentity, IdReader, ProgressCallback
 from drivers.idcard.session import ChipSession, ReadReport, probe
+from drivers.idcard.sim.virtual_chip import VirtualChip
 from drivers.idcard.transport import InProcessTransport
 from drivers.idcard.trust_store import TrustStore
-from drivers.idcard.virtual_chip import VirtualChip
 
 
 class VirtualIdReader(IdReader):

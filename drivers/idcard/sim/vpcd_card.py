@@ -12,7 +12,7 @@ quick-ACK mode by itself).
 vpcd is a test tool only: it listens on all interfaces without authentication and must
 never be installed on a kiosk.
 
-    python -m drivers.idcard.vpcd_card --variant pace --port 35963 --pki var/test-pki
+    python -m drivers.idcard.sim.vpcd_card --variant pace --port 35963 --pki var/test-pki
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from drivers.idcard.virtual_chip import VirtualChip
+from drivers.idcard.sim.virtual_chip import VirtualChip
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ class VpcdCard:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from drivers.idcard import chip_variants, test_pki
+    from drivers.idcard.sim import chip_variants, test_pki
 
     parser = argparse.ArgumentParser(description="Virtual eMRTD chip on vpcd (test tool)")
     parser.add_argument("--variant", default="pace", choices=sorted(chip_variants.VARIANTS))

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field, replace
 
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from drivers.idcard import card_access, holder, lds_builder
+from drivers.idcard import card_access, holder
 from drivers.idcard.chip_auth import ChipKeySource
-from drivers.idcard.test_pki import TestPki
-from drivers.idcard.virtual_chip import ChipProfile, VirtualChip
+from drivers.idcard.sim import lds_builder
+from drivers.idcard.sim.test_pki import TestPki
+from drivers.idcard.sim.virtual_chip import ChipProfile, VirtualChip
 
 
 def _pace(param_id: int = 13, cipher: str = "AES", key_length: int = 16) -> tuple[

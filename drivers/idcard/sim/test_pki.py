@@ -6,7 +6,7 @@ Layout (``base`` is e.g. var/test-pki):
 Signers: ``valid``, ``revoked`` (on the CRL), ``expired``, ``unknown_csca`` (issued by a rogue
 CSCA absent from trust/). ECDSA P-256 keeps generation to a few milliseconds.
 
-Run ``python -m drivers.idcard.test_pki DIR`` to (re)generate one.
+Run ``python -m drivers.idcard.sim.test_pki DIR`` to (re)generate one.
 """
 
 from __future__ import annotations
