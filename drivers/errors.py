@@ -102,7 +102,7 @@ class ServiceProtocolError(DeviceError):
     code = "service_protocol_error"
 
 
-# --- printer (appended by the printing work, issue 5) ----------------------------------------
+# --- printer: status and journal ----------------------------------------------------------
 class PrinterStatusGarbled(PrinterError):
     """A status reply that is not a DLE EOT answer (wrong length, fixed bits wrong)."""
 

@@ -1,4 +1,4 @@
-"""Camera configuration, validated by the lead's TOML loader against these dataclasses."""
+"""Camera configuration, validated by kiosk.settings against these dataclasses."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Configuration of the ID reader: which device, with which options (validated by the lead's
-config loader against these frozen dataclasses), and the factories that build it."""
+"""Configuration of the ID reader: which device, with which options (validated by kiosk.settings
+against these frozen dataclasses), and the factories that build it."""
 
 from __future__ import annotations
 

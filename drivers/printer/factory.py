@@ -1,4 +1,4 @@
-"""Printer options (validated by the lead's TOML loader) and the factories that build printers.
+"""Printer options (validated by kiosk.settings) and the factories that build printers.
 
 ``create_virtual`` starts the virtual printer in-process and returns the same EscposPrinter a real
 network printer would get, talking to it through python-escpos's Network backend: the simulated

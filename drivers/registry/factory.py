@@ -1,4 +1,4 @@
-"""Configuration of the registration client: the lead's TOML tables map onto these."""
+"""Configuration of the registration client: the TOML [registry] table maps onto these."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ class ScopeItem:
     name_zh: str
     name_en: str
     permit: str  # "general" | "post" (后置许可) | "prior" (前置许可)
-    note_zh: str = ""  # what the licence prints after a 后置许可 item (added by issue 6)
+    note_zh: str = ""  # what the licence prints after a 后置许可 item
     note_en: str = ""
 
 

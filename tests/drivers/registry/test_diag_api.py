@@ -1,4 +1,4 @@
-"""kiosk/diag/api.py against the real service and a failing one (lives here: issue 6 owns it)."""
+"""kiosk/diag/api.py against the real service and a failing one (beside the client tests: it needs the service)."""
 
 from __future__ import annotations
 
