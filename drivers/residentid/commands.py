@@ -23,12 +23,12 @@ SELECT_FAILED = 0x81
 _ANSWER_STATUSES = frozenset({OK, NO_CONTENT, CARD_FOUND, FIND_FAILED, SELECT_FAILED})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: each command is one constant
 class Command:
     name: str
     cmd: int
     para: int
-    replies: Mapping[int, int | None]  # SW3 -> data length it carries (None: any)
+    replies: Mapping[int, tuple[int, int]]  # SW3 -> (min, max) data bytes that answer carries
     card: bool = False  # talks to the card through RF and the SAM: uses the longer deadline
 
     def encode(self, data: bytes = b"") -> bytes:
@@ -40,20 +40,24 @@ class Command:
             return False
         sw3 = payload[2]
         if sw3 in self.replies:
-            expected = self.replies[sw3]
-            return expected is None or len(payload) - 3 == expected
+            low, high = self.replies[sw3]
+            return low <= len(payload) - 3 <= high
         # an error status can answer any command; another command's normal answer cannot
         return sw3 not in _ANSWER_STATUSES
 
 
-SAM_RESET = Command("sam_reset", 0x10, 0xFF, {OK: 0})
-SAM_STATUS = Command("sam_status", 0x11, 0xFF, {OK: 0})
-SAM_ID = Command("sam_id", 0x12, 0xFF, {OK: 16})
-FIND = Command("find", 0x20, 0x01, {CARD_FOUND: 4, FIND_FAILED: 0}, card=True)
-SELECT = Command("select", 0x20, 0x02, {OK: 8, SELECT_FAILED: 0}, card=True)
-READ_TEXT_PHOTO = Command("read_text_photo", 0x30, 0x01, {OK: None}, card=True)
-READ_NEW_ADDRESS = Command("read_new_address", 0x30, 0x03, {OK: None, NO_CONTENT: 0}, card=True)
-READ_TEXT_PHOTO_FINGERPRINT = Command("read_text_photo_fingerprint", 0x30, 0x10, {OK: None}, card=True)
+# data of a read: 2-byte lengths, 256-byte text, 1024-byte photo (+ up to 1024 fingerprint bytes)
+_READ = (4 + 256, 4 + 256 + 1024)
+_READ_FP = (6 + 256, 6 + 256 + 1024 + 1024)
+
+SAM_RESET = Command("sam_reset", 0x10, 0xFF, {OK: (0, 0)})
+SAM_STATUS = Command("sam_status", 0x11, 0xFF, {OK: (0, 0)})
+SAM_ID = Command("sam_id", 0x12, 0xFF, {OK: (16, 16)})
+FIND = Command("find", 0x20, 0x01, {CARD_FOUND: (4, 4), FIND_FAILED: (0, 0)}, card=True)
+SELECT = Command("select", 0x20, 0x02, {OK: (8, 8), SELECT_FAILED: (0, 0)}, card=True)
+READ_TEXT_PHOTO = Command("read_text_photo", 0x30, 0x01, {OK: _READ}, card=True)
+READ_NEW_ADDRESS = Command("read_new_address", 0x30, 0x03, {OK: (2, 256), NO_CONTENT: (0, 0)}, card=True)
+READ_TEXT_PHOTO_FINGERPRINT = Command("read_text_photo_fingerprint", 0x30, 0x10, {OK: _READ_FP}, card=True)
 
 ALL = (SAM_RESET, SAM_STATUS, SAM_ID, FIND, SELECT, READ_TEXT_PHOTO, READ_NEW_ADDRESS,
        READ_TEXT_PHOTO_FINGERPRINT)

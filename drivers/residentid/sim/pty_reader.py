@@ -154,7 +154,26 @@ class VirtualResidentReader:
                 continue
             for request in scanner.feed(data):
                 self.requests += 1
+                if self._pulled_on(request.payload):
+                    scanner = frame.FrameScanner()
+                    break
                 self._answer(master, request.payload)
+
+    def _pulled_on(self, payload: bytes) -> bool:
+        """The ``unplug_on`` fault: pull the reader now, and plug it back later if asked."""
+        f = self.sam.faults
+        if f.unplug_on is None or tuple(payload[:2]) != f.unplug_on:
+            return False
+        f.unplug_on = None
+        self._close_pty()
+        if f.replug_after_s is not None:
+            delay, f.replug_after_s = f.replug_after_s, None
+            threading.Timer(delay, self._replug_async).start()
+        return True
+
+    def _replug_async(self) -> None:
+        if not self._stop.is_set():
+            self._plug_request = True
 
     def _answer(self, master: int, payload: bytes) -> None:
         with self._lock:
@@ -163,6 +182,8 @@ class VirtualResidentReader:
             if reply is None:
                 return
             wire = frame.encode(reply)
+            if f.raw_wire:
+                wire = f.raw_wire.pop(0)
             if f.bad_check:
                 f.bad_check -= 1
                 wire = wire[:-1] + bytes((wire[-1] ^ 0x5A,))

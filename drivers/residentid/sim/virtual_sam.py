@@ -51,11 +51,14 @@ class Faults:
     garbage_len: int = 64
     lift_during_read: bool = False  # the card is lifted while the next read is processed
     status_once: dict[tuple[int, int], bytes] = field(default_factory=dict)  # (cmd, para) -> SW, once
+    raw_wire: list[bytes] = field(default_factory=list)  # the next replies' wire bytes, verbatim
+    unplug_on: tuple[int, int] | None = None  # (cmd, para): the reader is pulled on that request ...
+    replug_after_s: float | None = None  # ... and comes back this long after (None: stays away)
 
 
 class VirtualSam:
     def __init__(self, timing: SamTiming | None = None, faults: Faults | None = None,
-                 sam_id: bytes = bytes.fromhex("0500010044c83201391f0000e2400f00")) -> None:
+                 sam_id: bytes = bytes.fromhex("0500010092b732014e61bc00d2029649")) -> None:
         self.timing = timing or SamTiming()
         self.faults = faults or Faults()
         self.sam_id = sam_id
