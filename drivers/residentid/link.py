@@ -33,6 +33,13 @@ from drivers.residentid.errors import (
     ResidentPortUnavailable,
 )
 
+try:  # pyserial's POSIX backend lets termios.error (not an OSError) escape from flushes
+    import termios
+
+    _PORT_GONE: tuple[type[BaseException], ...] = (OSError, termios.error)
+except ImportError:  # pragma: no cover - Windows
+    _PORT_GONE = (OSError,)
+
 
 class LinkRestarted(ResidentLinkReset):
     """The port dropped and was reopened during an exchange: the reader lost its card state."""
@@ -122,7 +129,7 @@ class SerialLink:
         self.open()
         try:
             return self._exchange(request, accepts, timeout_s, what)
-        except OSError as exc:  # the device vanished (pyserial raises SerialException)
+        except _PORT_GONE as exc:  # the device vanished (pyserial raises SerialException)
             self._dirty = True
             self.reconnect()
             raise LinkRestarted(f"{what}: link dropped ({exc.__class__.__name__}); port reopened") from None
