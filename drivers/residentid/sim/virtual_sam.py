@@ -94,15 +94,22 @@ class VirtualSam:
         if f.mute or len(payload) < 2:
             return 0.0, None
         key = (payload[0], payload[1])
-        delay, reply = self._answer(key)
-        if key in f.status_once:
-            reply = f.status_once.pop(key)
+        if key in f.status_once:  # a forced status: the request has no other effect
+            delay, reply = self._delay(key), f.status_once.pop(key)
+        else:
+            delay, reply = self._answer(key)
         if f.no_sam:
             reply = status(0x60)
         if f.busy_replies:
             f.busy_replies -= 1
             delay += f.busy_delay_s
         return delay, reply
+
+    def _delay(self, key: tuple[int, int]) -> float:
+        t = self.timing
+        return {commands.FIND: t.find_s, commands.SELECT: t.select_s, commands.READ_TEXT_PHOTO: t.read_s,
+                commands.READ_TEXT_PHOTO_FINGERPRINT: t.read_fingerprint_s,
+                commands.READ_NEW_ADDRESS: t.new_address_s}.get(commands.BY_CODE.get(key), t.sam_s)
 
     def _answer(self, key: tuple[int, int]) -> tuple[float, bytes]:
         t = self.timing

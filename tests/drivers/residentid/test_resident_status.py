@@ -133,8 +133,21 @@ def test_success_and_nothing_there_statuses(sim: VirtualResidentReader, client: 
     assert (len(record.text), len(record.photo), len(record.fingerprints)) == (256, 1024, 0)
     assert client.find() is None  # read: not found again until lifted and placed again
     client.sam_status()
+    client.sam_reset()  # the reader restarts its RF and SAM: the card is found afresh
+    assert client.find() == bytes(4)
     # 05 00 | 01 00 | 20101010 | 12345678 | 1234567890, little-endian, printed as reader tools do
     assert client.sam_id() == "05.01-20101010-0012345678-1234567890"
+
+
+def test_a_forced_read_failure_leaves_the_card_unread(sim: VirtualResidentReader, client: SamClient,
+                                                       card: cards.SimCard) -> None:
+    sim.place_card(card)
+    client.find()
+    client.select()
+    sim.faults.status_once[(0x30, 0x01)] = b"\x6a\x82\x41"
+    with pytest.raises(errors.ResidentReadFailed):
+        client.read_text_photo()
+    assert len(client.read_text_photo().text) == 256
 
 
 def test_find_with_an_error_status_raises_it_from_wait_for_card(sim: VirtualResidentReader, client: SamClient,
