@@ -5,10 +5,11 @@ reader and names it in the configuration (path and function). Signatures vendors
 
 * Linux ``libwlt2bmp.so`` (several vendors' Android/Linux SDKs): ``int unpack(char *wlt,
   char *out, int arg)``; 1 means success; ``out`` receives 102 x 126 x 3 pixel bytes (BGR in
-  most SDKs, RGB in some) or, in some builds, a whole BMP. ``arg`` is vendor-specific (samples
-  pass 1, 708 or 752). Some builds export it C++-mangled: ``_Z6unpackPcS_i``.
-* CVR SDK (Linux): ``Unpack`` with the same shape; it needs the vendor's ``base.dat`` and
-  ``license.lic`` where the vendor says (typically the working directory).
+  most SDKs, RGB in some) or, in some builds, a whole BMP. ``arg`` is vendor-specific (one
+  public sample passes 708, another 752): take it from the vendor's sample code. Some builds
+  export the function C++-mangled: ``_Z6unpackPcS_i``.
+* CVR SDK (Linux): ``Unpack``, reported to need the vendor's ``base.dat`` and ``license.lic``
+  where the vendor says; its exact signature was not found in public material.
 * Windows ``WltRS.dll``: ``int __stdcall GetBmp(char *wlt_file, int intf)`` reads a ``.wlt`` FILE
   and writes a ``.bmp`` FILE beside it. This file-based ABI would put the holder's face on disk
   unencrypted, so it is NOT supported here.
