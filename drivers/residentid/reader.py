@@ -79,6 +79,7 @@ class ResidentIdReader(IdReader):
         self._lock = threading.RLock()
         self._closed = threading.Event()
         self._active: _ActiveCard | None = None
+        self._silent_polls = 0  # consecutive finds without a reply, across calls
         self.last_removal: float | None = None  # monotonic time the last card was seen gone
 
     # --- diagnostics ----------------------------------------------------------------------
@@ -97,17 +98,17 @@ class ResidentIdReader(IdReader):
     def wait_for_card(self, timeout: float) -> CardInfo | None:
         """Block up to ``timeout`` s for a newly placed card; None if none came.
 
-        Raises ResidentSamFault, ResidentNoReply (the reader stayed silent), ReaderUnavailable.
+        Raises ResidentSamFault, ResidentNoReply (``max_silent_polls`` finds in a row, counted
+        across calls, went unanswered: one lost reply is not a fault), ReaderUnavailable.
         """
         deadline = time.monotonic() + max(timeout, 0.0)
-        silent = 0
         while not self._closed.is_set():
             with self._lock:
                 if self._active is not None and not self._active.read_done:
                     return self._info()
                 try:
                     found = self.client.find() is not None
-                    silent = 0
+                    self._silent_polls = 0
                     if found:
                         self.client.select()
                         self._active = _ActiveCard()
@@ -115,8 +116,9 @@ class ResidentIdReader(IdReader):
                 except LinkRestarted:
                     self._active = None  # the reader restarted: any card on it will be found afresh
                 except ResidentNoReply:
-                    silent += 1
-                    if silent >= self.max_silent_polls:
+                    self._silent_polls += 1
+                    if self._silent_polls >= self.max_silent_polls:
+                        self._silent_polls = 0
                         raise
                 except (ResidentSelectFailed, ResidentReadFailed, ResidentStatusError) as exc:
                     log.info("card poll: %s", exc.detail)  # e.g. select failed: the card is moving
@@ -127,10 +129,21 @@ class ResidentIdReader(IdReader):
         return None
 
     def card_present(self) -> bool:
+        """One probe, strict: a silent or faulty reader raises (this is the device check), unlike
+        the tolerant polling of ``wait_for_card``. A newly placed card becomes the active one."""
         with self._lock:
             if self._active is not None:
                 return self._probe()
-        return self.wait_for_card(0) is not None
+            try:
+                if self.client.find() is None:
+                    return False
+                self.client.select()
+            except LinkRestarted:
+                return False
+            except ResidentSelectFailed:
+                return False  # found but moving: not (yet) usable
+            self._active = _ActiveCard()
+            return True
 
     def wait_for_removal(self, timeout: float) -> bool:
         """Block up to ``timeout`` s until the card is lifted; True once it has gone."""
