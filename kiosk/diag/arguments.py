@@ -68,14 +68,16 @@ def read_bounded(path: Path | str, max_bytes: int) -> bytes:
         raise InputFileError(path, "no such file") from None
     except OSError as exc:
         raise InputFileError(path, f"cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise InputFileError(path, f"is {_kind(st.st_mode)}, not a file")
-        try:
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputFileError(path, f"is {_kind(mode)}, not a file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(max_bytes + 1)
-        except OSError as exc:
-            raise InputFileError(path, f"cannot be read ({exc.strerror})") from None
+    except OSError as exc:
+        raise InputFileError(path, f"cannot be read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:
         raise InputFileError(path, f"is more than {max_bytes:,} bytes; at most that expected here")
     return data
@@ -102,10 +104,29 @@ def existing_file(max_bytes: int) -> Callable[[str], Path]:
     return check
 
 
+def config_file(text: str) -> Path:
+    """A config path; a missing file is left to the config loader, which names it in its own words."""
+    path = Path(text)
+    if path.exists():
+        try:
+            check_regular(path, MAX_CONFIG_BYTES)
+        except InputFileError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return path
+
+
 def existing_dir(text: str) -> Path:
     path = Path(text)
     if not path.is_dir():
         raise argparse.ArgumentTypeError(f"{path}: {'is not a directory' if path.exists() else 'no such directory'}")
+    return path
+
+
+def var_directory(text: str) -> Path:
+    """A var directory: one that exists, or none yet (it is created), never a file."""
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{path}: is not a directory")
     return path
 
 
@@ -160,3 +181,14 @@ def seconds(high: float, low: float = 0.001) -> Callable[[str], float]:
 
 
 PORT = number(int, 1, 65535)
+
+
+def usb_id(text: str) -> int:
+    """A USB vendor or product id: 0x04b8, 1208 or 0o2270."""
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number (e.g. 0x04b8)") from None
+    if not 0 <= value <= 0xFFFF:
+        raise argparse.ArgumentTypeError(f"{text} is out of range (0x0000 to 0xffff)")
+    return value
