@@ -21,7 +21,7 @@ from typing import Any
 
 from drivers.errors import DeviceError, ReaderUnavailable
 from drivers.idcard.base import AccessKey, ChipIdentity, IdReader
-from kiosk.diag.arguments import existing_dir, seconds
+from kiosk.diag.arguments import existing_dir, seconds, var_directory
 from kiosk.settings import PROJECT_ROOT, ConfigError
 
 
@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=seconds(600), default=15.0, help="seconds to wait for a card")
     parser.add_argument("--simulate", metavar="VARIANT",
                         help="use the in-process virtual chip instead of PC/SC (self-test)")
-    parser.add_argument("--var-dir", type=Path, default=None,
+    parser.add_argument("--var-dir", type=var_directory, default=None,
                         help="where --simulate keeps its test PKI (default: the config's var dir)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--show-personal-data", action="store_true",
