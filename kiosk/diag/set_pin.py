@@ -129,4 +129,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"PIN not set, {path} unchanged: no PIN was entered", file=sys.stderr)
         return 2
     print(f"PIN hash written to {path}")
+    from kiosk.diag import live
+
+    kiosk = live.running_kiosk(args.settings.var_dir)
+    if kiosk is not None:  # the kiosk read its PIN hash when it started
+        print(f"the running kiosk (pid {kiosk.get('pid', '?')}) still takes the previous PIN "
+              "until it is restarted")
     return 0

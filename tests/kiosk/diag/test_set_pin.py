@@ -124,3 +124,19 @@ def test_dotted_and_inline_diagnostics_tables() -> None:
         edited = set_pin.with_pin_hash(text, "NEW")
         assert tomllib.loads(edited)["diagnostics"]["pin_hash"] == "NEW", edited
         assert "old" not in edited
+
+
+def test_a_running_kiosk_is_said_to_need_a_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from kiosk import cli
+    from kiosk.instance_lock import InstanceLock
+
+    cfg = write_config(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("864209\n"))
+    with InstanceLock(settings_mod.load(cfg).var_dir):
+        assert cli.main(["--config", str(cfg), "diag", "set-pin", "--stdin"]) == 0
+    out = capsys.readouterr().out
+    assert f"running kiosk (pid {os.getpid()})" in out and "restarted" in out
+    assert accepts(cfg, "864209", tmp_path)
