@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,19 @@ def test_bad_config_gives_one_paragraph_and_status_2(tmp_path: Path, text: str, 
     assert result.returncode == 2
     assert needle in result.stderr and str(bad) in result.stderr
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("args", [("--config", "/dev/zero"), ("--config", "{tmp}"), ("--no-such-option",),
+                                  ("diag", "no-such-device")])
+def test_wrong_arguments_to_the_kiosk_are_one_line_and_status_2(tmp_path: Path, args: tuple[str, ...]) -> None:
+    def limit() -> None:  # a config read without bound fails here instead of exhausting the machine
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), *(a.format(tmp=tmp_path) for a in args)],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT, preexec_fn=limit,
+                            env=dict(os.environ, KIVY_NO_ARGS="1"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
 
 
 def test_missing_config_file(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from drivers.printer.factory import (
     create_escpos,
     create_virtual,
 )
+from kiosk.diag.arguments import PORT, number, sqlite_file, usb_id, var_directory
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,16 +38,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="check this printer instead of the one in the kiosk config",
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=9100)
-    parser.add_argument("--usb-vendor", type=lambda s: int(s, 0), default=0)
-    parser.add_argument("--usb-product", type=lambda s: int(s, 0), default=0)
+    parser.add_argument("--port", type=PORT, default=9100)
+    parser.add_argument("--usb-vendor", type=usb_id, default=0)
+    parser.add_argument("--usb-product", type=usb_id, default=0)
     parser.add_argument("--serial-port", default="/dev/ttyUSB0")
-    parser.add_argument("--baudrate", type=int, default=115200)
+    parser.add_argument("--baudrate", type=number(int, 300, 4_000_000), default=115200)
     parser.add_argument("--file-path", default="/dev/usb/lp0")
     parser.add_argument("--profile", default="tm-t20")
-    parser.add_argument("--var-dir", type=Path, default=None, help="default: the config's var dir")
-    parser.add_argument("--db", type=Path, default=None, help="journal (default VAR/journal.db)")
-    parser.add_argument("--jobs", type=int, default=10, help="recent jobs to list")
+    parser.add_argument("--var-dir", type=var_directory, default=None, help="default: the config's var dir")
+    parser.add_argument("--db", type=sqlite_file, default=None,
+                        help="an existing journal (default VAR/journal.db)")
+    parser.add_argument("--jobs", type=number(int, 0, 1000), default=10, help="recent jobs to list")
 
 
 def _options(args: argparse.Namespace) -> tuple[EscposPrinterOptions | VirtualPrinterOptions, Path]:

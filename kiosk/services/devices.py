@@ -35,7 +35,7 @@ class Devices:
                 log.exception("closing %s failed", name)
 
 
-def _make_reader(settings: Settings, var: Path) -> IdReader:
+def make_reader(settings: Settings, var: Path) -> IdReader:
     """The demo's virtual chip may carry the simulated applicant's face (reader portrait = "camera"),
     so that chip and camera show the same person; handed over in memory, never written to disk."""
     section = settings.reader
@@ -65,7 +65,7 @@ def build(settings: Settings) -> Devices:
     registry = make("registry")
     printer = make("printer")
     camera = make("camera")
-    reader = _make_reader(settings, var)
+    reader = make_reader(settings, var)
     face = FaceVerifier(settings.face)
     print_service = PrintService(printer, var / "journal.db")
     return Devices(reader, camera, printer, registry, face, print_service)
