@@ -1,4 +1,6 @@
-"""Power cuts at every journal step: the restarted kiosk neither loses nor double-issues anything."""
+"""Power cuts at every journal step and while printing: the restarted kiosk neither loses nor
+double-issues anything, and never prints a licence into a tray nobody may be watching: it holds
+it for staff, who print it from `diag printer` (or the diagnostics screen)."""
 
 from __future__ import annotations
 
@@ -45,6 +47,17 @@ def printed_licences(var: Path) -> int:
     return db.execute("SELECT count(*) FROM print_jobs WHERE kind='licence' AND state='confirmed'").fetchone()[0]
 
 
+def held_licences(var: Path) -> list[tuple[str, str]]:
+    """(job id, why) of every licence waiting for staff."""
+    db = sqlite3.connect(var / "journal.db")
+    return db.execute("SELECT job_id, flag FROM print_jobs WHERE kind='licence' AND state='held'").fetchall()
+
+
+def main(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=180, env=dict(os.environ))
+
+
 @pytest.mark.parametrize(
     ("step", "issued_after"),
     [("started", 0), ("card_read", 0), ("face_passed", 0),
@@ -60,9 +73,50 @@ def test_crash_after_each_step(tmp_path: Path, step: str, issued_after: int) -> 
     assert rc == 0, second
     assert second["open"] == [], "every unfinished transaction was resumed or closed"
     assert licences(tmp_path) == issued_after
-    assert printed_licences(tmp_path) == issued_after, "issued licences are printed exactly once"
+    assert printed_licences(tmp_path) == 0, "nobody may be at the kiosk: nothing goes into the tray"
+    assert [flag for _, flag in held_licences(tmp_path)] == ["not_printed"] * issued_after, "held, not lost"
+    assert set(second["recovered"].values()) <= {"closed", "held_for_staff:licence"}
     rc, third = journey(config, "--recover-only")
-    assert third["recovered"] == {} and licences(tmp_path) == issued_after == printed_licences(tmp_path)
+    assert third["recovered"] == {} and licences(tmp_path) == issued_after == len(held_licences(tmp_path))
+
+
+@pytest.mark.parametrize("stage", ["sending", "sent"])
+def test_crash_while_printing_holds_the_licence_until_staff_act(tmp_path: Path, stage: str) -> None:
+    """Killed mid-print: the licence may be in the printer, whole or torn. It is held with the
+    reason, its transaction closes, `diag` reports a fault, and staff settle it over the CLI."""
+    config = write_config(tmp_path)
+    rc, first = journey(config, "--crash-in-print", stage)
+    assert rc == 137, first
+    rc, second = journey(config, "--recover-only")
+    assert rc == 0 and second["open"] == [], second
+    assert list(second["recovered"].values()) == ["held_for_staff:licence"]
+    ((job, flag),) = held_licences(tmp_path)
+    assert flag == "outcome_unknown" and licences(tmp_path) == 1 and printed_licences(tmp_path) == 0
+    if stage == "sending":
+        return
+    diag = main("--config", str(config), "diag", "--json")
+    assert diag.returncode == 1, diag.stderr[-2000:]
+    printer = next(c for c in json.loads(diag.stdout.splitlines()[-1])["checks"] if c["device"] == "printer")
+    assert (printer["status"], printer["reason"], printer["details"]["held_jobs"]) == ("fault", "printer_jobs_held", 1)
+    reprint = main("--config", str(config), "diag", "printer", "--reprint", job[:8], "--json")
+    assert reprint.returncode == 0, reprint.stdout + reprint.stderr[-2000:]
+    assert json.loads(reprint.stdout)["action"] == {"reprint": job, "result": "confirmed"}
+    assert held_licences(tmp_path) == [] and printed_licences(tmp_path) == 1 == licences(tmp_path)
+    again = main("--config", str(config), "diag", "printer", "--reprint", job, "--json")
+    assert again.returncode == 2 and json.loads(again.stdout)["error"] == "printer_job_error", "never a second copy"
+    assert printed_licences(tmp_path) == 1
+    audit = (tmp_path / "logs" / "audit.log").read_text(encoding="utf-8")
+    assert f'"event": "reprint", "detail": "{job}", "source": "diag printer"' in audit
+
+
+def test_policy_print_prints_a_recent_licence_on_recovery(tmp_path: Path) -> None:
+    """A bureau whose staff watch the printer's tray may have the kiosk print on recovery."""
+    config = write_config(tmp_path, replace={"max_attempts = 3": 'max_attempts = 3\nrecovered_print = "print"'})
+    rc, first = journey(config, "--crash-after", "decided")
+    assert rc == 137, first
+    rc, second = journey(config, "--recover-only")
+    assert rc == 0 and second["open"] == [] and list(second["recovered"].values()) == ["recovered:printed"]
+    assert licences(tmp_path) == 1 == printed_licences(tmp_path) and held_licences(tmp_path) == []
 
 
 def test_a_full_journey_then_a_restart_changes_nothing(tmp_path: Path) -> None:
@@ -77,3 +131,54 @@ def test_a_full_journey_then_a_restart_changes_nothing(tmp_path: Path) -> None:
     assert "110105" not in metrics and "张伟" not in metrics and "ZHANG" not in metrics
     rc, again = journey(config, "--recover-only")
     assert again["recovered"] == {} and licences(tmp_path) == 1 == printed_licences(tmp_path)
+
+
+def test_print_fails_with_the_applicant_there_then_the_kiosk_recovers(tmp_path: Path) -> None:
+    """The printer fails mid-journey and is fixed a moment later: the out-of-service screen sends
+    the applicant to staff, the healthy probe puts the kiosk back in service without printing the
+    licence into the tray, the held licence shows as a printer fault that does not stop service,
+    and the staff's reprint from diagnostics prints it once."""
+    import time
+
+    from prometheus_client import generate_latest
+
+    from kiosk import settings as settings_mod
+    from kiosk.flow.states import State
+    from kiosk.launch import open_journal
+    from kiosk.runner import Runner
+    from kiosk.services import devices as devices_mod
+    from tests.kiosk.journey import drive
+
+    cfg = settings_mod.load(write_config(tmp_path, extra="\n[timeouts]\nout_of_service_probe = 0.5\n"))
+    devices = devices_mod.build(cfg)
+    vp = devices.printer.virtual
+    print_licence = devices.print_service.print_licence
+
+    def cover_opens_first(txn_id: str, licence: object) -> str:
+        vp.open_cover()
+        return print_licence(txn_id, licence)  # type: ignore[arg-type]
+
+    devices.print_service.print_licence = cover_opens_first  # type: ignore[method-assign]
+    runner = Runner(cfg, devices, open_journal(cfg))
+    runner.start()
+    try:
+        assert drive(runner, getattr(cfg.reader.options, "can", "123456")) == "out_of_service:printer_cover_open"
+        assert runner.flow.view.document_held, "the screen tells the applicant to ask staff"
+        ((job, flag),) = held_licences(tmp_path)
+        assert flag == "not_printed" and licences(tmp_path) == 1
+        vp.open_cover(False)
+        deadline = time.monotonic() + 30
+        while runner.flow.state is not State.ATTRACT and time.monotonic() < deadline:
+            runner.pump()
+            time.sleep(0.02)
+        assert runner.flow.state is State.ATTRACT, "a working printer serves the next applicant"
+        assert held_licences(tmp_path) == [(job, flag)] and vp.printouts == [], "not printed into the tray"
+        exposed = generate_latest(runner.metrics.registry).decode()
+        assert 'kiosk_device_check{device="printer",reason="printer_jobs_held",status="fault"} 1.0' in exposed
+        assert "kiosk_out_of_service 0.0" in exposed
+        done = runner._diag_action(f"reprint:{job}")  # the staff's button on the printer page
+        printer = next(r for r in done.results if r.device == "printer")  # type: ignore[attr-defined]
+        assert (printer.status, printer.details["held_jobs"]) == ("ok", 0)
+        assert held_licences(tmp_path) == [] and printed_licences(tmp_path) == 1 and len(vp.printouts) == 1
+    finally:
+        runner.shutdown()
