@@ -24,7 +24,7 @@ from drivers.printer.base import Printer
 from drivers.printer.profiles import PrinterProfile
 from drivers.printer.status import raise_for_status
 from drivers.registry.models import Decision, Licence
-from kiosk.printing.journal import DOCUMENTS, FINAL, JobInfo, PrintJournal
+from kiosk.printing.journal import DOCUMENTS, FINAL, STATES, JobInfo, PrintJournal
 from kiosk.printing.layout import Fonts, render_licence, render_referral
 from kiosk.printing.raster import build_job
 
@@ -42,7 +42,8 @@ REPRINTABLE = (NOT_PRINTED, PRINT_FAILED)  # what "print" policy may print again
 def held_jobs(journal: PrintJournal) -> list[JobInfo]:
     """Documents waiting for staff, newest first: held, or left unfinished by a crash that
     recovery has not settled yet (what `diag printer` sees while the kiosk is stopped)."""
-    return [j for j in journal.jobs(limit=1000) if j.kind in DOCUMENTS and j.state not in FINAL]
+    unfinished = tuple(state for state in STATES if state not in FINAL)
+    return [j for j in journal.jobs(unfinished, limit=10_000) if j.kind in DOCUMENTS]
 
 
 class PrintService:

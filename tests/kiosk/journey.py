@@ -86,7 +86,7 @@ def crash_in_print(devices: devices_mod.Devices, stage: str) -> None:
 
         devices.printer.send = half_then_die  # type: ignore[method-assign]
     else:
-        devices.print_service._wait_for_mechanism = lambda rows: os._exit(137)
+        devices.print_service._wait_for_mechanism = lambda *_: os._exit(137)
 
 
 def main() -> int:

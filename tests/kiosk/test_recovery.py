@@ -11,13 +11,18 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from drivers.registry.models import Decision
+from kiosk.recovery import recover
 from tests.conftest import ROOT, SHARED_DATA, write_config
+from tests.kiosk.flow import builders as b
 
-pytestmark = pytest.mark.skipif(not (SHARED_DATA / "video").is_dir(),
+needs_clip = pytest.mark.skipif(not (SHARED_DATA / "video").is_dir(),
                                 reason=f"test data folder {SHARED_DATA / 'video'} absent")
 
 
@@ -58,6 +63,7 @@ def main(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=180, env=dict(os.environ))
 
 
+@needs_clip
 @pytest.mark.parametrize(
     ("step", "issued_after"),
     [("started", 0), ("card_read", 0), ("face_passed", 0),
@@ -80,6 +86,7 @@ def test_crash_after_each_step(tmp_path: Path, step: str, issued_after: int) -> 
     assert third["recovered"] == {} and licences(tmp_path) == issued_after == len(held_licences(tmp_path))
 
 
+@needs_clip
 @pytest.mark.parametrize("stage", ["sending", "sent"])
 def test_crash_while_printing_holds_the_licence_until_staff_act(tmp_path: Path, stage: str) -> None:
     """Killed mid-print: the licence may be in the printer, whole or torn. It is held with the
@@ -109,6 +116,7 @@ def test_crash_while_printing_holds_the_licence_until_staff_act(tmp_path: Path, 
     assert f'"event": "reprint", "detail": "{job}", "source": "diag printer"' in audit
 
 
+@needs_clip
 def test_policy_print_prints_a_recent_licence_on_recovery(tmp_path: Path) -> None:
     """A bureau whose staff watch the printer's tray may have the kiosk print on recovery."""
     config = write_config(tmp_path, replace={"max_attempts = 3": 'max_attempts = 3\nrecovered_print = "print"'})
@@ -119,6 +127,7 @@ def test_policy_print_prints_a_recent_licence_on_recovery(tmp_path: Path) -> Non
     assert licences(tmp_path) == 1 == printed_licences(tmp_path) and held_licences(tmp_path) == []
 
 
+@needs_clip
 def test_a_full_journey_then_a_restart_changes_nothing(tmp_path: Path) -> None:
     config = write_config(tmp_path)
     rc, result = journey(config)
@@ -133,6 +142,7 @@ def test_a_full_journey_then_a_restart_changes_nothing(tmp_path: Path) -> None:
     assert again["recovered"] == {} and licences(tmp_path) == 1 == printed_licences(tmp_path)
 
 
+@needs_clip
 def test_print_fails_with_the_applicant_there_then_the_kiosk_recovers(tmp_path: Path) -> None:
     """The printer fails mid-journey and is fixed a moment later: the out-of-service screen sends
     the applicant to staff, the healthy probe puts the kiosk back in service without printing the
@@ -182,3 +192,106 @@ def test_print_fails_with_the_applicant_there_then_the_kiosk_recovers(tmp_path: 
         assert held_licences(tmp_path) == [] and printed_licences(tmp_path) == 1 and len(vp.printouts) == 1
     finally:
         runner.shutdown()
+
+
+class FakeRegistry:
+    """The authority as recovery sees it: decisions by application id, idempotent replays."""
+
+    def __init__(self, decision: Decision | Exception) -> None:
+        self.answer, self.calls = decision, []
+
+    def decision(self, application_id: str) -> Decision:
+        self.calls.append(("decision", application_id))
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+    def submit(self, application: object, key: str) -> Decision:
+        self.calls.append(("submit", key))
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path) -> Iterator[SimpleNamespace]:
+    """Journal, print service on the virtual printer and a scripted authority, in this process."""
+    from drivers.printer.factory import VirtualPrinterOptions, create_virtual
+    from kiosk.journal import Journal
+    from kiosk.printing.service import PrintService
+    from kiosk.sealing import Sealer
+
+    printer = create_virtual(VirtualPrinterOptions(confirm_wait_s=0.0), tmp_path)
+    svc = PrintService(printer, tmp_path / "journal.db", poll_interval_s=0.01)
+    journal = Journal(tmp_path / "journal.db", Sealer(tmp_path / "keys" / "journal.key"))
+    k = SimpleNamespace(journal=journal, svc=svc, printer=printer, registry=FakeRegistry(b.decision()))
+    k.devices = SimpleNamespace(print_service=svc, registry=k.registry)
+    yield k
+    journal.close()
+    svc.close()
+    printer.close()
+
+
+def decided(k: SimpleNamespace, txn: str, last_step: str = "printing") -> None:
+    """A transaction whose decision arrived; the power went after ``last_step``."""
+    steps = ["started", "submitting", "decided", "printing"]
+    for step in steps[: steps.index(last_step) + 1]:
+        k.journal.record(txn, step)
+    k.journal.store_application_id(txn, "app-1")
+
+
+def test_a_licence_printed_before_the_crash_closes_without_asking_the_authority(kiosk: SimpleNamespace) -> None:
+    decided(kiosk, "T1")
+    kiosk.svc.print_licence("T1", b.LICENCE)  # confirmed; the power went before "closed"
+    assert recover(kiosk.journal, kiosk.devices) == {"T1": "recovered:printed"}
+    assert kiosk.registry.calls == [] and len(kiosk.printer.virtual.printouts) == 1
+    assert kiosk.journal.open_transactions() == []
+
+
+def test_a_licence_cut_off_while_sent_is_held_and_its_transaction_closed(kiosk: SimpleNamespace) -> None:
+    decided(kiosk, "T1")
+    job = kiosk.svc.store_licence("T1", b.LICENCE)
+    kiosk.svc.journal.set_state(job, "sent")  # every byte left, then the power went
+    assert recover(kiosk.journal, kiosk.devices) == {"T1": "held_for_staff:licence"}
+    info = kiosk.svc.journal.get(job)
+    assert (info.state, info.flag) == ("held", "outcome_unknown") and kiosk.registry.calls == []
+    assert kiosk.journal.open_transactions() == [] and kiosk.printer.virtual.printouts == []
+    assert kiosk.journal.steps("T1")[-1] == ("closed", "held_for_staff:licence")
+    assert recover(kiosk.journal, kiosk.devices) == {}, "settled once: nothing left to do at the next probe"
+
+
+@pytest.mark.parametrize("referral", [False, True])
+def test_a_decided_transaction_is_fetched_once_and_its_document_held(kiosk: SimpleNamespace, referral: bool) -> None:
+    kiosk.registry.answer = b.decision("manual_review" if referral else "approved")
+    decided(kiosk, "T1", last_step="decided")
+    kind = "referral" if referral else "licence"
+    assert recover(kiosk.journal, kiosk.devices) == {"T1": f"held_for_staff:{kind}"}
+    assert kiosk.registry.calls == [("decision", "app-1")]
+    ((job, flag),) = [(j.job_id, j.flag) for j in kiosk.svc.held_jobs()]
+    assert flag == "not_printed" and kiosk.svc.journal.get(job).kind == kind
+    assert kiosk.printer.virtual.printouts == []
+    assert recover(kiosk.journal, kiosk.devices) == {} and kiosk.registry.calls == [("decision", "app-1")]
+
+
+def test_an_unanswered_submission_is_replayed_with_its_key(kiosk: SimpleNamespace) -> None:
+    from kiosk.flow.form import to_application
+
+    kiosk.journal.record("T1", "started")
+    kiosk.journal.record("T1", "submitting", "key-1")
+    kiosk.journal.store_submission("T1", "key-1", to_application(b.identity(), dict(b.COMPLETE_FORM)))
+    assert recover(kiosk.journal, kiosk.devices) == {"T1": "held_for_staff:licence"}
+    assert kiosk.registry.calls == [("submit", "key-1")]
+    assert [s for s, _ in kiosk.journal.steps("T1")][-2:] == ["decided", "closed"]
+    assert kiosk.journal.load_application("T1") is None, "the sealed application is dropped on closing"
+
+
+def test_a_rejection_closes_and_an_unreachable_authority_postpones(kiosk: SimpleNamespace) -> None:
+    from drivers.errors import ServiceUnreachable
+
+    kiosk.registry.answer = ServiceUnreachable("down")
+    decided(kiosk, "T1", last_step="decided")
+    assert recover(kiosk.journal, kiosk.devices) == {"T1": "postponed:service_unreachable"}
+    assert [t.txn_id for t in kiosk.journal.open_transactions()] == ["T1"]
+    kiosk.registry.answer = b.decision("rejected")
+    assert recover(kiosk.journal, kiosk.devices) == {"T1": "recovered:rejected"}
+    assert kiosk.svc.journal.jobs() == [] and kiosk.journal.open_transactions() == []

@@ -320,6 +320,20 @@ def test_policy_print_with_the_printer_still_broken(vprint: EscposPrinter, tmp_p
     assert whole_licences(vprint) == 1
 
 
+def test_a_held_job_stays_visible_behind_many_printed_ones(svc: PrintService, vprint: EscposPrinter,
+                                                           tmp_path: Path) -> None:
+    vprint.virtual.open_cover()
+    with pytest.raises(PrinterCoverOpen):
+        svc.print_licence("T-old", make_licence())
+    con = sqlite3.connect(tmp_path / "journal.db")  # a busy kiosk's next 2,000 printed licences
+    con.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+                "INSERT INTO print_jobs (job_id, txn_id, kind, state, rows, nbytes, payload, created, updated) "
+                "SELECT printf('%032x', i), 'T' || i, 'licence', 'confirmed', 1, 1, x'00', 2e9 + i, 2e9 + i FROM n")
+    con.commit()
+    con.close()
+    assert [j.txn_id for j in svc.held_jobs()] == ["T-old"]
+
+
 def test_an_unknown_policy_is_refused(vprint: EscposPrinter, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="recovered_print must be one of hold, print, not 'auto'"):
         PrintService(vprint, tmp_path / "j.db", recovered_print="auto")
