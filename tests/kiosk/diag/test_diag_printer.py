@@ -90,3 +90,10 @@ def test_journal_only_actions_run_beside_the_kiosk(tmp_path: Path, vprint: Escpo
     code, report = run_cli(cfg, capsys, "--reprint", second)
     assert code == 2 and "confirmed: only a held job" in report["detail"], "never a second copy"
 
+
+
+def test_an_unknown_recovered_print_policy_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = write_config(tmp_path, replace={"max_attempts = 3": 'max_attempts = 3\nrecovered_print = "auto"'})
+    assert cli.main(["--config", str(cfg), "diag"]) == 2
+    err = capsys.readouterr().err
+    assert "policy.recovered_print" in err and "expected one of hold, print, got 'auto'" in err
