@@ -121,6 +121,8 @@ def _refuse_owned_device(args: argparse.Namespace, module: str) -> int | None:
         return None
     if module == "kiosk.diag.report" and not args.print_summary:
         return None  # the report reads the running kiosk's live state instead
+    if not getattr(importlib.import_module(module), "opens_device", lambda _args: True)(args):
+        return None  # e.g. `diag printer --void JOB`: the print journal only
     from kiosk.diag import live
 
     kiosk = live.running_kiosk(args.settings.var_dir)

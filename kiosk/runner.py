@@ -237,8 +237,10 @@ class Runner:
             from kiosk.printing.layout import render_test_page
 
             svc.print_image(f"test-{uuid.uuid4().hex[:12]}", "test", render_test_page(self.devices.printer.width_dots))
-        elif action.startswith("reprint:"):
-            svc.reprint(action.partition(":")[2])
+        elif action.partition(":")[0] in ("reprint", "confirm_printed", "void"):
+            from kiosk.printing.staff import act_on_held_job
+
+            act_on_held_job(svc, action)
         elif action == "test_read":
             self.last_test_read = self._test_read()
         return self._run_checks()

@@ -80,6 +80,7 @@ class PolicySection:
     refuse_unverified_chip: bool = True
     max_attempts: int = 3  # per step, before the kiosk offers staff help instead of looping
     submit_retries: int = 3
+    recovered_print: str = "hold"  # unprinted licences after a fault/crash: "hold" for staff, or "print" (watched tray)
 
 
 @dataclass(frozen=True)

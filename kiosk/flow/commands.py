@@ -112,7 +112,8 @@ class Audit:
 
 @dataclass(frozen=True)
 class DiagAction:
-    """A technician's device action: 'test_page', 'reprint:<job>'."""
+    """A technician's device action: 'test_page', 'test_read', 'reprint:<job>',
+    'confirm_printed:<job>', 'void:<job>'."""
 
     action: str
 

@@ -42,6 +42,7 @@ class View:
     retry_step: str = ""
     fault: str = ""
     pending_txn: bool = False  # a submitted application is kept for recovery
+    document_held: bool = False  # its decided document was not printed: held for staff
     form_problems: list[str] = field(default_factory=list)
     reference: Any = None
     checks: list[Any] = field(default_factory=list)  # diagnostics: latest health check results
@@ -151,7 +152,7 @@ class Flow:
             cmds.insert(0, c.Record(self.session.txn_id, "fault" if pending else "closed", code))
         issued = self.state is State.PRINTING
         cmds += self._wipe()
-        self._go(State.OUT_OF_SERVICE, code, fault=code, pending_txn=pending or issued)
+        self._go(State.OUT_OF_SERVICE, code, fault=code, pending_txn=pending or issued, document_held=issued)
         return cmds
 
     def _staff(self, reason: str, record: bool = False) -> list[object]:
@@ -499,8 +500,9 @@ class Flow:
                 return [c.DiagAction("test_page"), c.Audit("test_page")]
             case "diag_test_read":
                 return [c.DiagAction("test_read"), c.Audit("test_read")]
-            case "diag_reprint" if isinstance(ev.value, str):
-                return [c.DiagAction(f"reprint:{ev.value}"), c.Audit("reprint", ev.value)]
+            case "diag_reprint" | "diag_confirm_printed" | "diag_void" if isinstance(ev.value, str):
+                verb = ev.action.removeprefix("diag_")  # a held print job: staff's three choices
+                return [c.DiagAction(f"{verb}:{ev.value}"), c.Audit(verb, ev.value)]
             case "diag_exit":
                 target = State.OUT_OF_SERVICE if self.manual_oos else State.ATTRACT
                 self._go(target, "diag_exit", fault="manual" if self.manual_oos else "")

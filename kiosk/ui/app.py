@@ -54,12 +54,13 @@ def diag_info(runner: Runner) -> dict[str, Any]:
         except (ValueError, KeyError):
             log_lines.append(line[:200])
     jobs = runner.devices.print_service.recent_jobs(20) if runner.devices else []
-    failed = [{"job_id": j.job_id, "kind": j.kind} for j in jobs if j.state == "failed" or j.flag]
+    held = [{"job_id": j.job_id, "kind": j.kind, "flag": j.flag, "error": j.error, "created": j.created}
+            for j in (runner.devices.print_service.held_jobs() if runner.devices else [])]
     audit = [f"{a['ts'][11:19]} audit {a['event']}" for a in runner.audit.tail(10)]
     recent = [f"{j.job_id[:8]} {j.kind} {j.state} {j.error or ''} {j.warning or ''} {j.flag or ''}".strip()
               for j in jobs[:8]]
     return {"config_lines": [f"{k} = {v}" for k, v in rows(runner.settings)], "log_lines": log_lines + audit,
-            "failed_jobs": failed, "recent_jobs": recent, "manual_oos": runner.flow.manual_oos}
+            "held_jobs": held, "recent_jobs": recent, "manual_oos": runner.flow.manual_oos}
 
 
 class KioskApp(App):

@@ -39,6 +39,7 @@ ERRORS = {
     "service_unreachable": N_("Registration service unreachable"),
     "service_protocol_error": N_("Registration service gave an invalid answer"),
     "service_timeout": N_("Registration service did not answer"),
+    "printer_jobs_held": N_("Documents held for staff: see the printer page"),
 }
 
 GUIDANCE = {

@@ -250,6 +250,7 @@ def test_device_faults_go_out_of_service_and_wipe(state: State, event: object) -
         assert c.CancelFaceCheck in kinds(cmds)
     if state in (State.SUBMIT, State.PRINTING):
         assert flow.view.pending_txn, "a submitted application is kept for recovery"
+        assert flow.view.document_held is (state is State.PRINTING), "the screen sends them to staff"
         if state is State.SUBMIT:
             assert steps(cmds) == ["fault"]
     else:
