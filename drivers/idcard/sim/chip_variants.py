@@ -10,8 +10,8 @@ from dataclasses import dataclass, field, replace
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from drivers.idcard import card_access, holder
-from drivers.idcard.chip_auth import ChipKeySource
 from drivers.idcard.sim import lds_builder
+from drivers.idcard.sim.access_control_card import ChipKeySource
 from drivers.idcard.sim.test_pki import TestPki
 from drivers.idcard.sim.virtual_chip import ChipProfile, VirtualChip
 

@@ -1,6 +1,6 @@
 """The project's own virtual eMRTD chip: an ISO 7816-4 card application answering raw APDUs.
 
-It serves an LDS (built by `lds_builder`), runs BAC and PACE (`chip_auth`), enforces secure
+It serves an LDS (built by `lds_builder`), runs BAC and PACE (`access_control_card`), enforces secure
 messaging for every LDS file, and reproduces the behaviours readers trip over: no extended
 length, a small maximum Le (6700 or 6Cxx), 6282 at end of file, 6B00 past it, files over
 32 KB that need READ BINARY B1, and a card pulled after N APDUs. Reachable in-process
@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from drivers.idcard import active_auth, card_access, tlv
 from drivers.idcard import atr as atr_mod
 from drivers.idcard.apdu import Command
-from drivers.idcard.chip_auth import ChipBac, ChipKeySource, ChipPace, PasswordState
 from drivers.idcard.lds import EMRTD_AID
+from drivers.idcard.sim.access_control_card import ChipBac, ChipKeySource, ChipPace, PasswordState
 from drivers.idcard.sm import SecureMessaging, SmError
 
 MF_FID = 0x3F00
