@@ -70,6 +70,10 @@ VARIANTS: dict[str, Variant] = {
     "revoked_signer": Variant(signer="revoked", summary="document signer on the CSCA's CRL"),
     "expired_signer": Variant(signer="expired", summary="document signer certificate expired"),
     "unknown_csca": Variant(signer="unknown_csca", summary="signed under a CSCA not trusted"),
+    "explicit_csca": Variant(signer="explicit", summary="document signer (brainpoolP256r1) and CSCA "
+                             "(brainpoolP384r1) keys written with explicit EC domain parameters"),
+    "link_csca": Variant(signer="link", summary="signed under a CSCA key the store knows only through "
+                         "a link certificate"),
     "pulled": Variant(ChipProfile(pull_after=12), summary="card leaves the field after 12 APDUs"),
     "blocked": Variant(ChipProfile(blocked=True), summary="access password blocked"),
     "lockout": Variant(ChipProfile(max_failures=3), summary="blocks after 3 wrong passwords"),
