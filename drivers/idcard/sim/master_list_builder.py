@@ -1,7 +1,7 @@
 """A faithful stand-in for the ICAO master list, built by the test PKI.
 
-The real list published through the ICAO PKD (520 CSCA certificates from ~90 states, 34 of
-them Chinese) cannot be shipped with the project. This builds one with the same traits that
+The real list published through the ICAO PKD (520 CSCA certificates, 34 of them Chinese)
+cannot be shipped with the project. This builds one with the same traits that
 break naive loaders: RSA and EC keys on NIST and brainpool curves, explicit EC domain
 parameters in keys and in signature AlgorithmIdentifiers (as Germany's, Austria's, the UAE's
 and Japan's entries have), one curve matching no standard one, zero and negative serial
@@ -108,7 +108,8 @@ class _Builder:
 def build(signer_key: PrivateKey, signer_cert_der: bytes, include: list[bytes] | None = None,
           total: int = 520, now: dt.datetime | None = None, seed: int = 9303,
           corrupt_signature: bool = False) -> tuple[bytes, Manifest]:
-    """A master list of ``total`` entries (``include`` first: the test PKI's own CSCAs)."""
+    """A master list of ``total`` entries, or of the ~25 special ones when ``total`` is smaller
+    (``include`` first: the test PKI's own CSCAs)."""
     now = now or dt.datetime.now(dt.UTC)
     b = _Builder(now, seed)
     for der in include or []:
