@@ -10,8 +10,7 @@ import time
 from dataclasses import dataclass
 
 from drivers.errors import CardAccessDenied, CardReadError, CardUnsupported, DeviceError
-from drivers.idcard import active_auth, bac, card_access, dg2, dg11, lds, pace, passive_auth
-from drivers.idcard import atr as atr_mod
+from drivers.idcard import active_auth, bac, card_access, dg2, dg11, extended_length, lds, pace, passive_auth
 from drivers.idcard.apdu import Command
 from drivers.idcard.base import AccessKey, CardInfo, ChipIdentity, PassiveAuthResult, ProgressCallback, ReadStats
 from drivers.idcard.card_access import PaceInfo
@@ -39,6 +38,7 @@ class ReadReport:
     seconds: float = 0.0
     cpu_seconds: float = 0.0
     extended_length: bool = False
+    extended_source: str = ""  # how that was decided: reader, remembered, atr, ef_atr_info, probe
     block: int = 0
     active_auth: str = ""  # algorithm used, "failed" or "absent"
     files: dict[str, int] | None = None
@@ -168,6 +168,7 @@ class ChipSession:
         wall, cpu = time.perf_counter(), time.process_time()
         channel = ApduChannel(self.transport)
         infos = read_card_access(channel)
+        plan = extended_length.plan(channel, self.transport, self.use_extended)
         protocol = self._access(channel, key, infos)
         self.report.protocol = protocol
         self.report.access_apdus = channel.apdus
@@ -176,10 +177,8 @@ class ChipSession:
             log.info("secure messaging lost mid-read: authenticating again")
             self._access(channel, key, infos)
 
-        extended = (self.use_extended and self.transport.supports_extended
-                    and atr_mod.supports_extended_length(self.transport.atr))
-        reader = FileReader(channel, extended, reauthenticate)
-        self.report.extended_length = extended
+        reader = FileReader(channel, plan.extended, reauthenticate, plan.probing, plan.max_block)
+        self.report.extended_source = plan.source
         done = 0.0
         files: dict[str, bytes] = {}
 
@@ -212,6 +211,8 @@ class ChipSession:
         dg15_raw = step(lds.dg(15), optional=True) if 15 in com.data_groups else None
         sod_raw = step(lds.SOD) or b""
         self.report.block = reader.block
+        self.report.extended_length = reader.extended
+        extended_length.remember(self.transport, plan, reader)
         aa_note = self._active_auth(channel, dg14_raw, dg15_raw)
 
         mrz = lds.parse_dg1(dg1_raw)

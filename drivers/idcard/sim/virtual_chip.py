@@ -23,6 +23,9 @@ from drivers.idcard.sim.access_control_card import ChipBac, ChipKeySource, ChipP
 from drivers.idcard.sm import SecureMessaging, SmError
 
 MF_FID = 0x3F00
+ATR_INFO_FID = 0x2F01
+#: short file identifiers of the master file's EFs (the application's are 01xx -> xx)
+MF_SFI = {0x1C: 0x011C, 0x1D: 0x011D, 0x01: ATR_INFO_FID}
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,11 @@ class ChipProfile:
     pace_infos: tuple[card_access.PaceInfo, ...] = (
         card_access.PaceInfo(card_access.pace_oid("ECDH-GM", "AES", 16), 2, 13),)
     extended_length: bool = True
+    atr: str = "capabilities"  # "capabilities": the ATR says whether extended length works;
+    # "type_b": the ATR a reader synthesises for ISO 14443 Type B, which says nothing
+    atr_info: bool = False  # EF.ATR/INFO (2F01) with the extended length information object
+    extended_apdu: str = "drop_sm"  # a chip without extended length, sent one: "drop_sm" (cannot
+    # parse it: plain 6700, session lost) or "6700" (parses it, refuses the length under SM)
     max_le: int = 65536  # largest READ BINARY Le honoured (plaintext bytes)
     short_le_error: str = "6700"  # answer to a too-large Le: "6700" or "6C" (6Cxx)
     pull_after: int = 0  # the card leaves the field after this many APDUs (0 = never)
@@ -56,7 +64,10 @@ class VirtualChip:
         self.files, self.profile = files, profile
         self.mrz_info, self.can = mrz_info, can
         self.random, self.key_source = random, key_source
-        self.atr = atr_mod.build(profile.extended_length)
+        self.atr = atr_mod.build_type_b() if profile.atr == "type_b" else atr_mod.build(profile.extended_length)
+        if profile.atr_info:
+            files.mf.setdefault(ATR_INFO_FID, atr_mod.build_atr_info(*((65535, 65536) if profile.extended_length
+                                                                       else (261, 258))))
         self.password_state = PasswordState(profile.max_failures, 0, profile.blocked)
         self.apdu_count = 0
         self.removed = False
@@ -88,7 +99,8 @@ class VirtualChip:
         except ValueError:
             self._drop_sm()
             return b"\x67\x00"
-        if cmd.needs_extended() and not self.profile.extended_length:
+        if (cmd.needs_extended() and not self.profile.extended_length
+                and self.profile.extended_apdu == "drop_sm"):
             self._drop_sm()  # a chip that cannot parse the APDU cannot keep SM in step
             return b"\x67\x00"
         if self.sm is not None and cmd.cla & 0x0C:
@@ -195,8 +207,8 @@ class VirtualChip:
             offset = int.from_bytes(value, "big")
         elif cmd.p1 & 0x80:
             sfi = cmd.p1 & 0x1F
-            fid = next((f for f in self._df() if f & 0x1F == sfi and f >> 8 == 0x01), None)
-            if fid is None:
+            fid = 0x0100 | sfi if self.in_app else MF_SFI.get(sfi)
+            if fid not in self._df():
                 return b"", 0x6A82
             self.current, offset = fid, cmd.p2
         else:
