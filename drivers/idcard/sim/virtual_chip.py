@@ -1,10 +1,11 @@
 """The project's own virtual eMRTD chip: an ISO 7816-4 card application answering raw APDUs.
 
-It serves an LDS (built by `lds_builder`), runs BAC and PACE (`access_control_card`), enforces secure
-messaging for every LDS file, and reproduces the behaviours readers trip over: no extended
-length, a small maximum Le (6700 or 6Cxx), 6282 at end of file, 6B00 past it, files over
-32 KB that need READ BINARY B1, and a card pulled after N APDUs. Reachable in-process
-(`transport.InProcessTransport`) or through pcscd (`vpcd_card`).
+It serves an LDS (built by `lds_builder`), runs BAC and PACE (`access_control_card`), Active
+and Chip Authentication (`chip_authentication_card`), enforces secure messaging for every LDS
+file, and reproduces the behaviours readers trip over: no extended length (said in the ATR,
+in EF.ATR/INFO, or not at all), a small maximum Le (6700 or 6Cxx), 6282 at end of file, 6B00
+past it, files over 32 KB that need READ BINARY B1, and a card pulled after N APDUs.
+Reachable in-process (`transport.InProcessTransport`) or through pcscd (`vpcd_card`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from drivers.idcard import atr as atr_mod
 from drivers.idcard.apdu import Command
 from drivers.idcard.lds import EMRTD_AID
 from drivers.idcard.sim.access_control_card import ChipBac, ChipKeySource, ChipPace, PasswordState
+from drivers.idcard.sim.chip_authentication_card import ChipCa
 from drivers.idcard.sm import SecureMessaging, SmError
 
 MF_FID = 0x3F00
@@ -58,9 +60,11 @@ class VirtualChip:
                  profile: ChipProfile | None = None,
                  random: Callable[[int], bytes] = os.urandom,
                  key_source: ChipKeySource | None = None,
-                 aa_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | None = None) -> None:
+                 aa_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | None = None,
+                 ca: ChipCa | None = None) -> None:
         profile = profile or ChipProfile()
         self.aa_key = aa_key
+        self.ca = ca
         self.files, self.profile = files, profile
         self.mrz_info, self.can = mrz_info, can
         self.random, self.key_source = random, key_source
@@ -77,6 +81,7 @@ class VirtualChip:
     def power_on(self) -> None:
         """Cold reset: security state and selection are lost, the password counter is not."""
         self.sm: SecureMessaging | None = None
+        self._next_sm: SecureMessaging | None = None  # Chip Authentication: after this answer
         self.in_app = False
         self.current: int | None = None
         self.bac = ChipBac(self.mrz_info, self.password_state, self.random) \
@@ -113,7 +118,10 @@ class VirtualChip:
             data, sw = self._dispatch(plain, secure=True)
             if self.sm is not sm:  # re-authenticated inside the session: answer in plain
                 return data + sw.to_bytes(2, "big")
-            return sm.protect_response(data, sw, odd_ins=bool(plain.ins & 1))
+            answer = sm.protect_response(data, sw, odd_ins=bool(plain.ins & 1))
+            if self._next_sm is not None:  # Chip Authentication: new keys from the next command on
+                self.sm, self._next_sm = self._next_sm, None
+            return answer
         if cmd.cla & 0x0C:
             return b"\x69\x88"  # protected command without a session
         if self.sm is not None:
@@ -134,6 +142,8 @@ class VirtualChip:
             return self._read_binary(cmd, secure)
         if ins == 0x88:
             return self._internal_authenticate(cmd, secure)
+        if secure and ins in (0x22, 0x86):
+            return self._chip_authentication(cmd)
         if ins == 0x84 and self.bac is not None and not secure:
             return self.bac.get_challenge(cmd)
         if ins == 0x82 and self.bac is not None and not secure:
@@ -157,6 +167,19 @@ class VirtualChip:
                 self.sm = sm
             return answer
         return b"", 0x6D00
+
+    def _chip_authentication(self, cmd: Command) -> tuple[bytes, int]:
+        if self.ca is None or not self.in_app:
+            return b"", 0x6D00 if cmd.ins == 0x86 else 0x6A86
+        if cmd.ins == 0x22 and (cmd.p1, cmd.p2) == (0x41, 0xA6):
+            (data, sw), self._next_sm = self.ca.set_kat(cmd)
+            return data, sw
+        if cmd.ins == 0x22 and (cmd.p1, cmd.p2) == (0x41, 0xA4):
+            return self.ca.set_at(cmd)
+        if cmd.ins == 0x86:
+            (data, sw), self._next_sm = self.ca.general_authenticate(cmd)
+            return data, sw
+        return b"", 0x6A86
 
     def _internal_authenticate(self, cmd: Command, secure: bool) -> tuple[bytes, int]:
         if self.aa_key is None:
