@@ -115,3 +115,12 @@ def test_single_certificates_and_crls(pki: test_pki.TestPki, anchors: list, tmp_
     with pytest.raises(trust_import.TrustImportRejected, match="no CSCA"):
         trust_import.import_file(unknown_crl.public_bytes(serialization.Encoding.DER), "x.crl", target, anchors)
     assert sorted(p.name.split("-")[0] for p in target.iterdir()) == ["crl", "csca", "csca"]
+
+
+def test_test_pki_cli_writes_a_master_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "icao.ml"
+    assert test_pki.main([str(tmp_path / "pki"), "--master-list", str(target), "--entries", "30"]) == 0
+    assert "9 with explicit EC parameters" in capsys.readouterr().out
+    ml = master_list.parse(target.read_bytes())
+    anchors = trust_store.load_certificates(tmp_path / "pki" / "ml-signers")
+    assert master_list.check_signature(ml, anchors, dt.datetime.now(dt.UTC)).verified
