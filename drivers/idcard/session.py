@@ -163,15 +163,17 @@ class ChipSession:
         files: dict[str, bytes] = {}
 
         def read_file(ef: lds.EF) -> bytes:
-            """The first read after Chip Authentication is its proof: if secure messaging
-            with the new keys fails, the chip is a copy; read on under the old keys."""
+            """The first read after Chip Authentication is its proof: if the chip rejects
+            secure messaging with the new keys (a plain 6987/6988, or dropping it), it is a
+            copy; read on under the old keys. An answer that fails our MAC check is a garbled
+            exchange, as anywhere else: read again, not a verdict."""
             try:
                 data = reader.read(ef)
             except FileNotFound:
                 ca.confirm()  # a protected "not found" under the new keys proves them too
                 raise
             except (CardReadError, _ChipAuthLost) as exc:
-                if ca.state != "unconfirmed":
+                if ca.state != "unconfirmed" or channel.sm is not None:
                     raise
                 ca.fail(f"secure messaging with the new keys failed ({getattr(exc, 'detail', exc)})")
                 self._access(channel, key, infos)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from card_testkit import H
 
+from drivers.errors import CardReadError
 from drivers.idcard import chip_authentication, dg14, passive_auth, sod, trust_store
 from drivers.idcard.apdu import Command
 from drivers.idcard.base import AccessKey
@@ -78,6 +79,26 @@ def test_copy_without_the_private_key_fails_and_is_still_read(pki: test_pki.Test
     assert (ident.authenticity.verified, ident.authenticity.failure) == (False, "chip_auth")
     assert ident.authenticity.chip_auth == "failed" and session.report.chip_auth == "failed"
     assert ident.name_national == "张伟" and ident.portrait  # read on under the PACE keys
+
+
+def test_garbled_answer_after_chip_authentication_is_a_read_error_not_a_verdict(
+        pki: test_pki.TestPki, trust: trust_store.TrustStore) -> None:
+    """Tag loss on the first command under the new keys must say "read again", not "copy"."""
+
+    class FlipAfterCa(InProcessTransport):
+        armed = False
+
+        def transmit(self, apdu: bytes) -> bytes:
+            answer = super().transmit(apdu)
+            if len(apdu) > 1 and apdu[0] & 0x0C and apdu[1] == 0x86:
+                self.armed = True
+            elif self.armed and apdu[1] == 0xB0:
+                self.armed = False
+                return answer[:-3] + bytes([answer[-3] ^ 1]) + answer[-2:]  # last MAC byte
+            return answer
+
+    with pytest.raises(CardReadError, match="MAC"):
+        ChipSession(FlipAfterCa(chip_variants.make_chip("ca_only", pki)), trust).read(CAN)
 
 
 def test_chip_that_refuses_chip_authentication_is_a_copy(pki: test_pki.TestPki,
