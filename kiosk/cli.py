@@ -28,6 +28,7 @@ DIAG = {
     "storage": "kiosk.diag.storage",
     "report": "kiosk.diag.report",
     "set-pin": "kiosk.diag.set_pin",
+    "trust-store": "kiosk.diag.trust_store",
 }
 # Subcommands that would open a device the running kiosk owns, and the option that points them
 # at another device instead (then they may run).

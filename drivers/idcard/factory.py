@@ -24,6 +24,8 @@ class VirtualReaderOptions:
     pull_after: int = 0  # card leaves after N APDUs (0 = never)
     reader_name: str = "Virtual eMRTD reader"
     trust_store: str = ""  # empty => <var_dir>/test-pki/trust
+    stale_crl: str = "warn"  # a CRL past its next update: "warn" or "refuse" (Passive Authentication fails)
+    unproven_chip: str = "refuse"  # a chip with neither Chip nor Active Authentication: "refuse" or "accept"
     document_number: str = "E90000001"
     surname: str = "ZHANG"
     given_names: str = "WEI"
@@ -55,6 +57,9 @@ class PcscReaderOptions:
     extended_length: bool = True  # set False for readers that mangle extended APDUs
     exclusive: bool = True
     poll_interval_s: float = 0.25
+    stale_crl: str = "warn"  # a CRL past its next update: "warn" or "refuse" (Passive Authentication fails)
+    unproven_chip: str = "refuse"  # a chip with neither Chip nor Active Authentication: "refuse" or "accept"
+    master_list_signers: str = ""  # trust anchors for master-list signatures (diag trust-store --import)
 
 
 def _validate_holder(o: VirtualReaderOptions) -> None:
@@ -73,7 +78,7 @@ def _validate_holder(o: VirtualReaderOptions) -> None:
 def create_virtual(options: VirtualReaderOptions, var_dir: Path, portrait_data: bytes | None = None) -> IdReader:
     """``portrait_data`` (encoded image bytes) overrides ``options.portrait``: the demo chip then
     carries the face the simulated camera shows, without a face image ever touching the disk."""
-    from drivers.idcard import trust_store
+    from drivers.idcard import clone_check, trust_store
     from drivers.idcard.sim import chip_variants, test_pki
     from drivers.idcard.sim.virtual_reader import VirtualIdReader
 
@@ -88,16 +93,18 @@ def create_virtual(options: VirtualReaderOptions, var_dir: Path, portrait_data: 
         portrait: str | bytes = portrait_data if portrait_data is not None else options.portrait
         return chip_variants.make_chip(options.variant, pki, holder, options.can, portrait, options.pull_after)
 
-    return VirtualIdReader(chip, trust_store.load_directory(trust_dir), options.insert_after_s,
-                           options.reader_name)
+    clone_check.check_policy(options.unproven_chip)
+    return VirtualIdReader(chip, trust_store.load_directory(trust_dir, options.stale_crl), options.insert_after_s,
+                           options.reader_name, unproven_chip=options.unproven_chip)
 
 
 def create_pcsc(options: PcscReaderOptions, var_dir: Path) -> IdReader:
-    from drivers.idcard import trust_store
+    from drivers.idcard import clone_check, trust_store
     from drivers.idcard.pcsc_reader import PcscIdReader
 
+    clone_check.check_policy(options.unproven_chip)
     trust_dir = Path(options.trust_store) if options.trust_store else Path(var_dir) / "trust"
-    return PcscIdReader(options, trust_store.load_directory(trust_dir))
+    return PcscIdReader(options, trust_store.load_directory(trust_dir, options.stale_crl))
 
 
 def create(options: VirtualReaderOptions | PcscReaderOptions, var_dir: Path) -> IdReader:

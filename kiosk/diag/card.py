@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
     if report is not None:
         out.update(apdus_after_access=report.read_apdus, extended_length=report.extended_length,
                    block=report.block, active_authentication=report.active_auth,
-                   files=report.files)
+                   chip_authentication=report.chip_auth, files=report.files)
     ident.wipe()
     return _emit(args, 0 if pa.verified else 1, out)
 
@@ -181,6 +181,9 @@ def _emit(args: argparse.Namespace, code: int, payload: dict[str, Any]) -> int:
           f"{payload['seconds'] * 1000:.0f} ms")
     status = "VERIFIED" if pa["verified"] else f"FAILED ({pa['failure']})"
     print(f"authenticity  {status}: {pa['detail']}")
+    if "chip_authentication" in payload:
+        print(f"original chip Chip Authentication {payload['chip_authentication']}, "
+              f"Active Authentication {payload['active_authentication']}")
     for name, value in payload["identity"].items():
         print(f"  {name:<16}{value}")
     return code

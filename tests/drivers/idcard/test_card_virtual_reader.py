@@ -145,7 +145,14 @@ def test_lockout_after_three_wrong_cans(var_dir: Path) -> None:
         ("expired_signer", CAN, "PACE-ECDH-GM-AES-128", "signer_expired"),
         ("unknown_csca", CAN, "PACE-ECDH-GM-AES-128", "csca_unknown"),
         ("cloned", CAN, "PACE-ECDH-GM-AES-128", "active_auth"),
-        ("no_aa", CAN, "PACE-ECDH-GM-AES-128", None),
+        ("no_aa", CAN, "PACE-ECDH-GM-AES-128", "no_chip_proof"),
+        ("ca_only", CAN, "PACE-ECDH-GM-AES-128", None),
+        ("ca_cloned", CAN, "PACE-ECDH-GM-AES-128", "chip_auth"),
+        ("ca_3des", CAN, "PACE-ECDH-GM-AES-128", None),
+        ("ca_dh", CAN, "PACE-ECDH-GM-AES-128", None),
+        ("explicit_csca", CAN, "PACE-ECDH-GM-AES-128", None),
+        ("link_csca", CAN, "PACE-ECDH-GM-AES-128", None),
+        ("plain_atr", CAN, "PACE-ECDH-GM-AES-128", None),
     ],
 )
 def test_variant_outcomes(var_dir: Path, variant: str, key: AccessKey, protocol: str, failure: str | None) -> None:
