@@ -23,6 +23,7 @@ from kiosk import recovery
 from kiosk.diag import checks
 from kiosk.diag.audit import AuditLog
 from kiosk.diag.pin import PinGuard
+from kiosk.face.errors import ModelsUnavailable
 from kiosk.flow import commands as c
 from kiosk.flow import events as e
 from kiosk.flow.machine import Flow
@@ -66,6 +67,7 @@ class Runner:
         d = settings.diagnostics
         self.pin = PinGuard(d.pin_hash, var / "diag-lockout.json", self.audit, d.max_failures, d.lockout_s)
         self.metrics = Metrics()
+        self._up = False  # every device built and started, the face models loaded
 
     # --- thread-safe input ----------------------------------------------------------------
     def post(self, event: object) -> None:
@@ -103,11 +105,21 @@ class Runner:
         With a device builder this runs on a worker thread so the attract screen shows at once;
         a failure takes the kiosk out of service instead of stopping it."""
         if self._build is None:
-            self._bring_up()
+            self._start_up()
         else:
-            self.pool.submit(self._bring_up)
+            self.pool.submit(self._start_up)
 
-    def _bring_up(self) -> None:
+    def _start_up(self) -> None:
+        code = self._bring_up()
+        self.post(e.StepFailed("startup", code, True) if code else e.DevicesReady())
+
+    def _bring_up(self) -> str:
+        """Everything the first applicant needs, or the code of what failed ('' when up).
+
+        The face models load here (~2 s), before the kiosk reports ready: a kiosk that cannot
+        verify a face must not let an applicant consent, place a card and type the CAN first.
+        Safe to repeat after a failure: each part is idempotent and the out-of-service probe
+        retries until everything is up."""
         try:
             if self.devices is None:
                 assert self._build is not None
@@ -116,18 +128,28 @@ class Runner:
             self.devices.camera.start()
         except DeviceError as exc:
             log.error("start-up failed", extra={"code": exc.code, "detail": exc.detail})
-            self.post(e.StepFailed("startup", exc.code, True))
-            return
+            return exc.code
         except Exception as exc:  # a broken device must leave a kiosk that says so, not a crash
             log.exception("start-up failed")
-            self.post(e.StepFailed("startup", f"startup_failed:{type(exc).__name__}", True))
-            return
-        self.post(e.DevicesReady())
-        # loading the face models takes ~2 s: do it behind the attract screen, not in the first check
+            return f"startup_failed:{type(exc).__name__}"
+        code = self._warm_up_face()
+        self._up = not code
+        return code
+
+    def _warm_up_face(self) -> str:
+        assert self.devices is not None
+        t0 = time.perf_counter()
         try:
             self.devices.face.warm_up()
-        except DeviceError as exc:
-            self.post(e.StepFailed("face", exc.code, exc.fault))
+        except Exception as exc:  # a model file that fails to load or a descriptor child that dies too
+            error = exc if isinstance(exc, DeviceError) else ModelsUnavailable(type(exc).__name__)
+            log.error("face models unavailable", extra={"code": error.code, "detail": error.detail})
+            self.metrics.record_checks([checks.CheckResult("face", checks.FAULT, error.code,
+                                                           {"detail": error.detail[:200]})])
+            return error.code
+        self.metrics.record_checks([checks.CheckResult("face", checks.OK, "",
+                                                       {"warm_up_s": round(time.perf_counter() - t0, 2)})])
+        return ""
 
     def shutdown(self) -> None:
         self.metrics.close()
@@ -276,7 +298,7 @@ class Runner:
         identity = self.devices.reader.read(key)
         try:
             reference = self.devices.face.enrol(bytes(identity.portrait))
-        except DeviceError:
+        except BaseException:  # whatever went wrong, the chip data goes now, not at garbage collection
             identity.wipe()
             raise
         return e.CardRead(identity, reference)
@@ -312,9 +334,12 @@ class Runner:
         return e.Printed(str(job))
 
     def _probe(self, recover: bool = True) -> object:
-        if self.devices is None:  # start-up failed: try it again
-            self._bring_up()
-            return None
+        if not self._up:  # start-up failed: try it again, and stay out of service until it works
+            code = self._bring_up()
+            if code:
+                self.metrics.out_of_service.set(1)
+                return e.DevicesProbed(False, code)
+        assert self.devices is not None
         results = recovery.probe_results(self.devices)
         self.metrics.record_checks(results)
         code = checks.first_fault(results)

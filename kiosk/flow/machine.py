@@ -25,6 +25,9 @@ from kiosk.settings import PolicySection, TimeoutSection
 CAN = re.compile(r"^[0-9]{6}$")
 YYMMDD = re.compile(r"^[0-9]{6}$")
 STEP_START = {"card": State.CARD_WAIT, "face": State.FACE_CHECK, "form": State.FORM}
+# Failures no retry can fix: the document itself needs a person's eyes. A chip that fails Passive
+# Authentication, or whose portrait does not decode or shows no face, reads the same every time.
+STAFF_CODES = frozenset({"card_not_authentic", "portrait_unreadable", "portrait_no_face"})
 
 
 @dataclass
@@ -310,7 +313,7 @@ class Flow:
             self.session.access_key = None
             if ev.fault:
                 return self._fault(ev.code)
-            if ev.code == "card_not_authentic":
+            if ev.code in STAFF_CODES:
                 return self._staff(ev.code, record=True)
             return self._fail("card", ev.code)
         return []

@@ -16,7 +16,10 @@ ERRORS = {
                           "the reader again."),
     "card_not_authentic": N_("The chip's data could not be verified as issued by a trusted authority. "
                              "Staff will check your document."),
-    "portrait_unusable": N_("The photo on the chip cannot be used for the face check. Please ask staff."),
+    "portrait_unreadable": N_("The photo stored on the chip cannot be read, so the kiosk cannot compare your "
+                              "face with it."),
+    "portrait_no_face": N_("The kiosk found no face in the photo stored on the chip, so it cannot compare "
+                           "your face with it."),
     "mismatch": N_("Your face did not match the photo on the chip."),
     "liveness_failed": N_("The kiosk could not confirm that a live person is in front of the camera."),
     "no_face": N_("No face was seen. Stand in front of the screen and look at the camera."),
@@ -30,6 +33,7 @@ ERRORS = {
     "reader_unavailable": N_("Card reader unavailable"),
     "reader_timeout": N_("Card reader did not answer"),
     "camera_lost": N_("Camera unavailable"),
+    "face_models_unavailable": N_("Face check unavailable"),
     "printer_paper_out": N_("Printer out of paper"),
     "printer_cover_open": N_("Printer cover open"),
     "printer_offline": N_("Printer not answering"),

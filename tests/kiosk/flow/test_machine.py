@@ -479,3 +479,14 @@ def test_a_failed_start_up_goes_out_of_service_and_a_healthy_probe_brings_it_bac
     assert flow.state is State.OUT_OF_SERVICE and flow.view.fault == "camera_lost"
     flow.dispatch(e.DevicesProbed(True))
     assert flow.state is State.ATTRACT and flow.view.ready
+
+
+@pytest.mark.parametrize("code", ["portrait_unreadable", "portrait_no_face"])
+def test_a_chip_portrait_the_kiosk_cannot_use_goes_to_staff_not_retry(code: str) -> None:
+    """The portrait reads the same every time: a retry cannot help, staff checks the document."""
+    flow, _ = make_flow()
+    advance_to(flow, State.CARD_READ)
+    cmds = flow.dispatch(e.StepFailed("card", code, False))
+    assert flow.state is State.STAFF and flow.view.error == code
+    assert steps(cmds) == ["staff"] and c.AlertStaff(code) in cmds
+    assert flow.dispatch(e.Touch("resume")) == [] and flow.state is State.STAFF
