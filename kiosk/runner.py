@@ -1,9 +1,10 @@
 """Runs the flow: executes its commands on worker threads and feeds results back as events.
 
 The flow itself is only touched from the thread that calls ``pump()`` (Kivy's clock in the app,
-a plain loop headless), so it needs no locks. Each device operation carries a generation number:
-a result from an operation that was cancelled or superseded is dropped instead of being taken
-for the current attempt's.
+a plain loop headless), so it needs no locks: whatever a worker needs travels in its command.
+Each operation carries a generation number, compared on the pump thread when its result comes
+in: a result from an operation that was cancelled or superseded is dropped (a chip read's
+identity wiped) instead of being taken for the current attempt's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from drivers.errors import DeviceError
@@ -33,6 +35,16 @@ from kiosk.services.devices import Devices
 from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Result:
+    """A worker's event, tagged with the generation of the operation that produced it."""
+
+    step: str
+    gen: int
+    event: object | None  # None: the operation ended with nothing to report
+    final: bool = True  # False: interim progress (face guidance) of a running operation
 
 
 class Runner:
@@ -53,7 +65,9 @@ class Runner:
                          tuple(settings.kiosk.languages))
         self.events: queue.Queue[object] = queue.Queue()
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kiosk-step")
-        self._gen: dict[str, int] = {"card": 0, "face": 0}
+        self._gen: dict[str, int] = {}  # step -> generation of its latest operation (pump thread only)
+        self._bring_up_lock = threading.Lock()  # start-up and a probe's retry of it never overlap
+        self._running: set[str] = set()  # single-flight steps with an operation in progress
         self._card_cancel = threading.Event()
         self._face_cancel = threading.Event()
         self.listeners: list[Callable[[Flow, list[object]], None]] = []
@@ -86,7 +100,10 @@ class Runner:
                 pending.append(self.events.get_nowait())
             except queue.Empty:
                 break
-        for event in [*pending, e.Tick()]:
+        for item in [*pending, e.Tick()]:
+            event = self._current(item)
+            if event is None:
+                continue
             before = (self.flow.state, self.flow.view.countdown is None)
             cmds = self.flow.dispatch(event)
             for cmd in cmds:
@@ -98,6 +115,19 @@ class Runner:
                 for listener in self.listeners:
                     listener(self.flow, cmds)
         return changed
+
+    def _current(self, item: object) -> object | None:
+        """The event, or None for a result of an operation that was cancelled or superseded."""
+        if not isinstance(item, _Result):
+            return item
+        if self._gen.get(item.step) == item.gen:
+            if item.final:
+                self._running.discard(item.step)
+            return item.event
+        if isinstance(item.event, e.CardRead):
+            item.event.identity.wipe()
+        log.debug("stale result dropped", extra={"step": item.step})
+        return None
 
     def start(self) -> None:
         """Bring the devices up, resume or close what a crash left behind, then report ready.
@@ -120,21 +150,24 @@ class Runner:
         verify a face must not let an applicant consent, place a card and type the CAN first.
         Safe to repeat after a failure: each part is idempotent and the out-of-service probe
         retries until everything is up."""
-        try:
-            if self.devices is None:
-                assert self._build is not None
-                self.devices = self._build()
-            self.recovered = recovery.recover(self.journal, self.devices)
-            self.devices.camera.start()
-        except DeviceError as exc:
-            log.error("start-up failed", extra={"code": exc.code, "detail": exc.detail})
-            return exc.code
-        except Exception as exc:  # a broken device must leave a kiosk that says so, not a crash
-            log.exception("start-up failed")
-            return f"startup_failed:{type(exc).__name__}"
-        code = self._warm_up_face()
-        self._up = not code
-        return code
+        with self._bring_up_lock:
+            if self._up:
+                return ""
+            try:
+                if self.devices is None:
+                    assert self._build is not None
+                    self.devices = self._build()
+                self.recovered = recovery.recover(self.journal, self.devices)
+                self.devices.camera.start()
+            except DeviceError as exc:
+                log.error("start-up failed", extra={"code": exc.code, "detail": exc.detail})
+                return exc.code
+            except Exception as exc:  # a broken device must leave a kiosk that says so, not a crash
+                log.exception("start-up failed")
+                return f"startup_failed:{type(exc).__name__}"
+            code = self._warm_up_face()
+            self._up = not code
+            return code
 
     def _warm_up_face(self) -> str:
         assert self.devices is not None
@@ -172,15 +205,15 @@ class Runner:
                 self._spawn("card", self._wait_for_card, self._card_cancel)
             case c.CancelCardWait():
                 self._card_cancel.set()
-                self._gen["card"] += 1
+                self._supersede("card")
             case c.ReadCard():
                 self._spawn("card", self._read_card, cmd.key)
             case c.StartFaceCheck():
                 self._face_cancel = threading.Event()
-                self._spawn("face", self._face_check, self._face_cancel)
+                self._spawn("face", self._face_check, cmd.reference, self._face_cancel, progress=True)
             case c.CancelFaceCheck():
                 self._face_cancel.set()
-                self._gen["face"] += 1
+                self._supersede("face")
             case c.LoadReferenceData():
                 self._spawn("reference", self._load_reference)
             case c.Submit():
@@ -197,7 +230,11 @@ class Runner:
                 self.alerts.append(("technician", cmd.code))
                 log.error("technician alerted", extra={"code": cmd.code})
             case c.ProbeDevices():
-                self._spawn("probe", self._probe, cmd.recover)
+                # one at a time: a probe slower than the probe interval (a service that takes its
+                # full timeout to answer) must neither pile up on the workers nor be superseded
+                if "probe" not in self._running:
+                    self._running.add("probe")
+                    self._spawn("probe", self._probe, cmd.recover)
             case c.SessionWiped():
                 pass  # listeners clear their widgets from the same command list
             case c.VerifyPin():
@@ -219,15 +256,23 @@ class Runner:
         if self.crash_after_step == name:
             os._exit(137)
 
-    def _spawn(self, step: str, fn: Callable[..., object], *args: Any) -> None:
-        gen = self._gen.get(step, 0)
-        if step in self._gen:
-            self._gen[step] = gen = gen + 1
+    def _supersede(self, step: str) -> int:
+        """A new generation for ``step``: results of its earlier operations will be dropped."""
+        gen = self._gen[step] = self._gen.get(step, 0) + 1
+        return gen
+
+    def _spawn(self, step: str, fn: Callable[..., object], *args: Any, progress: bool = False) -> None:
+        """Run ``fn(*args)`` on a worker; its event comes back tagged with this operation's
+        generation. ``progress``: ``fn`` also gets a callable to post interim events with."""
+        gen = self._supersede(step)
+
+        def post(event: object) -> None:
+            self.events.put(_Result(step, gen, event, final=False))
 
         def run() -> None:
             t0 = time.perf_counter()
             try:
-                result = fn(*args)
+                result = fn(*args, post) if progress else fn(*args)
             except DeviceError as exc:
                 log.warning("step failed", extra={"step": step, "code": exc.code})
                 result = e.StepFailed(step, exc.code, exc.fault)
@@ -237,8 +282,7 @@ class Runner:
             self.metrics.step_seconds.labels(step).observe(time.perf_counter() - t0)
             if isinstance(result, e.StepFailed):
                 self.metrics.failures.labels(step, result.code).inc()
-            if result is not None and self._gen.get(step, 0) == gen:
-                self.post(result)
+            self.events.put(_Result(step, gen, result))
 
         self.pool.submit(run)
 
@@ -303,12 +347,10 @@ class Runner:
             raise
         return e.CardRead(identity, reference)
 
-    def _face_check(self, cancel: threading.Event) -> object:
-        reference = self.flow.session.face_reference
-
+    def _face_check(self, reference: object, cancel: threading.Event, post: Callable[[object], None]) -> object:
         def guidance(code: str, challenge: str | None) -> None:
             if not cancel.is_set():
-                self.post(e.FaceGuidance(code, challenge))
+                post(e.FaceGuidance(code, challenge))
 
         decision = self.devices.face.check(self.devices.camera, reference, guidance, cancel)
         if cancel.is_set():

@@ -77,6 +77,9 @@ class Flow:
     def dispatch(self, event: object) -> list[object]:
         if isinstance(event, e.Tick):
             return self._tick()
+        if isinstance(event, e.CardRead) and self.state is not State.CARD_READ:
+            event.identity.wipe()  # a read that ended after its state was left: nobody may keep it
+            return []
         if isinstance(event, e.DevicesReady):
             self.ready = self.view.ready = True
             if self.state is State.ATTRACT and self.timeouts.attract_probe > 0:
@@ -183,7 +186,7 @@ class Flow:
             return [c.WaitForCard()]
         if state is State.FACE_CHECK:
             self._go(State.FACE_CHECK, why, guidance="face_camera")
-            return [c.StartFaceCheck()]
+            return [c.StartFaceCheck(self.session.face_reference)]
         if state is State.FORM:
             self._go(State.FORM, why)
             return [] if self.reference is not None else [c.LoadReferenceData()]

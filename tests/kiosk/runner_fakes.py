@@ -117,11 +117,25 @@ def devices() -> Devices:
                    FakePrintService())
 
 
-def runner(tmp_path: Path, devs: Devices | Callable[[], Devices], **timeouts: float) -> Runner:
+def runner(tmp_path: Path, devs: Devices | Callable[[], Devices], clock: Callable[[], float] = time.monotonic,
+           **timeouts: float) -> Runner:
     """A runner on the default config in ``tmp_path``; idle probes off unless asked for."""
     cfg = settings_mod.load(write_config(tmp_path))
     cfg = dataclasses.replace(cfg, timeouts=dataclasses.replace(cfg.timeouts, **{"attract_probe": 0, **timeouts}))
-    return Runner(cfg, devs, open_journal(cfg))
+    return Runner(cfg, devs, open_journal(cfg), clock=clock)
+
+
+def to_card_read(r: Runner) -> None:
+    """Start the runner and drive its flow to the card read, as an applicant would."""
+    from kiosk.flow.states import State
+
+    r.start()
+    pump_until(r, lambda: r.flow.view.ready, what="devices up")
+    r.touch("start")
+    r.touch("accept")
+    pump_until(r, lambda: r.flow.state is State.CARD_ACCESS, what="card on the reader")
+    r.touch("submit_key", "123456")
+    r.pump()
 
 
 def pump_until(r: Runner, cond: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:

@@ -490,3 +490,25 @@ def test_a_chip_portrait_the_kiosk_cannot_use_goes_to_staff_not_retry(code: str)
     assert flow.state is State.STAFF and flow.view.error == code
     assert steps(cmds) == ["staff"] and c.AlertStaff(code) in cmds
     assert flow.dispatch(e.Touch("resume")) == [] and flow.state is State.STAFF
+
+
+def test_a_card_read_arriving_after_its_state_was_left_is_wiped_and_ignored() -> None:
+    flow, clock = make_flow()
+    advance_to(flow, State.CARD_READ)
+    clock.advance(T.card_read + 0.1)
+    flow.dispatch(e.Tick())
+    assert flow.state is State.OUT_OF_SERVICE
+    late = b.identity()
+    assert flow.dispatch(e.CardRead(late, object())) == [] and flow.state is State.OUT_OF_SERVICE
+    assert set(late.portrait) <= {0} and late.name_national == "" and flow.session.identity is None
+
+
+def test_the_face_check_command_carries_the_reference() -> None:
+    """The runner's worker gets what it needs in the command and never reads the session."""
+    flow, _ = make_flow()
+    advance_to(flow, State.CARD_READ)
+    reference = object()
+    cmds = flow.dispatch(e.CardRead(b.identity(), reference))
+    assert cmds[-1] == c.StartFaceCheck(reference) and repr(reference) not in repr(cmds[-1])
+    flow.dispatch(e.Touch("staff"))
+    assert flow.dispatch(e.Touch("resume"))[-1] == c.StartFaceCheck(reference), "resuming checks again"
