@@ -14,7 +14,6 @@ import os
 import queue
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from drivers.errors import DeviceError
 from kiosk import recovery
 from kiosk.diag import checks
 from kiosk.diag.audit import AuditLog
-from kiosk.diag.pin import PinGuard
+from kiosk.diag.duties import TechnicianDuties
 from kiosk.face.errors import ModelsUnavailable
 from kiosk.flow import commands as c
 from kiosk.flow import events as e
@@ -75,13 +74,13 @@ class Runner:
         self.crash_after_step = crash_after_step
         self.issued = 0
         self.quit_requested = False
-        self.last_test_read = ""
-        var = settings.var_dir
-        self.audit = AuditLog(var / "logs" / "audit.log")
-        d = settings.diagnostics
-        self.pin = PinGuard(d.pin_hash, var / "diag-lockout.json", self.audit, d.max_failures, d.lockout_s)
         self.metrics = Metrics()
+        self.technician = TechnicianDuties(settings, journal, self.metrics, lambda: self.devices)
         self._up = False  # every device built and started, the face models loaded
+
+    @property
+    def audit(self) -> AuditLog:
+        return self.technician.audit
 
     # --- thread-safe input ----------------------------------------------------------------
     def post(self, event: object) -> None:
@@ -237,14 +236,10 @@ class Runner:
                     self._spawn("probe", self._probe, cmd.recover)
             case c.SessionWiped():
                 pass  # listeners clear their widgets from the same command list
-            case c.VerifyPin():
-                self._spawn("pin", lambda pin: e.PinChecked(self.pin.verify(pin)), cmd.pin)
-            case c.RunChecks():
-                self._spawn("checks", self._run_checks)
-            case c.Audit():
-                self.audit.write(cmd.event, **({"detail": cmd.detail} if cmd.detail else {}))
-            case c.DiagAction():
-                self._spawn("diag_action", self._diag_action, cmd.action)
+            case c.VerifyPin() | c.RunChecks() | c.DiagAction() | c.Audit():
+                job = self.technician.job(cmd)
+                if job is not None:
+                    self._spawn(*job)
             case c.QuitApp():
                 self.quit_requested = True
             case _:
@@ -285,51 +280,6 @@ class Runner:
             self.events.put(_Result(step, gen, result))
 
         self.pool.submit(run)
-
-    def _run_checks(self) -> object:
-        if self.devices is None:
-            not_started = [checks.CheckResult(d, checks.FAULT, "not_started") for d in ("reader", "camera",
-                                                                                     "printer", "api")]
-            return e.ChecksDone([*not_started, checks.check_storage(self.journal, self.settings.var_dir)])
-        results = checks.run_all(self.devices, self.journal, self.settings.var_dir, deep=True)
-        if self.last_test_read:
-            results[0].details["test_read"] = self.last_test_read
-        self.metrics.record_checks(results)
-        return e.ChecksDone(results)
-
-    def _diag_action(self, action: str) -> object:
-        svc = self.devices.print_service
-        if action == "test_page":
-            from kiosk.printing.layout import render_test_page
-
-            svc.print_image(f"test-{uuid.uuid4().hex[:12]}", "test", render_test_page(self.devices.printer.width_dots))
-        elif action.startswith("reprint:"):
-            svc.reprint(action.partition(":")[2])
-        elif action == "test_read":
-            self.last_test_read = self._test_read()
-        return self._run_checks()
-
-    def _test_read(self) -> str:
-        """Read the technicians' test card end to end; report protocol, authenticity and timing only."""
-        from drivers.idcard.base import AccessKey
-
-        assert self.devices is not None
-        can = self.settings.diagnostics.test_card_can
-        if not can:
-            return "no test_card_can configured"
-        if self.devices.reader.wait_for_card(5.0) is None:
-            return "no card on the reader"
-        t0 = time.perf_counter()
-        try:
-            identity = self.devices.reader.read(AccessKey(can=can))
-        except DeviceError as exc:
-            return f"failed: {exc.code}"
-        auth = identity.authenticity
-        verdict = "verified" if auth.verified else f"NOT verified: {auth.failure}"
-        seconds = time.perf_counter() - t0
-        summary = f"{identity.access_protocol}, {verdict}, {identity.stats.apdus} APDUs, {seconds:.2f} s"
-        identity.wipe()
-        return summary
 
     def _wait_for_card(self, cancel: threading.Event) -> object:
         while not cancel.is_set():
