@@ -9,6 +9,7 @@ returns the event for the flow and never reads the flow.
 from __future__ import annotations
 
 import functools
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from kiosk.journal import Journal
 from kiosk.metrics import Metrics
 from kiosk.settings import Settings
 
+log = logging.getLogger(__name__)
 Job = tuple[str, Callable[[], object]]  # (step name, work for a worker thread)
 
 
@@ -36,6 +38,7 @@ class TechnicianDuties:
         d = settings.diagnostics
         self.pin = PinGuard(d.pin_hash, var / "diag-lockout.json", self.audit, d.max_failures, d.lockout_s)
         self.last_test_read = ""
+        self.last_action = ""  # outcome of the latest printer action, shown with the checks
 
     def job(self, cmd: object) -> Job | None:
         """The worker job for a technician command; None when it was done at once (an audit line)."""
@@ -63,11 +66,29 @@ class TechnicianDuties:
         results = checks.run_all(devices, self.journal, self.settings.var_dir, deep=True)
         if self.last_test_read:
             results[0].details["test_read"] = self.last_test_read
+        if self.last_action:
+            next(r for r in results if r.device == "printer").details["last_action"] = self.last_action
         self.metrics.record_checks(results)
         return e.ChecksDone(results)
 
     def diag_action(self, action: str) -> e.ChecksDone:
+        """Do it, then check again. The outcome comes back with the checks (the flow ignores a
+        failed step on the diagnostics screen): a test page refused for want of paper shows as
+        its code instead of as nothing happening."""
         devices = self._devices()
+        if devices is not None and action == "test_read":
+            self.last_test_read = self.test_read()
+        elif devices is not None:
+            try:
+                self._print_action(devices, action)
+                self.last_action = f"{action}: ok"
+            except DeviceError as exc:
+                log.warning("diagnostics action failed", extra={"action": action, "code": exc.code})
+                self.last_action = f"{action}: {exc.code}"
+        return self.run_checks()
+
+    @staticmethod
+    def _print_action(devices: Any, action: str) -> None:
         svc = devices.print_service
         if action == "test_page":
             from kiosk.printing.layout import render_test_page
@@ -75,9 +96,8 @@ class TechnicianDuties:
             svc.print_image(f"test-{uuid.uuid4().hex[:12]}", "test", render_test_page(devices.printer.width_dots))
         elif action.startswith("reprint:"):
             svc.reprint(action.partition(":")[2])
-        elif action == "test_read":
-            self.last_test_read = self.test_read()
-        return self.run_checks()
+        else:
+            raise ValueError(f"unknown diagnostics action {action!r}")
 
     def test_read(self) -> str:
         """Read the technicians' test card end to end; report protocol, authenticity and timing only."""

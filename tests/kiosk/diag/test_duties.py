@@ -47,3 +47,27 @@ def test_checks_before_the_devices_are_built_say_not_started(tmp_path: Path) -> 
 def test_checks_cover_every_device_once_they_are_up(tmp_path: Path) -> None:
     done = duties(tmp_path, f.devices()).run_checks()
     assert [r.device for r in done.results] == ["reader", "camera", "printer", "api", "storage"]
+
+
+def test_a_failed_device_action_shows_its_code_with_the_checks(tmp_path: Path) -> None:
+    """The flow ignores a failed step on the diagnostics screen: the outcome must come back with
+    the refreshed checks, or the technician's test page seems to do nothing."""
+    from drivers.errors import PrinterPaperOut
+
+    devs = f.devices()
+
+    def out_of_paper(*_: object) -> None:
+        raise PrinterPaperOut("no paper")
+
+    devs.print_service.print_image = out_of_paper
+    devs.print_service.reprint = lambda job: None
+    d = duties(tmp_path, devs)
+    printer = next(r for r in d.diag_action("test_page").results if r.device == "printer")
+    assert printer.details["last_action"] == "test_page: printer_paper_out"
+    printer = next(r for r in d.diag_action("reprint:job-1").results if r.device == "printer")
+    assert printer.details["last_action"] == "reprint:job-1: ok"
+
+
+def test_a_device_action_before_the_devices_are_up_only_checks(tmp_path: Path) -> None:
+    done = duties(tmp_path).diag_action("test_page")
+    assert done.results[0].reason == "not_started"
