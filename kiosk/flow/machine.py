@@ -28,6 +28,14 @@ STEP_START = {"card": State.CARD_WAIT, "face": State.FACE_CHECK, "form": State.F
 # Failures no retry can fix: the document itself needs a person's eyes. A chip that fails Passive
 # Authentication, or whose portrait does not decode or shows no face, reads the same every time.
 STAFF_CODES = frozenset({"card_not_authentic", "portrait_unreadable", "portrait_no_face"})
+# What a state started that must stop when the flow leaves it, whichever way it leaves (done,
+# cancel, staff, fault, timeout, diagnostics). _go collects these on every transition and
+# dispatch emits them before the commands of the next state. States not listed start nothing
+# that outlives them: a card read, a submission and a print always run to their end.
+ON_EXIT: dict[State, tuple[object, ...]] = {
+    State.CARD_WAIT: (c.CancelCardWait(),),  # the reader's wait for a card
+    State.FACE_CHECK: (c.CancelFaceCheck(),),  # the camera check
+}
 
 
 @dataclass
@@ -72,9 +80,15 @@ class Flow:
         self.ready = False
         self.reference = None
         self.history: list[tuple[State, State, str]] = []  # (from, to, why) for tests and metrics
+        self._leaving: list[object] = []  # ON_EXIT commands of the states left in this dispatch
 
     # --- entry points ---------------------------------------------------------------------
     def dispatch(self, event: object) -> list[object]:
+        cmds = self._handle(event)
+        leaving, self._leaving = self._leaving, []
+        return [*leaving, *cmds]
+
+    def _handle(self, event: object) -> list[object]:
         if isinstance(event, e.Tick):
             return self._tick()
         if isinstance(event, e.CardRead) and self.state is not State.CARD_READ:
@@ -104,6 +118,7 @@ class Flow:
 
     # --- helpers --------------------------------------------------------------------------
     def _go(self, state: State, why: str, **view: Any) -> None:
+        self._leaving += ON_EXIT.get(self.state, ())
         self.history.append((self.state, state, why))
         self.state = state
         self.entered_at = self.last_activity = self.clock()
@@ -125,10 +140,6 @@ class Flow:
 
     def _to_attract(self, why: str, outcome: str) -> list[object]:
         cmds: list[object] = []
-        if self.state in (State.CARD_WAIT, State.CARD_ACCESS):
-            cmds.append(c.CancelCardWait())
-        if self.state is State.FACE_CHECK:
-            cmds.append(c.CancelFaceCheck())
         if not self.session.wiped:
             cmds.append(c.Record(self.session.txn_id, "closed", outcome))
         cmds += self._wipe()
@@ -148,10 +159,6 @@ class Flow:
         """The kiosk itself is broken: nobody can be served until a technician acts."""
         pending = self.session.idempotency_key is not None and self.session.decision is None
         cmds: list[object] = [c.AlertTechnician(code)]
-        if self.state is State.FACE_CHECK:
-            cmds.insert(0, c.CancelFaceCheck())
-        if self.state in (State.CARD_WAIT, State.CARD_ACCESS):
-            cmds.insert(0, c.CancelCardWait())
         if not self.session.wiped:
             # a submitted but undecided application stays open in the journal for recovery
             cmds.insert(0, c.Record(self.session.txn_id, "fault" if pending else "closed", code))
@@ -172,10 +179,6 @@ class Flow:
         cmds: list[object] = [c.AlertStaff(reason)]
         if record:
             cmds.insert(0, c.Record(self.session.txn_id, "staff", reason))
-        if self.state is State.FACE_CHECK:
-            cmds.insert(0, c.CancelFaceCheck())
-        if self.state in (State.CARD_WAIT, State.CARD_ACCESS):
-            cmds.insert(0, c.CancelCardWait())
         self.staff_return = self.state if reason == "requested" else None
         self._go(State.STAFF, reason, error=reason, staff_called=True)
         return cmds
@@ -223,7 +226,7 @@ class Flow:
                 self.entered_at = self.clock()
                 return [c.ProbeDevices()]
             case State.FACE_CHECK:
-                return [c.CancelFaceCheck(), *self._fail("face", "face_timeout")]
+                return self._fail("face", "face_timeout")
             case State.CARD_READ:
                 return self._fault("reader_timeout")
             case State.SUBMIT:
@@ -458,10 +461,6 @@ class Flow:
         if self.state in (State.DIAG_PIN, State.DIAG) or self.state in BUSY_STATES - {State.FACE_CHECK}:
             return []
         cmds: list[object] = []
-        if self.state is State.FACE_CHECK:
-            cmds.append(c.CancelFaceCheck())
-        if self.state in (State.CARD_WAIT, State.CARD_ACCESS):
-            cmds.append(c.CancelCardWait())
         if not self.session.wiped:
             cmds.append(c.Record(self.session.txn_id, "closed", "technician"))
         cmds += self._wipe()
