@@ -1,13 +1,18 @@
 """The technicians' PIN: an Argon2id hash in config, and a lockout that survives a reboot.
 
 The failure counter lives on disk next to the journal: pulling the plug must not hand an attacker
-five fresh guesses.
+five fresh guesses. It is also kept in memory, so a disk that stops taking writes (full, gone
+read-only) does not reset it either, and one lock covers each read-check-write: guesses submitted
+at once are checked one after the other, never against the same stale count.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,13 +22,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from kiosk.diag.audit import AuditLog
 
+log = logging.getLogger(__name__)
 HASHER = PasswordHasher()  # argon2-cffi defaults: Argon2id, RFC 9106 low-memory profile
 MIN_PIN_DIGITS = 6
+PIN_FORMAT = re.compile(rf"[0-9]{{{MIN_PIN_DIGITS},}}")  # ASCII digits: str.isdigit() takes '²' and '١'
 
 
 def hash_pin(pin: str) -> str:
-    if not (pin.isdigit() and len(pin) >= MIN_PIN_DIGITS):
-        raise ValueError(f"a PIN has at least {MIN_PIN_DIGITS} digits")
+    if not PIN_FORMAT.fullmatch(pin):
+        raise ValueError(f"a PIN has at least {MIN_PIN_DIGITS} digits 0-9")
     return HASHER.hash(pin)
 
 
@@ -32,25 +39,38 @@ class PinGuard:
                  lockout_s: float = 300, clock: Callable[[], float] = time.time) -> None:
         self.pin_hash, self.state_path, self.audit = pin_hash, state_path, audit
         self.max_failures, self.lockout_s, self.clock = max_failures, lockout_s, clock
+        self._lock = threading.Lock()
+        self._memory = {"failures": 0, "locked_until": 0.0}  # what this process last counted
 
     def _load(self) -> dict[str, float]:
+        """The stricter of the file and this process's own count."""
         try:
             data = json.loads(self.state_path.read_text())
-            return {"failures": int(data["failures"]), "locked_until": float(data["locked_until"])}
-        except (FileNotFoundError, ValueError, KeyError, TypeError):
-            return {"failures": 0, "locked_until": 0.0}
+            disk = {"failures": int(data["failures"]), "locked_until": float(data["locked_until"])}
+        except (OSError, ValueError, KeyError, TypeError):
+            disk = {"failures": 0, "locked_until": 0.0}
+        return {k: max(disk[k], self._memory[k]) for k in disk}
 
     def _save(self, state: dict[str, float]) -> None:
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.state_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state))
-        os.replace(tmp, self.state_path)
+        self._memory = dict(state)
+        try:
+            self.state_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.state_path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(state))
+            os.replace(tmp, self.state_path)
+        except OSError as exc:  # the count in memory still holds until the next start
+            log.error("PIN lockout state not saved", extra={"error": type(exc).__name__})
 
     def locked_for(self) -> float:
-        return max(0.0, self._load()["locked_until"] - self.clock())
+        with self._lock:
+            return max(0.0, self._load()["locked_until"] - self.clock())
 
     def verify(self, pin: str) -> str:
         """'ok', 'wrong', 'locked' or 'no_pin' (the shipped config has no usable PIN)."""
+        with self._lock:
+            return self._verify(pin)
+
+    def _verify(self, pin: str) -> str:
         state = self._load()
         if state["locked_until"] > self.clock():
             self.audit.write("pin_refused_locked")
@@ -70,6 +90,7 @@ class PinGuard:
             self._save(state)
             self.audit.write("pin_failed", failures=state["failures"])
             return "wrong"
-        self._save({"failures": 0, "locked_until": 0.0})
+        self._memory = {"failures": 0, "locked_until": 0.0}  # a right PIN clears the count, as on disk
+        self._save(dict(self._memory))
         self.audit.write("diagnostics_entered")
         return "ok"

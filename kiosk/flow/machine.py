@@ -28,6 +28,7 @@ STEP_START = {"card": State.CARD_WAIT, "face": State.FACE_CHECK, "form": State.F
 # Failures no retry can fix: the document itself needs a person's eyes. A chip that fails Passive
 # Authentication, or whose portrait does not decode or shows no face, reads the same every time.
 STAFF_CODES = frozenset({"card_not_authentic", "portrait_unreadable", "portrait_no_face"})
+PIN_REFUSED = {"wrong": "pin_wrong", "locked": "pin_locked", "no_pin": "pin_no_pin"}  # PinChecked -> error
 # What a state started that must stop when the flow leaves it, whichever way it leaves (done,
 # cancel, staff, fault, timeout, diagnostics). _go collects these on every transition and
 # dispatch emits them before the commands of the next state. States not listed start nothing
@@ -57,6 +58,7 @@ class View:
     reference: Any = None
     checks: list[Any] = field(default_factory=list)  # diagnostics: latest health check results
     ready: bool = False  # devices are up; until then the attract screen says "preparing"
+    pin_checking: bool = False  # a technician's PIN is being checked: the next waits for its answer
 
 
 class Flow:
@@ -469,16 +471,23 @@ class Flow:
 
     def _on_diag_pin(self, ev: object) -> list[object]:
         if isinstance(ev, e.Touch) and ev.action == "pin" and isinstance(ev.value, str):
+            if self.view.pin_checking:
+                return []  # one guess at a time: guesses never queue up behind a check
+            self.view.pin_checking = True
             return [c.VerifyPin(ev.value)]
         if isinstance(ev, e.Touch) and ev.action == "diag_exit":
             self._go(State.OUT_OF_SERVICE if self.manual_oos else State.ATTRACT, "diag_pin_cancel",
                      fault="manual" if self.manual_oos else "")
             return []
-        if isinstance(ev, e.PinChecked):
+        if isinstance(ev, e.PinChecked) and self.view.pin_checking:  # an answer nobody waits for opens nothing
+            self.view.pin_checking = False
             if ev.result == "ok":
                 self._go(State.DIAG, "pin_ok", key_mode="overview")
                 return [c.RunChecks()]
-            self.view.error = f"pin_{ev.result}"
+            self.view.error = PIN_REFUSED.get(ev.result, "pin_wrong")
+        if isinstance(ev, e.StepFailed) and ev.step == "pin":  # e.g. the audit log cannot be written
+            self.view.pin_checking = False
+            self.view.error = "pin_check_failed"
         return []
 
     def _on_diag(self, ev: object) -> list[object]:

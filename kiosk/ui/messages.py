@@ -45,6 +45,14 @@ ERRORS = {
     "service_timeout": N_("Registration service did not answer"),
 }
 
+PIN_ERRORS = {  # the technicians' PIN screen (flow: PIN_REFUSED and a check that failed)
+    "pin_wrong": N_("Wrong PIN."),
+    "pin_locked": N_("Too many wrong PINs: diagnostics are locked for a while."),
+    "pin_no_pin": N_("No PIN is configured. Set one over SSH with: main.py diag set-pin"),
+    "pin_check_failed": N_("The PIN could not be checked. Try again; if it keeps failing, read the kiosk log "
+                           "over SSH."),
+}
+
 GUIDANCE = {
     "face_camera": N_("Look at the camera"),
     "move_closer": N_("Move a little closer"),

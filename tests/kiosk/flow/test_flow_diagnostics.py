@@ -43,6 +43,7 @@ def test_no_diagnostics_while_an_operation_is_in_flight(state: State) -> None:
 def test_pin_refusals_stay_on_the_keypad(result: str) -> None:
     flow, _ = make_flow()
     flow.dispatch(e.Touch("diag_gesture"))
+    flow.dispatch(e.Touch("pin", "000000"))
     flow.dispatch(e.PinChecked(result))
     assert flow.state is State.DIAG_PIN and flow.view.error == f"pin_{result}"
 
@@ -102,3 +103,41 @@ def test_leaving_the_pin_screen() -> None:
     flow.dispatch(e.Touch("diag_gesture"))
     flow.dispatch(e.Touch("diag_exit"))
     assert flow.state is State.ATTRACT
+
+
+def test_one_pin_is_checked_at_a_time_and_the_keypad_cannot_queue_guesses() -> None:
+    flow, _ = make_flow()
+    flow.dispatch(e.Touch("diag_gesture"))
+    assert kinds(flow.dispatch(e.Touch("pin", "000000"))) == [c.VerifyPin]
+    for guess in range(19):
+        assert flow.dispatch(e.Touch("pin", f"{guess:06d}")) == [], "refused while a check runs"
+    flow.dispatch(e.PinChecked("wrong"))
+    assert flow.view.error == "pin_wrong"
+    assert kinds(flow.dispatch(e.Touch("pin", "111111"))) == [c.VerifyPin], "the next guess after the answer"
+
+
+def test_a_pin_answer_nobody_asked_for_opens_nothing() -> None:
+    flow, _ = make_flow()
+    flow.dispatch(e.Touch("diag_gesture"))
+    assert flow.dispatch(e.PinChecked("ok")) == [] and flow.state is State.DIAG_PIN
+
+
+def test_an_answer_for_an_earlier_visit_does_not_open_the_next() -> None:
+    """A check still running when the technician left the PIN screen. (Had the next visit sent a
+    PIN of its own, the runner would drop the earlier answer as superseded.)"""
+    flow, _ = make_flow()
+    flow.dispatch(e.Touch("diag_gesture"))
+    flow.dispatch(e.Touch("pin", "246810"))
+    flow.dispatch(e.Touch("diag_exit"))
+    flow.dispatch(e.Touch("diag_gesture"))
+    flow.dispatch(e.PinChecked("ok"))
+    assert flow.state is State.DIAG_PIN
+
+
+def test_a_pin_check_that_fails_says_so_and_frees_the_keypad() -> None:
+    flow, _ = make_flow()
+    flow.dispatch(e.Touch("diag_gesture"))
+    flow.dispatch(e.Touch("pin", "246810"))
+    assert flow.dispatch(e.StepFailed("pin", "internal_error:OSError", True)) == []
+    assert flow.state is State.DIAG_PIN and flow.view.error == "pin_check_failed"
+    assert kinds(flow.dispatch(e.Touch("pin", "246810"))) == [c.VerifyPin]
