@@ -22,8 +22,11 @@ from kiosk.flow.states import BUSY_STATES, INPUT_STATES, TIMEOUT_FIELD, State
 from kiosk.session import ApplicantSession
 from kiosk.settings import PolicySection, TimeoutSection
 
-CAN = re.compile(r"^[0-9]{6}$")
-YYMMDD = re.compile(r"^[0-9]{6}$")
+# Explicit ASCII classes, always fullmatch: \d, isdigit() and isalnum() also take full-width and
+# Arabic-Indic digits, upper() turns 'ſ' and 'ı' into ASCII letters, '$' matches before a newline.
+CAN = re.compile(r"[0-9]{6}")
+YYMMDD = re.compile(r"[0-9]{6}")
+DOCUMENT_NUMBER = re.compile(r"[A-Za-z0-9]{1,9}")
 STEP_START = {"card": State.CARD_WAIT, "face": State.FACE_CHECK, "form": State.FORM}
 # Failures no retry can fix: the document itself needs a person's eyes. A chip that fails Passive
 # Authentication, or whose portrait does not decode or shows no face, reads the same every time.
@@ -295,13 +298,13 @@ class Flow:
 
     def _parse_key(self, value: Any) -> AccessKey | None:
         if self.view.key_mode == "can":
-            return AccessKey(can=value) if isinstance(value, str) and CAN.match(value) else None
+            return AccessKey(can=value) if isinstance(value, str) and CAN.fullmatch(value) else None
         if not isinstance(value, tuple | list) or len(value) != 3:
             return None
-        doc, birth, expiry = (str(v).upper() for v in value)
-        if not (doc and len(doc) <= 9 and doc.isalnum() and YYMMDD.match(birth) and YYMMDD.match(expiry)):
+        doc, birth, expiry = (str(v) for v in value)
+        if not (DOCUMENT_NUMBER.fullmatch(doc) and YYMMDD.fullmatch(birth) and YYMMDD.fullmatch(expiry)):
             return None
-        return AccessKey(document_number=doc, birth_date=birth, expiry_date=expiry)
+        return AccessKey(document_number=doc.upper(), birth_date=birth, expiry_date=expiry)
 
     def _on_card_read(self, ev: object) -> list[object]:
         if isinstance(ev, e.CardRead):

@@ -512,3 +512,29 @@ def test_the_face_check_command_carries_the_reference() -> None:
     assert cmds[-1] == c.StartFaceCheck(reference) and repr(reference) not in repr(cmds[-1])
     flow.dispatch(e.Touch("staff"))
     assert flow.dispatch(e.Touch("resume"))[-1] == c.StartFaceCheck(reference), "resuming checks again"
+
+
+# Only ASCII counts as a digit or a letter: str.isdigit/isalnum and \d also take full-width,
+# Arabic-Indic and other scripts' digits, upper() turns 'ſ' and 'ı' into ASCII, and '$' matches
+# before a trailing newline.
+NOT_ASCII_DIGITS = ["１２３４５６", "١٢٣٤٥٦", "۱۲۳۴۵۶", "12345６", "123456\n", "\n123456"]
+
+
+@pytest.mark.parametrize("bad", NOT_ASCII_DIGITS)
+def test_a_can_is_six_ascii_digits(bad: str) -> None:
+    flow, _ = make_flow()
+    advance_to(flow, State.CARD_ACCESS)
+    assert flow.dispatch(e.Touch("submit_key", bad)) == []
+    assert flow.state is State.CARD_ACCESS and flow.view.error == "can_format"
+
+
+@pytest.mark.parametrize("key", [
+    ("E１２３４５６７", "900307", "350101"), ("١٢٣٤٥", "900307", "350101"), ("ſ1234567", "900307", "350101"),
+    ("ı1234567", "900307", "350101"), ("E12345678\n", "900307", "350101"), ("E1234567", "900307\n", "350101"),
+    ("E1234567", "９００３０７", "350101"), ("E1234567", "900307", "٣٥٠١٠١"), ("E1234-567", "900307", "350101"),
+])
+def test_mrz_data_is_ascii(key: tuple[str, str, str]) -> None:
+    flow, _ = make_flow()
+    advance_to(flow, State.CARD_ACCESS)
+    flow.dispatch(e.Touch("key_mode", "mrz"))
+    assert flow.dispatch(e.Touch("submit_key", key)) == [] and flow.view.error == "mrz_format"
