@@ -36,6 +36,13 @@ from kiosk.settings import Settings
 log = logging.getLogger(__name__)
 
 
+class StartupFailed(DeviceError):
+    """Bringing the devices up raised something untyped (a driver bug, a missing library): the
+    log has the traceback, the screen and the metrics this code."""
+
+    code = "startup_failed"
+
+
 @dataclass(frozen=True)
 class _Result:
     """A worker's event, tagged with the generation of the operation that produced it."""
@@ -161,9 +168,9 @@ class Runner:
             except DeviceError as exc:
                 log.error("start-up failed", extra={"code": exc.code, "detail": exc.detail})
                 return exc.code
-            except Exception as exc:  # a broken device must leave a kiosk that says so, not a crash
+            except Exception:  # a broken device must leave a kiosk that says so, not a crash
                 log.exception("start-up failed")
-                return f"startup_failed:{type(exc).__name__}"
+                return StartupFailed.code
             code = self._warm_up_face()
             self._up = not code
             return code

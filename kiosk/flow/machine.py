@@ -285,7 +285,7 @@ class Flow:
             elif ev.action == "submit_key":
                 key = self._parse_key(ev.value)
                 if key is None:
-                    self.view.error = f"{self.view.key_mode}_format"
+                    self.view.error = "can_format" if self.view.key_mode == "can" else "mrz_format"
                     return []
                 self.session.access_key = key
                 self._go(State.CARD_READ, "key_entered")
