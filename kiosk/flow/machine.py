@@ -82,6 +82,7 @@ class Flow:
         self.entered_at = self.last_activity = clock()
         self.staff_return: State | None = None
         self.manual_oos = False  # put out of service by a technician: probes do not end it
+        self.fault = ""  # the device fault the kiosk is out of service for; only a healthy probe ends it
         self.ready = False
         self.reference = None
         self.history: list[tuple[State, State, str]] = []  # (from, to, why) for tests and metrics
@@ -96,6 +97,10 @@ class Flow:
     def _handle(self, event: object) -> list[object]:
         if isinstance(event, e.Tick):
             return self._tick()
+        if isinstance(event, e.StepFailed) and event.step == "startup" and self.state in (State.DIAG_PIN,
+                                                                                         State.DIAG):
+            self.fault = event.code  # out of service once the technician leaves
+            return [c.AlertTechnician(event.code)]
         if isinstance(event, e.CardRead) and self.state is not State.CARD_READ:
             event.identity.wipe()  # a read that ended after its state was left: nobody may keep it
             return []
@@ -169,6 +174,7 @@ class Flow:
             cmds.insert(0, c.Record(self.session.txn_id, "fault" if pending else "closed", code))
         issued = self.state is State.PRINTING
         cmds += self._wipe()
+        self.fault = code
         self._go(State.OUT_OF_SERVICE, code, fault=code, pending_txn=pending or issued)
         return cmds
 
@@ -239,9 +245,7 @@ class Flow:
             case State.PRINTING:
                 return self._fault("printer_timeout")
             case State.DIAG | State.DIAG_PIN:
-                target = State.OUT_OF_SERVICE if self.manual_oos else State.ATTRACT
-                self._go(target, "diag_timeout", fault="manual" if self.manual_oos else "")
-                return [c.Audit("diagnostics_timeout")]
+                return [c.Audit("diagnostics_timeout"), *self._leave_diagnostics("diag_timeout")]
             case _ if self.state in INPUT_STATES:
                 return self._to_attract("idle_timeout", "idle_timeout")
         return []
@@ -453,10 +457,13 @@ class Flow:
         return []
 
     def _on_out_of_service(self, ev: object) -> list[object]:
-        if isinstance(ev, e.DevicesProbed) and ev.healthy and not self.manual_oos:
+        if isinstance(ev, e.DevicesProbed) and ev.healthy:
+            self.fault = ""
             self.ready = True
-            self._go(State.ATTRACT, "recovered")
+            if not self.manual_oos:
+                self._go(State.ATTRACT, "recovered")
         elif isinstance(ev, e.DevicesProbed) and not ev.healthy:
+            self.fault = ev.code or self.fault
             self.view.fault = ev.code or self.view.fault
         return []
 
@@ -472,6 +479,18 @@ class Flow:
         self._go(State.DIAG_PIN, "gesture")
         return [*cmds, c.Audit("diagnostics_gesture")]
 
+    def _leave_diagnostics(self, why: str) -> list[object]:
+        """Back to what the kiosk was: out of service while a technician keeps it so or a device
+        fault stands (probed at once, so a repaired kiosk is back within a probe), else attract."""
+        if self.manual_oos:
+            self._go(State.OUT_OF_SERVICE, why, fault="manual")
+            return []
+        if self.fault:
+            self._go(State.OUT_OF_SERVICE, why, fault=self.fault)
+            return [c.ProbeDevices()]
+        self._go(State.ATTRACT, why)
+        return []
+
     def _on_diag_pin(self, ev: object) -> list[object]:
         if isinstance(ev, e.Touch) and ev.action == "pin" and isinstance(ev.value, str):
             if self.view.pin_checking:
@@ -479,9 +498,7 @@ class Flow:
             self.view.pin_checking = True
             return [c.VerifyPin(ev.value)]
         if isinstance(ev, e.Touch) and ev.action == "diag_exit":
-            self._go(State.OUT_OF_SERVICE if self.manual_oos else State.ATTRACT, "diag_pin_cancel",
-                     fault="manual" if self.manual_oos else "")
-            return []
+            return self._leave_diagnostics("diag_pin_cancel")
         if isinstance(ev, e.PinChecked) and self.view.pin_checking:  # an answer nobody waits for opens nothing
             self.view.pin_checking = False
             if ev.result == "ok":
@@ -519,9 +536,7 @@ class Flow:
             case "diag_reprint" if isinstance(ev.value, str):
                 return [c.DiagAction(f"reprint:{ev.value}"), c.Audit("reprint", ev.value)]
             case "diag_exit":
-                target = State.OUT_OF_SERVICE if self.manual_oos else State.ATTRACT
-                self._go(target, "diag_exit", fault="manual" if self.manual_oos else "")
-                return [c.Audit("diagnostics_left")]
+                return [c.Audit("diagnostics_left"), *self._leave_diagnostics("diag_exit")]
             case "diag_quit":
                 return [c.Audit("application_quit"), c.QuitApp()]
         return []
