@@ -183,7 +183,7 @@ class Flow:
             if self.state is State.STAFF:
                 self.view.staff_called = True
             return [c.AlertStaff(reason)] if self.state is not State.ATTRACT else []
-        if reason == "requested" and self.state in (State.CARD_READ, State.SUBMIT, State.PRINTING):
+        if reason == "requested" and self._in_flight():
             # never abandon an operation in flight: staff is called, the step completes
             self.view.staff_called = True
             return [c.AlertStaff(reason)]
@@ -193,6 +193,13 @@ class Flow:
         self.staff_return = self.state if reason == "requested" else None
         self._go(State.STAFF, reason, error=reason, staff_called=True)
         return cmds
+
+    def _in_flight(self) -> bool:
+        """An operation that must run to its end: a chip read, a submission, a print, or a decision
+        the authority has issued and the kiosk is about to print (the face check may be cancelled)."""
+        d = self.session.decision
+        return self.state in BUSY_STATES - {State.FACE_CHECK} or (
+            self.state is State.DECISION and d is not None and d.outcome != "rejected")
 
     def _enter_step(self, state: State, why: str) -> list[object]:
         if state is State.CARD_WAIT:
@@ -470,7 +477,7 @@ class Flow:
     # --- technicians ----------------------------------------------------------------------
     def _enter_diagnostics(self) -> list[object]:
         """Never while an operation is in flight; never with an applicant's data on screen."""
-        if self.state in (State.DIAG_PIN, State.DIAG) or self.state in BUSY_STATES - {State.FACE_CHECK}:
+        if self.state in (State.DIAG_PIN, State.DIAG) or self._in_flight():
             return []
         cmds: list[object] = []
         if not self.session.wiped:

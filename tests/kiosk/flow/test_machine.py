@@ -538,3 +538,26 @@ def test_mrz_data_is_ascii(key: tuple[str, str, str]) -> None:
     advance_to(flow, State.CARD_ACCESS)
     flow.dispatch(e.Touch("key_mode", "mrz"))
     assert flow.dispatch(e.Touch("submit_key", key)) == [] and flow.view.error == "mrz_format"
+
+
+@pytest.mark.parametrize("outcome", ["approved", "manual_review"])
+def test_a_decision_about_to_print_is_an_operation_in_flight(outcome: str) -> None:
+    """The authority has issued: neither the staff button nor the technicians' gesture may leave
+    the licence (or referral) unprinted. Before, STAFF's idle timeout then wiped it unprinted."""
+    flow, clock = make_flow()
+    advance_to(flow, State.SUBMIT)
+    flow.dispatch(e.Decided(b.decision(outcome)))
+    assert flow.dispatch(e.Touch("staff")) == [c.AlertStaff("requested")]
+    assert flow.state is State.DECISION and flow.view.staff_called
+    assert flow.dispatch(e.Touch("diag_gesture")) == [] and flow.state is State.DECISION
+    clock.advance(T.decision_auto_advance + 0.1)
+    cmds = flow.dispatch(e.Tick())
+    assert flow.state is State.PRINTING and isinstance(cmds[-1], c.PrintLicence | c.PrintReferral)
+
+
+def test_a_rejection_is_an_input_state_where_staff_can_come() -> None:
+    flow, _ = make_flow()
+    advance_to(flow, State.SUBMIT)
+    flow.dispatch(e.Decided(b.decision("rejected")))
+    flow.dispatch(e.Touch("staff"))
+    assert flow.state is State.STAFF
