@@ -14,6 +14,7 @@ import os
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from kiosk.services.devices import Devices
 from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
+ALERTS_KEPT = 100
 
 
 class StartupFailed(DeviceError):
@@ -77,7 +79,8 @@ class Runner:
         self._card_cancel = threading.Event()
         self._face_cancel = threading.Event()
         self.listeners: list[Callable[[Flow, list[object]], None]] = []
-        self.alerts: list[tuple[str, str]] = []  # (kind, code): staff and technician alerts
+        # (kind, code) of the latest staff and technician alerts; bounded for months of running
+        self.alerts: deque[tuple[str, str]] = deque(maxlen=ALERTS_KEPT)
         self.crash_after_step = crash_after_step
         self.issued = 0
         self.quit_requested = False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ from kiosk.settings import PolicySection, TimeoutSection
 CAN = re.compile(r"[0-9]{6}")
 YYMMDD = re.compile(r"[0-9]{6}")
 DOCUMENT_NUMBER = re.compile(r"[A-Za-z0-9]{1,9}")
+HISTORY_KEPT = 100
 STEP_START = {"card": State.CARD_WAIT, "face": State.FACE_CHECK, "form": State.FORM}
 # Failures no retry can fix: the document itself needs a person's eyes. A chip that fails Passive
 # Authentication, or whose portrait does not decode or shows no face, reads the same every time.
@@ -85,7 +87,8 @@ class Flow:
         self.fault = ""  # the device fault the kiosk is out of service for; only a healthy probe ends it
         self.ready = False
         self.reference = None
-        self.history: list[tuple[State, State, str]] = []  # (from, to, why) for tests and metrics
+        # (from, to, why) of the latest transitions, for tests and logs; bounded for months of running
+        self.history: deque[tuple[State, State, str]] = deque(maxlen=HISTORY_KEPT)
         self._leaving: list[object] = []  # ON_EXIT commands of the states left in this dispatch
 
     # --- entry points ---------------------------------------------------------------------

@@ -561,3 +561,12 @@ def test_a_rejection_is_an_input_state_where_staff_can_come() -> None:
     flow.dispatch(e.Decided(b.decision("rejected")))
     flow.dispatch(e.Touch("staff"))
     assert flow.state is State.STAFF
+
+
+def test_the_transition_history_does_not_grow_for_months() -> None:
+    flow, _ = make_flow()
+    for _ in range(1000):
+        flow.dispatch(e.Touch("start"))
+        flow.dispatch(e.Touch("decline"))
+    assert flow.state is State.ATTRACT
+    assert len(flow.history) <= 100 and flow.history[-1] == (State.CONSENT, State.ATTRACT, "decline")
