@@ -439,7 +439,9 @@ class Flow:
             self._go(State.DONE, "printed", error=outcome, guidance=tracking)
             return cmds
         if isinstance(ev, e.StepFailed):
-            return self._fault(ev.code)
+            # a job the printer is fine without (a layout the font cannot draw, a job the print
+            # journal refuses): staff sees to this applicant, the next one can be served
+            return self._fault(ev.code) if ev.fault else self._staff(ev.code, record=True)
         return []
 
     def _on_done(self, ev: object) -> list[object]:

@@ -570,3 +570,17 @@ def test_the_transition_history_does_not_grow_for_months() -> None:
         flow.dispatch(e.Touch("decline"))
     assert flow.state is State.ATTRACT
     assert len(flow.history) <= 100 and flow.history[-1] == (State.CONSENT, State.ATTRACT, "decline")
+
+
+@pytest.mark.parametrize("code", ["printer_layout_error", "printer_job_error"])
+def test_a_print_job_problem_that_is_no_device_fault_calls_staff_and_keeps_the_kiosk_in_service(code: str) -> None:
+    """E.g. the font lacks a rare character of the applicant's name: the printer is fine, the next
+    applicant can be served; this one needs staff (the print journal keeps the job for a reprint)."""
+    flow, _ = make_flow()
+    advance_to(flow, State.PRINTING)
+    cmds = flow.dispatch(e.StepFailed("print", code, False))
+    assert flow.state is State.STAFF and flow.view.error == code
+    assert c.AlertStaff(code) in cmds and steps(cmds) == ["staff"]
+    assert not any(isinstance(x, c.AlertTechnician) for x in cmds)
+    flow.dispatch(e.Touch("cancel"))
+    assert flow.state is State.ATTRACT and not flow.session.holds_personal_data()
