@@ -75,7 +75,7 @@ class Runner:
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kiosk-step")
         self._gen: dict[str, int] = {}  # step -> generation of its latest operation (pump thread only)
         self._bring_up_lock = threading.Lock()  # start-up and a probe's retry of it never overlap
-        self._running: set[str] = set()  # single-flight steps with an operation in progress
+        self._running: set[str] = set()  # single-flight steps with an operation in progress (pump thread only)
         self._card_cancel = threading.Event()
         self._face_cancel = threading.Event()
         self.listeners: list[Callable[[Flow, list[object]], None]] = []
@@ -160,23 +160,27 @@ class Runner:
         Safe to repeat after a failure: each part is idempotent and the out-of-service probe
         retries until everything is up."""
         with self._bring_up_lock:
-            if self._up:
-                return ""
-            try:
-                if self.devices is None:
-                    assert self._build is not None
-                    self.devices = self._build()
-                self.recovered = recovery.recover(self.journal, self.devices)
-                self.devices.camera.start()
-            except DeviceError as exc:
-                log.error("start-up failed", extra={"code": exc.code, "detail": exc.detail})
-                return exc.code
-            except Exception:  # a broken device must leave a kiosk that says so, not a crash
-                log.exception("start-up failed")
-                return StartupFailed.code
-            code = self._warm_up_face()
-            self._up = not code
-            return code
+            if not self._up:
+                code = self._start_devices() or self._warm_up_face()
+                self._up = not code
+                self.metrics.out_of_service.set(1 if code else 0)
+                return code
+            return ""
+
+    def _start_devices(self) -> str:
+        try:
+            if self.devices is None:
+                assert self._build is not None
+                self.devices = self._build()
+            self.recovered = recovery.recover(self.journal, self.devices)
+            self.devices.camera.start()
+        except DeviceError as exc:
+            log.error("start-up failed", extra={"code": exc.code, "detail": exc.detail})
+            return exc.code
+        except Exception:  # a broken device must leave a kiosk that says so, not a crash
+            log.exception("start-up failed")
+            return StartupFailed.code
+        return ""
 
     def _warm_up_face(self) -> str:
         assert self.devices is not None
@@ -339,7 +343,6 @@ class Runner:
         if not self._up:  # start-up failed: try it again, and stay out of service until it works
             code = self._bring_up()
             if code:
-                self.metrics.out_of_service.set(1)
                 return e.DevicesProbed(False, code)
         assert self.devices is not None
         results = recovery.probe_results(self.devices)

@@ -59,6 +59,7 @@ def test_face_models_failing_to_load_take_the_kiosk_out_of_service(tmp_path: Pat
         exposed = generate_latest(r.metrics.registry).decode()
         assert ('kiosk_device_check{device="face",reason="face_models_unavailable",status="fault"} 1.0'
                 in exposed), "technicians see it over SSH too (main.py diag)"
+        assert "kiosk_out_of_service 1.0" in exposed
     finally:
         r.shutdown()
 
