@@ -2,8 +2,8 @@
 
 Hand-written rather than built on a state-machine library: every transition here also emits
 commands (journal first, then the effect) and reads the clock for timeouts, and a plain
-``match`` per state keeps each state's exits on one screen, readable as the state diagram in
-docs/flow.md.
+handler per state keeps each state's exits on one screen, readable as the state diagram in
+docs/flow.md. What leaving a state stops is one table, ON_EXIT, applied on every transition.
 """
 
 from __future__ import annotations
@@ -100,8 +100,8 @@ class Flow:
     def _handle(self, event: object) -> list[object]:
         if isinstance(event, e.Tick):
             return self._tick()
-        if isinstance(event, e.StepFailed) and event.step == "startup" and self.state in (State.DIAG_PIN,
-                                                                                         State.DIAG):
+        if (isinstance(event, e.StepFailed) and event.step == "startup"
+                and self.state in (State.DIAG_PIN, State.DIAG)):
             self.fault = event.code  # out of service once the technician leaves
             return [c.AlertTechnician(event.code)]
         if isinstance(event, e.CardRead) and self.state is not State.CARD_READ:
