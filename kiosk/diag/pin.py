@@ -1,9 +1,11 @@
 """The technicians' PIN: an Argon2id hash in config, and a lockout that survives a reboot.
 
 The failure counter lives on disk next to the journal: pulling the plug must not hand an attacker
-five fresh guesses. It is also kept in memory, so a disk that stops taking writes (full, gone
-read-only) does not reset it either, and one lock covers each read-check-write: guesses submitted
-at once are checked one after the other, never against the same stale count.
+five fresh guesses. A count the disk refuses (full, gone read-only) is kept in memory until a
+write succeeds again, so a failing disk does not reset it either; with a working disk the file
+is the truth (a technician may delete it to end a lockout). One lock covers each
+read-check-write: guesses submitted at once are checked one after the other, never against the
+same stale count.
 """
 
 from __future__ import annotations
@@ -40,26 +42,29 @@ class PinGuard:
         self.pin_hash, self.state_path, self.audit = pin_hash, state_path, audit
         self.max_failures, self.lockout_s, self.clock = max_failures, lockout_s, clock
         self._lock = threading.Lock()
-        self._memory = {"failures": 0, "locked_until": 0.0}  # what this process last counted
+        self._unsaved: dict[str, float] | None = None  # the last state the disk refused
 
     def _load(self) -> dict[str, float]:
-        """The stricter of the file and this process's own count."""
+        """The file's state, or the stricter of it and a state the disk refused to take."""
         try:
             data = json.loads(self.state_path.read_text())
             disk = {"failures": int(data["failures"]), "locked_until": float(data["locked_until"])}
         except (OSError, ValueError, KeyError, TypeError):
             disk = {"failures": 0, "locked_until": 0.0}
-        return {k: max(disk[k], self._memory[k]) for k in disk}
+        if self._unsaved is None:
+            return disk
+        return {k: max(disk[k], self._unsaved[k]) for k in disk}
 
     def _save(self, state: dict[str, float]) -> None:
-        self._memory = dict(state)
         try:
             self.state_path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.state_path.with_suffix(".tmp")
             tmp.write_text(json.dumps(state))
             os.replace(tmp, self.state_path)
-        except OSError as exc:  # the count in memory still holds until the next start
+            self._unsaved = None
+        except OSError as exc:  # kept in memory: the count holds until the disk takes it
             log.error("PIN lockout state not saved", extra={"error": type(exc).__name__})
+            self._unsaved = dict(state)
 
     def locked_for(self) -> float:
         with self._lock:
@@ -90,7 +95,7 @@ class PinGuard:
             self._save(state)
             self.audit.write("pin_failed", failures=state["failures"])
             return "wrong"
-        self._memory = {"failures": 0, "locked_until": 0.0}  # a right PIN clears the count, as on disk
-        self._save(dict(self._memory))
+        self._unsaved = None  # a right PIN clears the count, also one the disk refused
+        self._save({"failures": 0, "locked_until": 0.0})
         self.audit.write("diagnostics_entered")
         return "ok"
