@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from drivers.printer.base import PrinterStatus
@@ -65,8 +66,8 @@ class FakeFace:
 
     def check(self, camera: Any, reference: object, guidance: Callable[..., None], cancel: threading.Event) -> Any:
         self.references.append(reference)
-        cancel.wait(10)
-        return dataclasses.make_dataclass("D", ["passed", "reason"])(False, "cancelled")
+        cancel.wait(10)  # a check runs until the flow cancels it
+        return SimpleNamespace(passed=False, reason="cancelled")
 
 
 class FakeCamera:
