@@ -16,7 +16,10 @@ ERRORS = {
                           "the reader again."),
     "card_not_authentic": N_("The chip's data could not be verified as issued by a trusted authority. "
                              "Staff will check your document."),
-    "portrait_unusable": N_("The photo on the chip cannot be used for the face check. Please ask staff."),
+    "portrait_unreadable": N_("The photo stored on the chip cannot be read, so the kiosk cannot compare your "
+                              "face with it."),
+    "portrait_no_face": N_("The kiosk found no face in the photo stored on the chip, so it cannot compare "
+                           "your face with it."),
     "mismatch": N_("Your face did not match the photo on the chip."),
     "liveness_failed": N_("The kiosk could not confirm that a live person is in front of the camera."),
     "no_face": N_("No face was seen. Stand in front of the screen and look at the camera."),
@@ -27,19 +30,42 @@ ERRORS = {
     "can_format": N_("The card access number has 6 digits."),
     "mrz_format": N_("Enter the document number and both dates as 6 digits (YYMMDD)."),
     "requested": N_("A member of staff has been called and will be with you shortly."),
+    "manual": N_("Taken out of service by a technician"),
+    "device_error": N_("Device fault"),
+    "startup_failed": N_("The kiosk could not start its devices"),
+    "internal_error": N_("Internal software error"),
+    "not_started": N_("Not started yet"),
+    "not_checked_yet": N_("Not checked yet"),
+    "disk_low": N_("Disk space low"),
     "reader_unavailable": N_("Card reader unavailable"),
     "reader_timeout": N_("Card reader did not answer"),
     "camera_lost": N_("Camera unavailable"),
+    "face_models_unavailable": N_("Face check unavailable"),
+    "face_error": N_("Face check failed"),
+    "printer_error": N_("Printer fault"),
     "printer_paper_out": N_("Printer out of paper"),
     "printer_cover_open": N_("Printer cover open"),
     "printer_offline": N_("Printer not answering"),
     "printer_cutter_error": N_("Printer cutter fault"),
     "printer_timeout": N_("Printer did not finish"),
-    "printer_not_ready": N_("Printer not ready"),
+    "printer_status_garbled": N_("Printer status unreadable"),
+    "printer_job_error": N_("Print job failed"),
+    "printer_layout_error": N_("The licence layout could not be drawn"),
     "service_unreachable": N_("Registration service unreachable"),
     "service_protocol_error": N_("Registration service gave an invalid answer"),
+    "service_request_rejected": N_("Registration service refused the kiosk's request"),
     "service_timeout": N_("Registration service did not answer"),
     "printer_jobs_held": N_("Documents held for staff: see the printer page"),
+    "tls_certificate_expired": N_("Registration service certificate expired"),
+    "clock_offset": N_("The kiosk's clock is wrong"),
+}
+
+PIN_ERRORS = {  # the technicians' PIN screen (flow: PIN_REFUSED and a check that failed)
+    "pin_wrong": N_("Wrong PIN."),
+    "pin_locked": N_("Too many wrong PINs: diagnostics are locked for a while."),
+    "pin_no_pin": N_("No PIN is configured. Set one over SSH with: main.py diag set-pin"),
+    "pin_check_failed": N_("The PIN could not be checked. Try again; if it keeps failing, read the kiosk log "
+                           "over SSH."),
 }
 
 GUIDANCE = {
