@@ -58,6 +58,24 @@ ERRORS = {
     "printer_jobs_held": N_("Documents held for staff: see the printer page"),
     "tls_certificate_expired": N_("Registration service certificate expired"),
     "clock_offset": N_("The kiosk's clock is wrong"),
+    "resident_sam_fault": N_("ID card reader security module fault"),
+    "resident_link_error": N_("ID card reader connection garbled"),
+    "resident_no_reply": N_("ID card reader did not answer"),
+    "resident_decoder_missing": N_("ID card photo decoder missing"),
+    "resident_link_reset": N_("The card reader restarted while reading. Place the card on the reader again."),
+    "resident_select_failed": N_("The card could not be selected. Place it flat on the reader again."),
+    "resident_read_failed": N_("The card could not be read. Place it on the reader again and leave it there until "
+                               "the kiosk says so."),
+    "resident_unknown_card_type": N_("This card is not an identity document the reader knows. Please use your "
+                                     "resident ID card or ask staff."),
+    "resident_status_error": N_("The card reader reported an error. Place the card on the reader again."),
+    "resident_data_invalid": N_("The data read from the card is inconsistent. Please ask staff."),
+    "resident_card_expired": N_("This document has expired. Please ask staff."),
+    "resident_photo_unavailable": N_("The photo on the card cannot be used here. Staff will check your document."),
+    "trust_import_unreadable": N_("The file to import is not a certificate, a CRL or a CSCA master list."),
+    "master_list_unverified": N_("The master list's signature does not verify under a configured master-list "
+                                 "signer anchor; nothing was imported."),
+    "trust_import_rejected": N_("The certificate or CRL cannot be used by the trust store and was not imported."),
 }
 
 PIN_ERRORS = {  # the technicians' PIN screen (flow: PIN_REFUSED and a check that failed)
