@@ -17,9 +17,9 @@ log = logging.getLogger(__name__)
 def act_on_held_job(svc: PrintService, action: str, by: str = "screen") -> bool:
     """``reprint:<job>``, ``confirm_printed:<job>`` or ``void:<job>``; True if it was done."""
     verb, _, job_id = action.partition(":")
-    do = {"reprint": svc.reprint, "confirm_printed": svc.confirm_printed, "void": svc.void}.get(verb)
-    if do is None:
+    if verb not in ("reprint", "confirm_printed", "void"):
         raise ValueError(f"unknown print job action {verb!r}")
+    do = getattr(svc, verb)
     try:
         do(job_id, by=by)
     except DeviceError as exc:

@@ -60,7 +60,7 @@ def test_a_failed_device_action_shows_its_code_with_the_checks(tmp_path: Path) -
         raise PrinterPaperOut("no paper")
 
     devs.print_service.print_image = out_of_paper
-    devs.print_service.reprint = lambda job: None
+    devs.print_service.reprint = lambda job, by="": None
     d = duties(tmp_path, devs)
     printer = next(r for r in d.diag_action("test_page").results if r.device == "printer")
     assert printer.details["last_action"] == "test_page: printer_paper_out"
