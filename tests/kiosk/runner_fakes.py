@@ -106,8 +106,11 @@ class FakePrintService:
     def pending_jobs(self) -> list[object]:
         return []
 
-    def resume_unfinished(self) -> None:
-        pass
+    def recover_jobs(self) -> list[tuple[str, str]]:
+        return []
+
+    def held_jobs(self) -> list[object]:
+        return []
 
     def close(self) -> None:
         pass

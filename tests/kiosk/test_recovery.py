@@ -186,7 +186,7 @@ def test_print_fails_with_the_applicant_there_then_the_kiosk_recovers(tmp_path: 
         exposed = generate_latest(runner.metrics.registry).decode()
         assert 'kiosk_device_check{device="printer",reason="printer_jobs_held",status="fault"} 1.0' in exposed
         assert "kiosk_out_of_service 0.0" in exposed
-        done = runner._diag_action(f"reprint:{job}")  # the staff's button on the printer page
+        done = runner.technician.diag_action(f"reprint:{job}")  # the staff's button on the printer page
         printer = next(r for r in done.results if r.device == "printer")  # type: ignore[attr-defined]
         assert (printer.status, printer.details["held_jobs"]) == ("ok", 0)
         assert held_licences(tmp_path) == [] and printed_licences(tmp_path) == 1 and len(vp.printouts) == 1
