@@ -24,7 +24,9 @@ def run_main(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[st
 @pytest.mark.parametrize(
     ("text", "needle"),
     [("[display]\nwidth = \"wide\"\n", "display.width"), ("[kiosk\n", "not valid TOML"),
-     ("[reader]\nkind = \"telepathy\"\n", "reader.kind")],
+     ("[reader]\nkind = \"telepathy\"\n", "reader.kind"), ("[timeouts]\ncard_wait = -5\n", "timeouts.card_wait"),
+     ("[diagnostics]\nmetrics_port = 70000\n", "diagnostics.metrics_port"),
+     ("[kiosk]\nlog_level = \"LOUD\"\n", "kiosk.log_level"), ("[kiosk]\nvar_dir = \"/proc/kiosk\"\n", "kiosk.var_dir")],
 )
 def test_bad_config_gives_one_paragraph_and_status_2(tmp_path: Path, text: str, needle: str) -> None:
     bad = tmp_path / "bad.toml"
