@@ -39,7 +39,9 @@ def run_kiosk(settings: Settings, autopilot: bool = False, screenshots: Path | N
 
 def _run(settings: Settings, lock: InstanceLock, started: float, autopilot: bool,
          screenshots: Path | None, headless: bool) -> int:
-    logs.configure(settings.kiosk.log_level, settings.var_dir / "logs" / "kiosk.log")
+    k = settings.kiosk
+    logs.configure(k.log_level, settings.var_dir / "logs" / "kiosk.log", k.library_log_level, k.log_max_bytes,
+                   k.log_backups)
     from kiosk.ui import setup
 
     setup.configure(settings, headless=headless or autopilot)

@@ -62,8 +62,8 @@ class Runner:
         self.quit_requested = False
         self.last_test_read = ""
         var = settings.var_dir
-        self.audit = AuditLog(var / "logs" / "audit.log")
         d = settings.diagnostics
+        self.audit = AuditLog(var / "logs" / "audit.log", d.audit_max_bytes, d.audit_backups)
         self.pin = PinGuard(d.pin_hash, var / "diag-lockout.json", self.audit, d.max_failures, d.lockout_s)
         self.metrics = Metrics()
 

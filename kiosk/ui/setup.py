@@ -10,6 +10,10 @@ from kiosk.settings import Settings
 
 def configure(settings: Settings, headless: bool) -> None:
     os.environ.setdefault("KIVY_NO_ARGS", "1")  # Kivy would otherwise parse our argv
+    # Kivy's default log mode resets the root logger's level to NOTSET, adds its own console
+    # handler and redirects sys.stderr into its logger; in PYTHON mode its records simply reach
+    # the kiosk's handlers (kiosk.logs), which apply the configured levels.
+    os.environ["KIVY_LOG_MODE"] = "PYTHON"
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     kivy_home = Path(os.environ.get("KIVY_HOME", settings.var_dir / "kivy"))
@@ -23,7 +27,7 @@ def configure(settings: Settings, headless: bool) -> None:
     Config.set("graphics", "width", str(d.width))
     Config.set("graphics", "height", str(d.height))
     Config.set("graphics", "resizable", "0")
-    Config.set("graphics", "maxfps", str(max(d.maxfps, 1)))  # 0 would busy-spin the CPU
+    Config.set("graphics", "maxfps", str(d.maxfps))
     Config.set("graphics", "show_cursor", "1" if d.show_cursor else "0")
     if d.fullscreen:
         Config.set("graphics", "fullscreen", "auto")
