@@ -13,6 +13,7 @@ import importlib
 import sys
 from pathlib import Path
 
+from kiosk import owner_only
 from kiosk import settings as settings_mod
 
 # subcommand -> module with add_arguments(parser) and run(args) -> int
@@ -118,6 +119,8 @@ def _refuse_owned_device(args: argparse.Namespace, module: str) -> int | None:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     module = getattr(args, "run_module", None)
+    if module != "kiosk.diag.set_pin":  # it rewrites the config file, which the kiosk user must still read
+        owner_only.restrict_new_files()  # journals, logs, keys, databases: the kiosk user's alone
     if module is not None:
         if module.startswith("kiosk.diag"):
             failed = _attach_settings(args, module)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import stat
 import tomllib
 from dataclasses import dataclass as plain_dataclass
 from pathlib import Path
@@ -48,11 +49,22 @@ def resolve_var_dir(value: str) -> Path:
 
 
 def _usable_var_dir(value: str) -> str:
-    """A directory the kiosk can create and own: not a file, not a kernel pseudo-filesystem."""
-    path = Path(_resolved(resolve_var_dir(value)))
+    """A directory the kiosk can create and keep to itself: not a file, not a kernel
+    pseudo-filesystem, not a directory others share (the kiosk makes its var dir owner-only)."""
+    if "\0" in value:
+        raise ValueError("expected a path without NUL characters")
+    path = _resolved(resolve_var_dir(value))
     if any(path == fs or fs in path.parents for fs in PSEUDO_FILESYSTEMS):
         raise ValueError("expected a directory on disk, not under /proc, /sys or /dev")
-    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    if path == Path(path.anchor) or path.parent == Path(path.anchor) or path == Path.home():
+        raise ValueError("expected a directory of the kiosk's own such as /var/lib/licence-kiosk, "
+                         "not the root, a top-level or a home directory")
+    try:
+        if path.is_dir() and path.stat().st_mode & stat.S_ISVTX:
+            raise ValueError(f"expected a directory of the kiosk's own; {path} is shared (sticky, like /tmp)")
+        existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    except OSError as exc:  # e.g. a parent the kiosk's user may not enter
+        raise ValueError(f"expected a directory the kiosk can use; {path}: {exc.strerror}") from None
     if existing is not None and not existing.is_dir():
         what = "is a file" if existing == path else f"cannot be created: {existing} is not a directory"
         raise ValueError(f"expected a directory; {path} {what}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from kivy.app import App
@@ -73,6 +74,7 @@ class KioskApp(App):
         self._rendered: tuple | None = None
         self.exit_code = 0
         self.on_pump: list[Any] = []  # autopilot hooks, called after each pump
+        self.stop_when: Callable[[], bool] = lambda: False  # e.g. SIGTERM received (kiosk.launch)
 
     # --- layout ---------------------------------------------------------------------------
     def build(self) -> Widget:
@@ -114,7 +116,8 @@ class KioskApp(App):
 
     def _pump(self, _dt: float) -> None:
         self.runner.pump()
-        if self.runner.quit_requested:  # the technicians' "leave the application" button
+        # the technicians' "leave the application" button, or the service manager's stop
+        if self.runner.quit_requested or self.stop_when():
             self.stop()
             return
         if self.preview.parent is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from kiosk import owner_only
 from kiosk.settings import Settings
 
 
@@ -14,6 +15,9 @@ def configure(settings: Settings, headless: bool) -> None:
     # handler and redirects sys.stderr into its logger; in PYTHON mode its records simply reach
     # the kiosk's handlers (kiosk.logs), which apply the configured levels.
     os.environ["KIVY_LOG_MODE"] = "PYTHON"
+    # SIGTERM/SIGINT stop the kiosk through kiosk.launch's handlers: SDL must not turn them into
+    # a window-close request, which lockdown ignores
+    os.environ["SDL_NO_SIGNAL_HANDLERS"] = "1"
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     kivy_home = Path(os.environ.get("KIVY_HOME", settings.var_dir / "kivy"))
@@ -22,6 +26,9 @@ def configure(settings: Settings, headless: bool) -> None:
     if headless or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ["SDL_VIDEODRIVER"] = "offscreen"
     from kivy.config import Config
+
+    if settings.var_dir in (kivy_home, *kivy_home.parents):
+        owner_only.tighten(kivy_home)  # Kivy copies its icons in with the package's own modes
 
     d = settings.display
     Config.set("graphics", "width", str(d.width))

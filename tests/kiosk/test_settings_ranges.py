@@ -108,13 +108,18 @@ def test_languages_listed_twice_or_none(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("var_dir", "fragment"),
     [("{file}", "is a file"), ("{file}/below", "is not a directory"), ("/proc/kiosk", "not under /proc"),
-     ("/sys/kiosk", "not under /proc"), ("", "non-empty")],
+     ("/sys/kiosk", "not under /proc"), ("", "non-empty"), ("/", "top-level"), ("/tmp", "top-level"),
+     ("{sticky}", "sticky")],
 )
 def test_var_dir_must_be_a_directory_on_disk(tmp_path: Path, var_dir: str, fragment: str) -> None:
     a_file = tmp_path / "a-file"
     a_file.write_text("x")
+    sticky = tmp_path / "shared"
+    sticky.mkdir(mode=0o1777)
+    sticky.chmod(0o1777)
     path = tmp_path / "kiosk.toml"
-    path.write_text(BASE.replace('var_dir = "var"', f'var_dir = "{var_dir.format(file=a_file)}"'), encoding="utf-8")
+    path.write_text(BASE.replace('var_dir = "var"', f'var_dir = "{var_dir.format(file=a_file, sticky=sticky)}"'),
+                    encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         settings.load(path)
     assert info.value.key == "kiosk.var_dir" and fragment in info.value.problem
