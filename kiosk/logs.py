@@ -56,6 +56,22 @@ class LevelFloor(logging.Filter):
         return record.levelno >= (self.own if own else self.libraries)
 
 
+def tail_lines(path: Path, n: int, window: int = 64 * 1024) -> list[str]:
+    """The last ``n`` lines of a log, reading at most its last ``window`` bytes (the diagnostics
+    screen shows them on every render; the file may hold megabytes)."""
+    try:
+        with path.open("rb") as f:
+            size = f.seek(0, 2)
+            f.seek(max(0, size - window))
+            data = f.read()
+    except FileNotFoundError:
+        return []
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    if size > window:
+        lines = lines[1:]  # the first one is cut
+    return lines[-n:]
+
+
 def configure(level: str = "INFO", log_file: Path | None = None, library_level: str = "WARNING",
               max_bytes: int = 10 * MIB, backups: int = 5) -> None:
     own, libraries = logging.getLevelName(level), logging.getLevelName(library_level)

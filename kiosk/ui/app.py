@@ -17,6 +17,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
+from kiosk import logs
 from kiosk.flow.machine import Flow
 from kiosk.flow.states import State
 from kiosk.fonts import cjk_font_path
@@ -44,8 +45,7 @@ def diag_info(runner: Runner) -> dict[str, Any]:
 
     from kiosk.diag.config_view import rows
 
-    log_path = runner.settings.var_dir / "logs" / "kiosk.log"
-    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-25:] if log_path.exists() else []
+    lines = logs.tail_lines(runner.settings.var_dir / "logs" / "kiosk.log", 25)
     log_lines = []
     for line in lines:
         try:

@@ -72,3 +72,14 @@ def test_id_numbers_are_masked(tmp_path: Path, restore_root: None) -> None:
     logs.configure("INFO", log_file)
     logging.getLogger("kiosk.x").warning("odd value %s", "11010519491231002X")
     assert "11010519491231002X" not in log_file.read_text(encoding="utf-8")
+
+
+def test_tail_lines_reads_only_the_end_of_a_large_log(tmp_path: Path) -> None:
+    log_file = tmp_path / "kiosk.log"
+    log_file.write_text("".join(f'{{"n": {i}, "msg": "日志"}}\n' for i in range(200_000)), encoding="utf-8")
+    assert log_file.stat().st_size > 64 * 1024 * 10
+    assert logs.tail_lines(log_file, 3, window=1024) == [f'{{"n": {i}, "msg": "日志"}}' for i in (199_997, 199_998,
+                                                                                                 199_999)]
+    assert len(logs.tail_lines(log_file, 1000, window=1024)) < 100  # only what the window holds, no cut line
+    assert all(line.startswith('{"n"') for line in logs.tail_lines(log_file, 1000, window=1024))
+    assert logs.tail_lines(tmp_path / "absent.log", 5) == []
