@@ -36,6 +36,7 @@ def rule(check: Callable[[Any], bool], expectation: str) -> AfterValidator:
             raise ValueError(f"expected {expectation}")
         return value
 
+    validate.expectation = expectation  # type: ignore[attr-defined]  # for the configuration reference
     return AfterValidator(validate)
 
 

@@ -14,6 +14,7 @@ import dataclasses
 import ipaddress
 import stat
 import tomllib
+import typing
 from dataclasses import dataclass as plain_dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -71,6 +72,11 @@ def _usable_var_dir(value: str) -> str:
     return value
 
 
+_usable_var_dir.expectation = (  # type: ignore[attr-defined]
+    "a directory of the kiosk's own, relative to the project root or absolute: not a file, not under /proc, "
+    "/sys or /dev, not /, a top-level, a home or a shared (sticky) directory")
+
+
 def _resolved(path: Path) -> Path:
     try:
         return path.resolve()
@@ -106,6 +112,7 @@ class KioskSection:
     id: Annotated[str, rule(lambda s: 0 < len(s) <= 64 and s.isascii() and all(c.isalnum() or c in "-_." for c in s),
                             "1 to 64 letters, digits, '-', '_' or '.'")] = "KIOSK-DEMO-001"
     language: Language = "zh_CN"  # first language shown on the attract screen
+    # the header's language buttons offer these (the catalogues in assets/locale)
     languages: Annotated[list[Language], Field(min_length=1, max_length=10)] = dataclasses.field(
         default_factory=lambda: ["zh_CN", "en"])
     # journal, prints, keys, logs; relative paths are relative to the project root
@@ -124,17 +131,17 @@ class KioskSection:
 
 @dataclass(frozen=True, config=STRICT)
 class DisplaySection:
-    width: Annotated[int, Field(ge=240, le=8192)] = 1080
+    width: Annotated[int, Field(ge=240, le=8192)] = 1080  # window size in pixels (portrait touchscreen)
     height: Annotated[int, Field(ge=240, le=8192)] = 1920
-    fullscreen: bool = False
+    fullscreen: bool = False  # borderless full screen (a real kiosk)
     lockdown: bool = True  # ESC and window close do nothing; cursor hidden
     show_cursor: bool = False
-    maxfps: Annotated[int, Field(ge=1, le=240)] = 30  # 0 would busy-spin the CPU
+    maxfps: Annotated[int, Field(ge=1, le=240)] = 30  # frame-rate cap (Kivy's 0, no cap, busy-spins the CPU)
 
 
 @dataclass(frozen=True, config=STRICT)
 class TimeoutSection:
-    """Seconds each state may sit without progress before its timeout transition fires."""
+    """Seconds each screen may sit without progress before its timeout fires (docs/flow.md)."""
 
     consent: Seconds = 60
     card_wait: Seconds = 60
@@ -150,11 +157,12 @@ class TimeoutSection:
     done: Seconds = 12
     retry: Seconds = 45
     staff: Seconds = 300
-    out_of_service_probe: Annotated[float, Field(ge=1, le=DAY_S)] = 10
+    out_of_service_probe: Annotated[float, Field(ge=1, le=DAY_S)] = 10  # re-check while out of service
     # idle health check, so a fault shows before an applicant starts; 0: off
     attract_probe: Annotated[float, Field(ge=0, le=DAY_S), rule(lambda v: v == 0 or v >= 1,
                                                                 "0 (off) or at least 1 second")] = 60
-    idle_warning: Annotated[float, Field(ge=0, le=DAY_S)] = 15  # a "need more time?" countdown before timeout
+    # a "need more time?" countdown this long before an input screen times out; shorter than them all
+    idle_warning: Annotated[float, Field(ge=0, le=DAY_S)] = 15
     diag_pin: Seconds = 30
     diag: Seconds = 300
 
@@ -167,9 +175,9 @@ class TimeoutSection:
 
 @dataclass(frozen=True, config=STRICT)
 class PolicySection:
-    refuse_unverified_chip: bool = True
+    refuse_unverified_chip: bool = True  # a chip failing Passive Authentication is refused
     max_attempts: Annotated[int, Field(ge=1, le=10)] = 3  # per step, before the kiosk offers staff help
-    submit_retries: Annotated[int, Field(ge=0, le=10)] = 3
+    submit_retries: Annotated[int, Field(ge=0, le=10)] = 3  # not read: [registry] max_attempts bounds retries
 
 
 @dataclass(frozen=True, config=STRICT)
@@ -180,13 +188,13 @@ class DiagnosticsSection:
     gesture_taps: Annotated[int, Field(ge=3, le=20)] = 5  # taps on the header's top-left corner ...
     gesture_window_s: Annotated[float, Field(gt=0, le=30)] = 3.0  # ... within this many seconds
     max_failures: Annotated[int, Field(ge=1, le=20)] = 5  # wrong PINs before the lockout
-    lockout_s: Annotated[float, Field(ge=60, le=DAY_S)] = 300
+    lockout_s: Annotated[float, Field(ge=60, le=DAY_S)] = 300  # then no PIN is accepted for this long
     # Prometheus text endpoint; loopback unless deliberately opened ("" or 0.0.0.0: every interface)
     metrics_host: Annotated[str, rule(lambda s: s == "" or _is_host(s), "an IP address or host name")] = "127.0.0.1"
     metrics_port: PortOrZero = 9464  # 0: no endpoint
     test_card_can: SixDigits = ""  # CAN of the technicians' test card, for the reader page's test read
     audit_max_bytes: Annotated[int, Field(ge=64 * 1024, le=1024 * MIB)] = 1 * MIB  # audit.log rotates here
-    audit_backups: Annotated[int, Field(ge=1, le=100)] = 5
+    audit_backups: Annotated[int, Field(ge=1, le=100)] = 5  # audit.log.1 ... audit.log.N are kept
 
 
 @plain_dataclass(frozen=True)
@@ -237,6 +245,30 @@ NUMERIC = {"int_type", "int_parsing", "int_from_float", "float_type", "float_par
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def expectation(info: Any) -> str:
+    """What a field accepts, in the words its errors use (for the configuration reference)."""
+    tp, rules = info.annotation, _rules(info.metadata)
+    if tp in (int, float):
+        accepts = _numeric_expectation(info)
+    elif tp is bool:
+        accepts = "true or false"
+    elif typing.get_origin(tp) is Literal:
+        accepts = "one of " + ", ".join(repr(v) for v in typing.get_args(tp))
+    elif typing.get_origin(tp) is list:
+        (item,) = typing.get_args(tp)
+        inner = _rules(getattr(item, "__metadata__", ()))
+        accepts = "a list" + (f", each {'; '.join(inner)}" if inner else "")
+    else:
+        accepts = "non-empty text" if any(getattr(m, "min_length", 0) for m in info.metadata) else "text"
+    if tp is str and rules:  # the rule says it better than "text"
+        return "; ".join(rules)
+    return "; ".join([accepts, *rules])
+
+
+def _rules(metadata: Any) -> list[str]:
+    return [m.func.expectation for m in metadata if hasattr(getattr(m, "func", None), "expectation")]
 
 
 def _numeric_expectation(info: Any) -> str:

@@ -29,12 +29,13 @@ YyMmDd = Annotated[str, rule(lambda s: len(s) == 6 and s.isdigit(), "a date as 6
 class VirtualReaderOptions:
     """A simulated reader with a virtual chip (embedded demo, tests)."""
 
-    variant: Variant = "pace"
-    can: Annotated[str, rule(lambda s: len(s) == 6 and s.isdigit(), "6 digits")] = "123456"
+    variant: Variant = "pace"  # the chip's protocols and faults (docs/identity.md)
+    can: Annotated[str, rule(lambda s: len(s) == 6 and s.isdigit(), "6 digits")] = "123456"  # printed on the card
     # the card appears this long after wait_for_card starts; negative: never
     insert_after_s: Annotated[float, Field(ge=-1, le=3600)] = 1.0
-    portrait: str = ""  # image file; empty => generated placeholder (JPEG 2000, ~20 KB);
-    # "camera" => the simulated camera's applicant, handed over in memory by the kiosk's device wiring
+    # image file; empty => generated placeholder (JPEG 2000, ~20 KB); "camera" => the simulated
+    # camera's applicant, handed over in memory by the kiosk's device wiring
+    portrait: str = ""
     pull_after: Annotated[int, Field(ge=0, le=1_000_000)] = 0  # card leaves after N APDUs (0 = never)
     reader_name: Text = "Virtual eMRTD reader"
     trust_store: str = ""  # empty => <var_dir>/test-pki/trust
@@ -72,8 +73,8 @@ class PcscReaderOptions:
     reader: str = ""  # substring of the reader name; empty => first reader that has a card
     trust_store: str = ""  # CSCA directory (PEM/DER/CRL/master lists); empty => <var_dir>/trust
     extended_length: bool = True  # set False for readers that mangle extended APDUs
-    exclusive: bool = True
-    poll_interval_s: Annotated[float, Field(gt=0, le=10)] = 0.25
+    exclusive: bool = True  # no other process may talk to the card during a read
+    poll_interval_s: Annotated[float, Field(gt=0, le=10)] = 0.25  # how often a card is looked for
 
 
 def _validate_holder(o: VirtualReaderOptions) -> None:

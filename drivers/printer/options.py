@@ -36,7 +36,7 @@ def _check_profile(profile: str, width_dots: int, presenter_hex: str = "") -> No
 
 @dataclass(frozen=True, config=STRICT)
 class EscposPrinterOptions:
-    backend: Backend = "network"
+    backend: Backend = "network"  # how the printer is connected; each has its keys below
     profile: Text = "tm-t20"  # drivers/printer/profiles.py: tm-t20 (576 dots), tm-t88 (512)
     width_dots: Annotated[int, Field(ge=0, le=832)] = 0  # 0: the profile's width
     presenter_hex: str = ""  # bytes sent after the cut on presenter models, from the manual
@@ -57,7 +57,7 @@ class EscposPrinterOptions:
     connect_timeout_s: DeviceTimeout = 3.0
     write_timeout_s: DeviceTimeout = 10.0
     status_timeout_s: DeviceTimeout = 0.5
-    confirm_wait_s: ConfirmWait = -1.0
+    confirm_wait_s: ConfirmWait = -1.0  # <0: estimate from the profile's head speed
     # GS ( H process-ID response = "printed" (Epson TM-T20II/TM-T88V and later; see the manual)
     confirm_by_process_id: bool = False
 
@@ -74,7 +74,7 @@ class VirtualPrinterOptions:
     width_dots: Annotated[int, Field(ge=64, le=832)] = 576
     profile: Text = "tm-t20"
     port: PortOrZero = 0  # 0: ephemeral loopback port
-    keep_files: Annotated[int, Field(ge=1, le=100_000)] = 200
+    keep_files: Annotated[int, Field(ge=1, le=100_000)] = 200  # newest rendered prints kept in out_dir
     font_path: str = ""  # font for ESC/POS text in previews; "" = system Noto Sans CJK
     # fault knobs (also callable at run time on VirtualPrinter)
     paper_rows: Annotated[int, Field(ge=0, le=10_000_000)] = 0  # >0: paper runs out after this many dot rows
