@@ -14,6 +14,7 @@ import json
 import tokenize
 from typing import Any
 
+from drivers import option_fields
 from kiosk import devices_catalog, settings
 
 HEADER = """# Configuration reference
@@ -65,7 +66,7 @@ def table(title: str, cls: Any) -> list[str]:
     rows = [f"## {title}", "", *about, "| key | accepts | default | notes |", "|---|---|---|---|"]
     for f in dataclasses.fields(cls):
         default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
-        cells = [f"`{f.name}`", settings.expectation(cls.__pydantic_fields__[f.name]), f"`{toml_value(default)}`",
+        cells = [f"`{f.name}`", option_fields.expectation(cls.__pydantic_fields__[f.name]), f"`{toml_value(default)}`",
                  notes.get(f.name, "")]
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return [*rows, ""]

@@ -14,16 +14,15 @@ import dataclasses
 import ipaddress
 import stat
 import tomllib
-import typing
 from dataclasses import dataclass as plain_dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import argon2
-from annotated_types import Ge, Gt, Le, Lt
 from pydantic import AfterValidator, Field, ValidationError
 from pydantic.dataclasses import dataclass
 
+from drivers import option_fields
 from drivers.option_fields import DAY_S, STRICT, OptionError, PortOrZero, Seconds, rule
 from kiosk import devices_catalog, i18n
 from kiosk.diag.config_view import PERSONAL, SECRET_WORDS
@@ -231,103 +230,16 @@ SECTIONS = {
 }
 DEVICE_TABLES = ("reader", "camera", "printer", "registry")
 
-# pydantic error type -> what the technician reads after "expected"
-PLAIN = {
-    "string_type": "text",
-    "string_too_short": "non-empty text",
-    "bool_type": "true or false",
-    "list_type": "a list",
-    "dataclass_type": "a table",
-}
-NUMERIC = {"int_type", "int_parsing", "int_from_float", "float_type", "float_parsing", "finite_number",
-           "greater_than", "greater_than_equal", "less_than", "less_than_equal"}
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def expectation(info: Any) -> str:
-    """What a field accepts, in the words its errors use (for the configuration reference)."""
-    tp, rules = info.annotation, _rules(info.metadata)
-    if tp in (int, float):
-        accepts = _numeric_expectation(info)
-    elif tp is bool:
-        accepts = "true or false"
-    elif typing.get_origin(tp) is Literal:
-        accepts = "one of " + ", ".join(repr(v) for v in typing.get_args(tp))
-    elif typing.get_origin(tp) is list:
-        (item,) = typing.get_args(tp)
-        inner = _rules(getattr(item, "__metadata__", ()))
-        accepts = "a list" + (f", each {'; '.join(inner)}" if inner else "")
-    else:
-        accepts = "non-empty text" if any(getattr(m, "min_length", 0) for m in info.metadata) else "text"
-    if tp is str and rules:  # the rule says it better than "text"
-        return "; ".join(rules)
-    return "; ".join([accepts, *rules])
-
-
-def _rules(metadata: Any) -> list[str]:
-    return [m.func.expectation for m in metadata if hasattr(getattr(m, "func", None), "expectation")]
-
-
-def _numeric_expectation(info: Any) -> str:
-    """"an integer from 1 to 65535", "a number greater than 0 and at most 86400" ..."""
-    kind = "an integer" if info.annotation is int else "a number"
-    lower = upper = ""
-    for m in info.metadata:
-        if isinstance(m, Ge):
-            lower = f"from {_number(m.ge)}"
-        elif isinstance(m, Gt):
-            lower = f"greater than {_number(m.gt)}"
-        elif isinstance(m, Le):
-            upper = f"at most {_number(m.le)}"
-        elif isinstance(m, Lt):
-            upper = f"below {_number(m.lt)}"
-    if lower.startswith("from") and upper.startswith("at most"):
-        return f"{kind} {lower} to {upper.removeprefix('at most ')}"
-    return " and ".join(part for part in (f"{kind} {lower}".strip(), upper) if part)
-
-
 def _shown(name: str, value: Any) -> str:
     """The offending value, unless it is a secret or (simulated) personal data."""
     if any(word in name.lower() for word in SECRET_WORDS) or name in PERSONAL:
         return ""
-    if isinstance(value, dict | list) and len(repr(value)) > 80:
-        return f", got a {type(value).__name__}"
-    return f", got {value!r}"
+    return option_fields.shown(name, value)
 
 
 def _translate(path: Path, prefix: str, cls: Any, exc: ValidationError) -> ConfigError:
-    """pydantic's first finding as one sentence about one key."""
-    err = exc.errors(include_url=False)[0]
-    cause = (err.get("ctx") or {}).get("error")
-    if isinstance(cause, OptionError):  # a check across fields names the key it is about
-        return ConfigError(path, _join(prefix, cause.field), cause.problem)
-    fields = getattr(cls, "__pydantic_fields__", {})
-    name = next((part for part in err["loc"] if isinstance(part, str) and part in fields), None)
-    key = _join(prefix, name) if name else prefix
-    key += "".join(f"[{part}]" for part in err["loc"] if isinstance(part, int))
-    kind = err["type"]
-    if kind == "missing":
-        return ConfigError(path, key, "missing required key")
-    if kind == "value_error":  # a rule() or a check in __post_init__: its own words
-        problem = str(cause)
-    elif kind in NUMERIC and name is not None:
-        problem = f"expected {_numeric_expectation(fields[name])}"
-    elif kind == "literal_error":
-        problem = f"expected one of {err['ctx']['expected']}"
-    elif kind in PLAIN:
-        problem = f"expected {PLAIN[kind]}"
-    elif kind == "too_short":
-        problem = f"expected at least {err['ctx']['min_length']} item(s)"
-    elif kind == "too_long":
-        problem = f"expected at most {err['ctx']['max_length']} items"
-    else:
-        problem = err["msg"]
-    if name is not None and kind != "value_error":
-        problem += _shown(name, err.get("input"))
-    return ConfigError(path, key, problem)
+    key, problem = option_fields.explain(cls, exc, _shown)
+    return ConfigError(path, _join(prefix, key) if key else prefix, problem)
 
 
 def _join(prefix: str, name: str) -> str:
