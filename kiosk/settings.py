@@ -230,6 +230,7 @@ SECTIONS = {
 }
 DEVICE_TABLES = ("reader", "camera", "printer", "registry")
 
+
 def _shown(name: str, value: Any) -> str:
     """The offending value, unless it is a secret or (simulated) personal data."""
     if any(word in name.lower() for word in SECRET_WORDS) or name in PERSONAL:
