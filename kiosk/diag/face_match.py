@@ -13,6 +13,9 @@ import json
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from drivers.option_fields import explain
 from kiosk.face.errors import FaceError
 from kiosk.face.options import FaceOptions
 from kiosk.face.verifier import FaceReference, FaceVerifier
@@ -51,9 +54,11 @@ def _score(verifier: FaceVerifier, a: str, b: str, cache: dict[str, FaceReferenc
 
 
 def run(args: argparse.Namespace) -> int:
-    options = FaceOptions()
-    if args.threshold is not None:
-        options = FaceOptions(threshold=args.threshold)
+    try:
+        options = FaceOptions() if args.threshold is None else FaceOptions(threshold=args.threshold)
+    except ValidationError as exc:
+        print(f"--{': '.join(explain(FaceOptions, exc))}", file=sys.stderr)
+        return 2
     verifier = FaceVerifier(options)
     cache: dict[str, FaceReference] = {}
     if args.pairs:
