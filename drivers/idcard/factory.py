@@ -17,12 +17,14 @@ from drivers.option_fields import STRICT, OptionError, Text, rule
 
 Variant = Literal[  # drivers/idcard/sim/chip_variants.py VARIANTS, kept in step by a test
     "pace", "bac", "no_aa", "cloned", "pace_only", "pace_nist_p256", "pace_p384_aes192", "pace_bp384_aes256",
-    "pace_3des", "pace_unsupported", "no_extended", "small_le", "small_le_6c", "dg2_large", "dg2_large_extended",
-    "tampered_dg", "revoked_signer", "expired_signer", "unknown_csca", "pulled", "blocked", "lockout",
+    "pace_3des", "pace_unsupported", "no_extended", "plain_atr", "atr_info", "plain_atr_short",
+    "plain_atr_short_drop", "small_le", "small_le_6c", "dg2_large", "dg2_large_extended", "tampered_dg",
+    "revoked_signer", "expired_signer", "unknown_csca", "explicit_csca", "link_csca", "ca_only", "ca_cloned",
+    "ca_3des", "ca_p384_aes256", "ca_dh", "ca_dh_3des", "ca_and_aa", "pulled", "blocked", "lockout",
 ]
 MrzName = Annotated[str, rule(lambda s: bool(s) and all(c == " " or "A" <= c <= "Z" for c in s),
                               "capital letters A-Z and spaces, as printed in the MRZ")]
-YyMmDd = Annotated[str, rule(lambda s: len(s) == 6 and s.isdigit(), "a date as 6 digits YYMMDD")]
+YyMmDd = Annotated[str, rule(lambda s: len(s) == 6 and s.isascii() and s.isdigit(), "a date as 6 digits YYMMDD")]
 
 
 @dataclass(frozen=True, config=STRICT)
@@ -30,7 +32,7 @@ class VirtualReaderOptions:
     """A simulated reader with a virtual chip (embedded demo, tests)."""
 
     variant: Variant = "pace"  # the chip's protocols and faults (docs/identity.md)
-    can: Annotated[str, rule(lambda s: len(s) == 6 and s.isdigit(), "6 digits")] = "123456"  # printed on the card
+    can: Annotated[str, rule(lambda s: len(s) == 6 and s.isascii() and s.isdigit(), "6 digits")] = "123456"  # printed on the card
     # the card appears this long after wait_for_card starts; negative: never
     insert_after_s: Annotated[float, Field(ge=-1, le=3600)] = 1.0
     # image file; empty => generated placeholder (JPEG 2000, ~20 KB); "camera" => the simulated
