@@ -150,14 +150,16 @@ _LEVEL_WEIGHT = {PROVINCE: 4, PREFECTURE: 3, COUNTY: 2}
 
 
 def division_index(ref: ReferenceData, within: str = "") -> SearchIndex:
-    """Registrable divisions, optionally only those under `within` (e.g. one county's streets)."""
-    entries = [
-        Entry(d.code, d.name, d.pinyin, _LEVEL_WEIGHT.get(d.level, 0))
-        for d in ref.divisions.values()
-        if d.registrable and (not within or d.code != within and d.code.startswith(_stem(within)))
-    ]
-    return SearchIndex(entries)
-
-
-def _stem(code: str) -> str:
-    return code.rstrip("0") if len(code) == 6 else code
+    """Registrable divisions, or only those below `within` (e.g. the streets of one county)."""
+    if within:
+        codes, stack = [], list(ref.children.get(within, ()))
+        while stack:
+            code = stack.pop()
+            codes.append(code)
+            stack.extend(ref.children.get(code, ()))
+        chosen = [ref.divisions[c] for c in codes]
+    else:
+        chosen = list(ref.divisions.values())
+    return SearchIndex(
+        Entry(d.code, d.name, d.pinyin, _LEVEL_WEIGHT.get(d.level, 0)) for d in chosen if d.registrable
+    )
