@@ -57,7 +57,7 @@ def problems(ref: ReferenceData) -> list[str]:
             out.append(f"scope {s.code}: class {s.class_code} is not a GB/T 4754 small class")
         if s.permit and s.permit not in ref.permits:
             out.append(f"scope {s.code}: unknown permit {s.permit}")
-        if s.kind(ref.permits) not in (GENERAL, POST, PRIOR):
+        elif s.kind(ref.permits) not in (GENERAL, POST, PRIOR):
             out.append(f"scope {s.code}: not classed")
         if s.name_zh in seen_names:
             out.append(f"scope {s.code}: wording repeats {seen_names[s.name_zh]}")

@@ -64,32 +64,40 @@ def load(data_dir: Path | None = None) -> ReferenceData:
     except OSError as exc:
         raise ReferenceDataError(f"cannot read reference data: {exc.strerror}: {exc.filename}") from None
     meta = _json(raw["meta.json"], "meta.json")
+    docs = {name: _json(raw[name], name) for name in FILES}  # refuses damaged files by name
     version = content_version(raw)
     if meta.get("version") != version:
         raise ReferenceDataError(f"reference data content {version} does not match meta.json {meta.get('version')}")
 
-    div_doc = _json(raw["divisions.json.gz"], "divisions.json.gz")
-    divisions = {row[0]: Division(*row) for row in div_doc["items"]}
-    children: dict[str, list[str]] = {}
-    for d in divisions.values():
-        children.setdefault(d.parent, []).append(d.code)
+    try:
+        div_doc = docs["divisions.json.gz"]
+        divisions = {row[0]: Division(*row) for row in div_doc["items"]}
+        children: dict[str, list[str]] = {}
+        for d in divisions.values():
+            children.setdefault(d.parent, []).append(d.code)
 
-    ind_doc = _json(raw["industries.json"], "industries.json")
-    industries = {row[0]: Industry(*row) for row in ind_doc["items"]}
+        ind_doc = docs["industries.json"]
+        industries = {row[0]: Industry(*row) for row in ind_doc["items"]}
 
-    scope_doc = _json(raw["scope.json"], "scope.json")
-    permits = {p["id"]: Permit(**p) for p in scope_doc["permits"]}
-    scope = {
-        i["code"]: ScopeItem(
-            code=i["code"], class_code=i["class"], name_zh=i["name_zh"], name_en=i["name_en"],
-            permit=i["permit"], origin=i["origin"], weight=i["weight"], pinyin=i["pinyin"],
-            keywords=tuple((k, p) for k, p in i["keywords"]),
-        )
-        for i in scope_doc["items"]
-    }
+        scope_doc = docs["scope.json"]
+        permits = {p["id"]: Permit(**p) for p in scope_doc["permits"]}
+        scope = {
+            i["code"]: ScopeItem(
+                code=i["code"], class_code=i["class"], name_zh=i["name_zh"], name_en=i["name_en"],
+                permit=i["permit"], origin=i["origin"], weight=i["weight"], pinyin=i["pinyin"],
+                keywords=tuple((k, p) for k, p in i["keywords"]),
+            )
+            for i in scope_doc["items"]
+        }
 
-    hz = _json(raw["hanzi.json"], "hanzi.json")
-    hanzi = Hanzi(hz["standard"], tuple(hz["level_ends"]), hz["traditional"], hz["variant"], hz["readings"])
+        hz = docs["hanzi.json"]
+        hanzi = Hanzi(hz["standard"], tuple(hz["level_ends"]), hz["traditional"], hz["variant"], hz["readings"])
+    except (TypeError, KeyError, ValueError, AttributeError) as exc:
+        raise ReferenceDataError(f"reference data has an unexpected shape: {exc!r}") from None
+    for name, rows, parsed in (("divisions", div_doc["items"], divisions), ("industries", ind_doc["items"], industries),
+                               ("scope", scope_doc["items"], scope)):
+        if len(rows) != len(parsed):
+            raise ReferenceDataError(f"{name}: codes are not unique")
     return ReferenceData(
         version=version, meta=meta, divisions=divisions, industries=industries, scope=scope,
         permits=permits, hanzi=hanzi, children={k: tuple(v) for k, v in children.items()},
