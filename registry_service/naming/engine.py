@@ -94,7 +94,8 @@ class NameChecker:
             prefix = self.ref.name_prefix(unit.code)
 
         trade = parts.trade_name.strip()
-        for issue in char_issues(trade, self.ref.hanzi):
+        trade_issues = char_issues(trade, self.ref.hanzi)
+        for issue in trade_issues:
             add(_finding(issue.code, "trade_name", issue.char, issue.suggestion))
         if len(trade) < TRADE_NAME_MIN:
             add(_finding("name_too_short", "trade_name"))
@@ -131,7 +132,9 @@ class NameChecker:
                 add(_finding("name_place_name", "trade_name", place))
             if registered is not None:
                 for match in registered.matches(trade):
-                    add(_finding(match.code, "trade_name", trade, match.registered))
+                    # A 字号 that must change anyway is not compared for likeness, only for identity.
+                    if match.code == "name_taken" or not trade_issues:
+                        add(_finding(match.code, "trade_name", trade, match.registered))
 
         findings.sort(key=lambda f: SEVERITY_ORDER.index(f.severity))
         return NameCheck(full_name=prefix + body if prefix else "", findings=tuple(findings))
