@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
 
-from registry_service.refdata.model import COUNTY, PREFECTURE, PROVINCE, ReferenceData
+from registry_service.refdata.model import COUNTY, PREFECTURE, PROVINCE, TOWNSHIP, ReferenceData
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LETTERS = re.compile(r"[a-z]+")
@@ -149,8 +149,12 @@ def scope_index(ref: ReferenceData) -> SearchIndex:
 _LEVEL_WEIGHT = {PROVINCE: 4, PREFECTURE: 3, COUNTY: 2}
 
 
-def division_index(ref: ReferenceData, within: str = "") -> SearchIndex:
-    """Registrable divisions, or only those below `within` (e.g. the streets of one county)."""
+def division_index(ref: ReferenceData, within: str = "", max_level: int = TOWNSHIP) -> SearchIndex:
+    """Registrable divisions down to `max_level`, or only those below `within`.
+
+    The kiosk's address step searches the county level and above nationally
+    (max_level=COUNTY, about 3,200 names) and then the streets of the chosen county
+    (within=county code, a few dozen): both answer in well under a millisecond."""
     if within:
         codes, stack = [], list(ref.children.get(within, ()))
         while stack:
@@ -161,5 +165,6 @@ def division_index(ref: ReferenceData, within: str = "") -> SearchIndex:
     else:
         chosen = list(ref.divisions.values())
     return SearchIndex(
-        Entry(d.code, d.name, d.pinyin, _LEVEL_WEIGHT.get(d.level, 0)) for d in chosen if d.registrable
+        Entry(d.code, d.name, d.pinyin, _LEVEL_WEIGHT.get(d.level, 0))
+        for d in chosen if d.registrable and d.level <= max_level
     )

@@ -49,6 +49,13 @@ def test_division_search_by_initials_full_pinyin_and_chinese() -> None:
     assert "371000" in [h.code for h in places().search("wh")]
 
 
+def test_division_search_down_to_county_level() -> None:
+    counties = division_index(packaged(), max_level=3)
+    assert len(counties) < 3300
+    assert counties.search("huancui")[0].code == "371002"
+    assert all(len(h.code) == 6 for h in counties.search("dongcheng", limit=50))
+
+
 def test_division_search_within_a_county() -> None:
     streets = division_index(packaged(), within="371002")
     codes = [h.code for h in streets.search("j", limit=50)]
