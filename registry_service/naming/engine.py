@@ -71,6 +71,18 @@ class NameCheck:
     def codes(self) -> list[str]:
         return list(dict.fromkeys(f.code for f in self.findings))
 
+    def as_dict(self) -> dict[str, object]:
+        """The JSON body of a name-check response."""
+        return {
+            "full_name": self.full_name,
+            "outcome": self.outcome,
+            "findings": [
+                {"code": f.code, "severity": f.severity, "part": f.part, "text": f.text,
+                 "suggestion": f.suggestion, "zh": f.zh, "en": f.en}
+                for f in self.findings
+            ],
+        }
+
 
 class NameChecker:
     def __init__(self, ref: ReferenceData, *, trade_name_max: int = TRADE_NAME_MAX) -> None:

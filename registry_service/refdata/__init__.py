@@ -4,7 +4,7 @@ Importable without FastAPI: the kiosk loads its downloaded copy with ``load(path
 it with ``search``; the service uses ``packaged()``.
 """
 
-from registry_service.refdata.loader import ReferenceDataError, content_version, files, load, packaged
+from registry_service.refdata.loader import ReferenceDataError, content_version, files, load, manifest, packaged
 from registry_service.refdata.model import (
     GENERAL,
     POST,
@@ -19,5 +19,5 @@ from registry_service.refdata.model import (
 
 __all__ = [
     "GENERAL", "POST", "PRIOR", "Division", "Hanzi", "Industry", "Permit", "ReferenceData",
-    "ReferenceDataError", "ScopeItem", "content_version", "files", "load", "packaged",
+    "ReferenceDataError", "ScopeItem", "content_version", "files", "load", "manifest", "packaged",
 ]

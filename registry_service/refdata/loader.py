@@ -42,6 +42,17 @@ def files(data_dir: Path | None = None) -> dict[str, bytes]:
     return {name: (base / name).read_bytes() for name in (*FILES, "meta.json")}
 
 
+def manifest(data_dir: Path | None = None) -> dict[str, Any]:
+    """What a client needs to decide whether to download: the version and each file's size and
+    SHA-256 as served (the body of a small GET; the files themselves are immutable per version)."""
+    raw = files(data_dir)
+    return {
+        "version": content_version(raw),
+        "files": {name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                  for name, data in sorted(raw.items())},
+    }
+
+
 def content_version(raw: dict[str, bytes]) -> str:
     """The reference-set version: hash over every file's uncompressed content, by name."""
     digest = hashlib.sha256()

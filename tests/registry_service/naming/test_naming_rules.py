@@ -202,3 +202,12 @@ def test_findings_are_ordered_reject_review_warn() -> None:
 def test_a_custom_maximum_length() -> None:
     short = NameChecker(packaged(), trade_name_max=4)
     assert short.check(NameParts(WEIHAI, "一二三四五", "拉面", "馆")).codes() == ["name_too_long"]
+
+
+def test_response_body() -> None:
+    body = check("麵館").as_dict()
+    assert body["full_name"] == "威海市环翠区麵館拉面馆" and body["outcome"] == "reject"
+    assert body["findings"][0] == {
+        "code": "name_traditional_character", "severity": "reject", "part": "trade_name", "text": "麵",
+        "suggestion": "面", "zh": REASONS["name_traditional_character"].zh,
+        "en": REASONS["name_traditional_character"].en}

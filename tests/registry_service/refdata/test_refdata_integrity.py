@@ -159,3 +159,12 @@ def test_rows_of_the_wrong_shape_are_refused(tmp_path: Path) -> None:
     _rewrite(data, "divisions.json.gz", doc)
     with pytest.raises(ReferenceDataError, match="unexpected shape"):
         load(data)
+
+
+def test_manifest_lists_the_served_files_and_the_version(tmp_path: Path) -> None:
+    from registry_service.refdata import manifest
+
+    m = manifest()
+    assert m["version"] == packaged().version
+    assert set(m["files"]) == {"divisions.json.gz", "hanzi.json", "industries.json", "scope.json", "meta.json"}
+    assert all(len(f["sha256"]) == 64 and f["bytes"] > 0 for f in m["files"].values())
