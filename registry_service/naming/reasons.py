@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from registry_service.reasons import REASONS as SERVICE_REASONS
+
 REJECT, REVIEW, WARN = "reject", "review", "warn"
 
 # Citations: 《个体工商户名称登记管理办法》(国家工商行政管理总局令第38号, 2008) = 个体名称办法;
@@ -51,8 +53,8 @@ REASONS: dict[str, Reason] = {
     "name_nonstandard_character": Reason(REJECT, "字号含有不在《通用规范汉字表》中的字",
                                          "A character is not in the Table of General Standard Chinese Characters",
                                          BASIS_CHARS),
-    "name_forbidden_word": Reason(REJECT, "名称不得含有“中国”“中华”“全国”“国家”“国际”“中央”等字词",
-                                  "The name may not contain 中国, 中华, 全国, 国家, 国际 or 中央",
+    "name_forbidden_word": Reason(REJECT, "字号不得含有“中国”“中华”“全国”“国家”“国际”等字词",
+                                  "The trade name may not contain 中国, 中华, 全国, 国家 or 国际",
                                   "个体名称办法第十一条第（六）项；名称规定第十二条"),
     "name_official_body": Reason(REJECT, "名称不得使用党政军机关、群团组织名称或部队番号",
                                  "The name may not use the name of a party, state or military body",
@@ -91,5 +93,11 @@ REASONS: dict[str, Reason] = {
                                             "This organisation form is not allowed for an individual business "
                                             "(e.g. 公司, 企业, 合作社)", BASIS_FORM),
 }
+
+# Codes the service's instant-approval rules already use keep the service's wording, so that each
+# code has one text in the translation catalogues.
+for _code, (_zh, _en) in SERVICE_REASONS.items():
+    if _code in REASONS:
+        REASONS[_code] = Reason(REASONS[_code].severity, _zh, _en, REASONS[_code].basis)
 
 SEVERITY_ORDER = (REJECT, REVIEW, WARN)

@@ -211,3 +211,13 @@ def test_response_body() -> None:
         "code": "name_traditional_character", "severity": "reject", "part": "trade_name", "text": "麵",
         "suggestion": "面", "zh": REASONS["name_traditional_character"].zh,
         "en": REASONS["name_traditional_character"].en}
+
+
+def test_codes_shared_with_the_service_rules_have_one_wording() -> None:
+    from registry_service.reasons import REASONS as SERVICE
+
+    shared = set(SERVICE) & set(REASONS)
+    assert shared >= {"name_too_short", "name_too_long", "name_forbidden_word", "organisation_form_not_allowed",
+                      "name_taken", "division_unknown"}
+    for code in shared:
+        assert (REASONS[code].zh, REASONS[code].en) == SERVICE[code], code
