@@ -85,9 +85,13 @@ class NameCheck:
 
 
 class NameChecker:
-    def __init__(self, ref: ReferenceData, *, trade_name_max: int = TRADE_NAME_MAX) -> None:
+    def __init__(self, ref: ReferenceData, *, trade_name_max: int = TRADE_NAME_MAX,
+                 place_name_exemptions: frozenset[str] = frozenset()) -> None:
+        """`place_name_exemptions`: 字号 the authority has accepted as having another meaning than
+        the place (个体名称办法第八条第二款: 平安, 和平, 东方 ...), which then skip the place-name review."""
         self.ref = ref
         self.trade_name_max = trade_name_max
+        self.place_name_exemptions = place_name_exemptions
         self.places = PlaceNames(d.name for d in ref.iter_county_level())
 
     def registered(self, names: list[str] | set[str] | tuple[str, ...]) -> RegisteredNames:
@@ -139,7 +143,7 @@ class NameChecker:
                 add(_finding(code, "name", word))
 
         if len(trade) >= TRADE_NAME_MIN:
-            place = self.places.found_in(trade)
+            place = None if trade in self.place_name_exemptions else self.places.found_in(trade)
             if place:
                 add(_finding("name_place_name", "trade_name", place))
             if registered is not None:

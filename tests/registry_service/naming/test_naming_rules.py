@@ -221,3 +221,10 @@ def test_codes_shared_with_the_service_rules_have_one_wording() -> None:
                       "name_taken", "division_unknown"}
     for code in shared:
         assert (REASONS[code].zh, REASONS[code].en) == SERVICE[code], code
+
+
+def test_place_names_with_another_meaning_can_be_exempted_by_the_authority() -> None:
+    assert "name_place_name" in codes(check("平安"))  # 平安区, Haidong
+    lenient = NameChecker(packaged(), place_name_exemptions=frozenset({"平安"}))
+    assert lenient.check(NameParts(WEIHAI, "平安", "拉面", "馆")).codes() == []
+    assert lenient.check(NameParts(WEIHAI, "威海", "拉面", "馆")).codes() == ["name_place_name"]
