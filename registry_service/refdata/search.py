@@ -16,7 +16,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import islice
+from itertools import accumulate, islice
 
 from registry_service.refdata.model import COUNTY, PREFECTURE, PROVINCE, TOWNSHIP, ReferenceData
 
@@ -29,6 +29,7 @@ WHOLE, PREFIX, INNER = 3000, 2000, 1000
 KEYWORD_PENALTY = 150
 WEIGHT_STEP = 60
 INNER_CAP = 300
+LARGE_INDEX = 10_000  # entries above which inner letters match as initials only
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +58,14 @@ def normalise(query: str) -> str:
 
 
 class SearchIndex:
-    def __init__(self, entries: Iterable[Entry]) -> None:
+    def __init__(self, entries: Iterable[Entry], *, inner_syllables: bool = True) -> None:
+        """`inner_syllables=False`: letters inside a name (after its first syllable) match as
+        initials only ("gcc" finds 中关村 in "zhong guan cun", "guancun" does not), which keeps
+        very large indexes (all 44,000 divisions) within a keystroke's budget."""
         # Entries in the order of their score within a band, so that the first matches found
         # are the best ones and a scan can stop early.
         self._entries = sorted(entries, key=lambda e: (-_static_score(e), e.code, e.text))
+        self._inner_syllables = inner_syllables
         han_parts, py_parts = [], []
         self._han_starts: list[int] = []
         self._py_starts: list[int] = []
@@ -74,6 +79,9 @@ class SearchIndex:
             pos_p += len(e.syllables) + 1
         self._han = "\n" + "\n".join(han_parts) + "\n"
         self._py = "\n" + "\n".join(py_parts) + "\n"
+        initials = ["".join(s[0] for s in e.syllables.split()) for e in self._entries]
+        self._ini_starts = list(accumulate((len(i) + 1 for i in initials[:-1]), initial=1))
+        self._ini = "\n" + "\n".join(initials) + "\n"
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -105,8 +113,11 @@ class SearchIndex:
             if text is self._han:
                 inner = (m for m in re.finditer(body, text) if text[m.start() - 1] != "\n")
                 self._collect(islice(inner, INNER_CAP), 0, starts, score, best)
-            else:
+            elif self._inner_syllables:
                 self._collect(islice(re.finditer(" " + body, text), INNER_CAP), 1, starts, score, best)
+            else:
+                inner = (m for m in re.finditer(re.escape(q), self._ini) if self._ini[m.start() - 1] != "\n")
+                self._collect(islice(inner, INNER_CAP), 0, self._ini_starts, self._initials_score, best)
         return heapq.nsmallest(limit, best.values(), key=lambda h: (-h.score, h.code))
 
     def _collect(self, matches: Iterable[re.Match[str]], lead: int, starts: list[int],
@@ -125,6 +136,9 @@ class SearchIndex:
         if offset:
             return INNER - offset
         return WHOLE if self._han[end] == "\n" else PREFIX
+
+    def _initials_score(self, begin: int, end: int, start: int) -> int:
+        return INNER - 10 * (begin - start)
 
     def _pinyin_score(self, begin: int, end: int, start: int) -> int:
         skipped = self._py.count(" ", start, begin)  # syllables before the match
@@ -164,7 +178,6 @@ def division_index(ref: ReferenceData, within: str = "", max_level: int = TOWNSH
         chosen = [ref.divisions[c] for c in codes]
     else:
         chosen = list(ref.divisions.values())
-    return SearchIndex(
-        Entry(d.code, d.name, d.pinyin, _LEVEL_WEIGHT.get(d.level, 0))
-        for d in chosen if d.registrable and d.level <= max_level
-    )
+    entries = [Entry(d.code, d.name, d.pinyin, _LEVEL_WEIGHT.get(d.level, 0))
+               for d in chosen if d.registrable and d.level <= max_level]
+    return SearchIndex(entries, inner_syllables=len(entries) <= LARGE_INDEX)

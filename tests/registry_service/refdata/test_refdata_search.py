@@ -90,3 +90,13 @@ def test_normalise_folds_width_case_and_separators() -> None:
 def test_limit_is_respected() -> None:
     assert len(places().search("z", limit=7)) == 7
     assert scope().search("cy", limit=0) == []
+
+
+def test_large_indexes_match_inner_letters_as_initials_only() -> None:
+    entries = [Entry("z", "中关村", "zhong guan cun", 0), Entry("g", "关东", "guan dong", 0)]
+    full, initials = SearchIndex(entries), SearchIndex(entries, inner_syllables=False)
+    assert [h.code for h in full.search("guan")] == ["g", "z"]
+    assert [h.code for h in initials.search("guan")] == ["g"]  # inside 中关村 only as initials
+    assert [h.code for h in initials.search("gc")] == ["z"]
+    assert [h.code for h in initials.search("zgc")] == ["z"]
+    assert "371002001" in [h.code for h in places().search("hcl")]  # 环翠楼街道 from its start
