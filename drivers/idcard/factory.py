@@ -32,7 +32,8 @@ class VirtualReaderOptions:
     """A simulated reader with a virtual chip (embedded demo, tests)."""
 
     variant: Variant = "pace"  # the chip's protocols and faults (docs/identity.md)
-    can: Annotated[str, rule(lambda s: len(s) == 6 and s.isascii() and s.isdigit(), "6 digits")] = "123456"  # printed on the card
+    # printed on the card
+    can: Annotated[str, rule(lambda s: len(s) == 6 and s.isascii() and s.isdigit(), "6 digits")] = "123456"
     # the card appears this long after wait_for_card starts; negative: never
     insert_after_s: Annotated[float, Field(ge=-1, le=3600)] = 1.0
     # image file; empty => generated placeholder (JPEG 2000, ~20 KB); "camera" => the simulated

@@ -351,4 +351,5 @@ def store_name(cert: Certificate, kind: str) -> str:
 
 def crl_name(entry: CrlEntry) -> str:
     country = certificates.attribute(entry.issuer, "country_name").upper()[:3] or "XX"
-    return f"crl-{''.join(ch for ch in country if ch.isascii() and ch.isalnum())}-{hashlib.sha256(entry.der).hexdigest()[:16]}.crl"
+    country = "".join(ch for ch in country if ch.isascii() and ch.isalnum())
+    return f"crl-{country}-{hashlib.sha256(entry.der).hexdigest()[:16]}.crl"
