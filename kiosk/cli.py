@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from kiosk import owner_only
 from kiosk import settings as settings_mod
 from kiosk.diag.arguments import config_file
 
@@ -154,6 +155,8 @@ def _main(argv: list[str] | None) -> int:
     if hasattr(args, "diag_json"):
         args.json = args.diag_json or getattr(args, "json", False)
     module = getattr(args, "run_module", None)
+    if module != "kiosk.diag.set_pin":  # it rewrites the config file, which the kiosk user must still read
+        owner_only.restrict_new_files()  # journals, logs, keys, databases: the kiosk user's alone
     if module is not None:
         if module.startswith("kiosk.diag"):
             failed = _attach_settings(args, module)

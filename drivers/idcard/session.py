@@ -72,7 +72,7 @@ def probe(transport: Transport, reader: str) -> CardInfo:
 def _check_key(key: AccessKey) -> None:
     """A malformed key cannot open any chip: say so before talking to the card."""
     if key.can is not None:
-        if not (key.can.isdigit() and 4 <= len(key.can) <= 10):
+        if not (key.can.isascii() and key.can.isdigit() and 4 <= len(key.can) <= 10):
             raise CardAccessDenied("CAN must be digits")
         return
     try:

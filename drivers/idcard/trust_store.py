@@ -345,10 +345,11 @@ def load_certificates(path: Path) -> list[Certificate]:
 def store_name(cert: Certificate, kind: str) -> str:
     """File name for a certificate written into a store: country and fingerprint (serial
     numbers repeat across states and may be zero or negative)."""
-    country = "".join(ch for ch in cert.country if ch.isalnum()) or "XX"
+    country = "".join(ch for ch in cert.country if ch.isascii() and ch.isalnum()) or "XX"
     return f"{kind}-{country}-{cert.fingerprint[:16]}.der"
 
 
 def crl_name(entry: CrlEntry) -> str:
     country = certificates.attribute(entry.issuer, "country_name").upper()[:3] or "XX"
-    return f"crl-{''.join(ch for ch in country if ch.isalnum())}-{hashlib.sha256(entry.der).hexdigest()[:16]}.crl"
+    country = "".join(ch for ch in country if ch.isascii() and ch.isalnum())
+    return f"crl-{country}-{hashlib.sha256(entry.der).hexdigest()[:16]}.crl"

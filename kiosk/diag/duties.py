@@ -33,9 +33,8 @@ class TechnicianDuties:
     def __init__(self, settings: Settings, journal: Journal, metrics: Metrics, devices: Callable[[], Any]) -> None:
         """``devices`` returns the kiosk's devices, or None while they are not built yet."""
         self.settings, self.journal, self.metrics, self._devices = settings, journal, metrics, devices
-        var = settings.var_dir
-        self.audit = AuditLog(var / "logs" / "audit.log")
-        d = settings.diagnostics
+        var, d = settings.var_dir, settings.diagnostics
+        self.audit = AuditLog(var / "logs" / "audit.log", d.audit_max_bytes, d.audit_backups)
         self.pin = PinGuard(d.pin_hash, var / "diag-lockout.json", self.audit, d.max_failures, d.lockout_s)
         self.last_test_read = ""
         self.last_action = ""  # outcome of the latest printer action, shown with the checks

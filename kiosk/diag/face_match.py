@@ -15,6 +15,9 @@ import io
 import json
 import sys
 
+from pydantic import ValidationError
+
+from drivers.option_fields import explain
 from kiosk.diag.arguments import MAX_IMAGE_BYTES, MAX_LIST_BYTES, InputFileError, existing_file, number, read_bounded
 from kiosk.diag.arguments import read_text as read_list
 from kiosk.face.errors import FaceError
@@ -60,7 +63,11 @@ def run(args: argparse.Namespace) -> int:
     settings = getattr(args, "settings", None)
     options = settings.face if settings is not None else FaceOptions()
     if args.threshold is not None:
-        options = dataclasses.replace(options, threshold=args.threshold)
+        try:
+            options = dataclasses.replace(options, threshold=args.threshold)
+        except ValidationError as exc:
+            print(f"--{': '.join(explain(FaceOptions, exc))}", file=sys.stderr)
+            return 2
     if args.pairs:
         try:
             text = read_list(args.pairs, MAX_LIST_BYTES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from kivy.app import App
@@ -16,6 +17,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
+from kiosk import logs
 from kiosk.flow.machine import Flow
 from kiosk.flow.states import State
 from kiosk.fonts import cjk_font_path
@@ -43,8 +45,7 @@ def diag_info(runner: Runner) -> dict[str, Any]:
 
     from kiosk.diag.config_view import rows
 
-    log_path = runner.settings.var_dir / "logs" / "kiosk.log"
-    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-25:] if log_path.exists() else []
+    lines = logs.tail_lines(runner.settings.var_dir / "logs" / "kiosk.log", 25)
     log_lines = []
     for line in lines:
         try:
@@ -74,6 +75,7 @@ class KioskApp(App):
         self._rendered: tuple | None = None
         self.exit_code = 0
         self.on_pump: list[Any] = []  # autopilot hooks, called after each pump
+        self.stop_when: Callable[[], bool] = lambda: False  # e.g. SIGTERM received (kiosk.launch)
 
     # --- layout ---------------------------------------------------------------------------
     def build(self) -> Widget:
@@ -115,7 +117,8 @@ class KioskApp(App):
 
     def _pump(self, _dt: float) -> None:
         self.runner.pump()
-        if self.runner.quit_requested:  # the technicians' "leave the application" button
+        # the technicians' "leave the application" button, or the service manager's stop
+        if self.runner.quit_requested or self.stop_when():
             self.stop()
             return
         if self.preview.parent is not None:
