@@ -6,13 +6,14 @@ so a test polls the flow with a deadline instead of sleeping.
 
 from __future__ import annotations
 
+import copy as copy_mod
 import dataclasses
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from drivers.printer.base import PrinterStatus
 from kiosk import settings as settings_mod
@@ -21,6 +22,8 @@ from kiosk.runner import Runner
 from kiosk.services.devices import Devices
 from tests.conftest import write_config
 from tests.kiosk.flow import builders as b
+
+T = TypeVar("T")
 
 
 class FakeReader:
@@ -125,7 +128,7 @@ def runner(tmp_path: Path, devs: Devices | Callable[[], Devices], clock: Callabl
            **timeouts: float) -> Runner:
     """A runner on the default config in ``tmp_path``; idle probes off unless asked for."""
     cfg = settings_mod.load(write_config(tmp_path))
-    cfg = dataclasses.replace(cfg, timeouts=dataclasses.replace(cfg.timeouts, **{"attract_probe": 0, **timeouts}))
+    cfg = dataclasses.replace(cfg, timeouts=unchecked(cfg.timeouts, **{"attract_probe": 0, **timeouts}))
     return Runner(cfg, devs, open_journal(cfg), clock=clock)
 
 
@@ -152,3 +155,12 @@ def pump_until(r: Runner, cond: Callable[[], bool], timeout: float = 10.0, what:
     raise AssertionError(f"timed out waiting for {what or cond}; state={r.flow.state} view={r.flow.view}")
 
 
+
+
+def unchecked(section: T, **changes: object) -> T:
+    """A copy of a config section with values the loader refuses (probes every 50 ms): these tests
+    run minutes of a kiosk's life in a second. Only tests may bypass the ranges."""
+    copy = copy_mod.copy(section)
+    for name, value in changes.items():
+        object.__setattr__(copy, name, value)
+    return copy

@@ -159,7 +159,7 @@ def test_print_fails_with_the_applicant_there_then_the_kiosk_recovers(tmp_path: 
     from kiosk.services import devices as devices_mod
     from tests.kiosk.journey import drive
 
-    cfg = settings_mod.load(write_config(tmp_path, extra="\n[timeouts]\nout_of_service_probe = 0.5\n"))
+    cfg = settings_mod.load(write_config(tmp_path, extra="\n[timeouts]\nout_of_service_probe = 1\n"))
     devices = devices_mod.build(cfg)
     vp = devices.printer.virtual
     print_licence = devices.print_service.print_licence

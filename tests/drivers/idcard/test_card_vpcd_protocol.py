@@ -68,5 +68,7 @@ def test_pcsc_options_are_simple_frozen_types() -> None:
     import typing
 
     for name, tp in typing.get_type_hints(PcscReaderOptions).items():
-        assert tp in (str, int, float, bool), name
+        base = typing.get_args(tp)[0] if typing.get_origin(tp) is typing.Annotated else tp
+        choices = typing.get_args(base) if typing.get_origin(base) is typing.Literal else ()
+        assert base in (str, int, float, bool) or (choices and all(isinstance(c, str) for c in choices)), name
     assert dataclasses.fields(PcscReaderOptions)[0].name == "reader"

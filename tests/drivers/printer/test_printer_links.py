@@ -25,7 +25,8 @@ from drivers.printer.options import BACKENDS
      ("file", FileLink, "File")],
 )
 def test_the_factory_picks_the_backends_class(tmp_path: Path, backend: str, cls: type, escpos_name: str) -> None:
-    p = create_escpos(EscposPrinterOptions(backend=backend, file_path=str(tmp_path / "lp0")), tmp_path)
+    usb = {"usb_vendor_id": 0x04B8, "usb_product_id": 0x0E15} if backend == "usb" else {}
+    p = create_escpos(EscposPrinterOptions(backend=backend, file_path=str(tmp_path / "lp0"), **usb), tmp_path)
     assert type(p.link) is cls and p.link.kind == backend
     assert type(p.link.escpos).__name__ == escpos_name  # python-escpos still opens the device
     assert p.link.write_timeout_s == 10.0 and p.link.status_timeout_s == 0.5

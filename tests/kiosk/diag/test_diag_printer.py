@@ -96,4 +96,4 @@ def test_an_unknown_recovered_print_policy_is_named(tmp_path: Path, capsys: pyte
     cfg = write_config(tmp_path, replace={"max_attempts = 3": 'max_attempts = 3\nrecovered_print = "auto"'})
     assert cli.main(["--config", str(cfg), "diag"]) == 2
     err = capsys.readouterr().err
-    assert "policy.recovered_print" in err and "expected one of hold, print, got 'auto'" in err
+    assert "policy.recovered_print" in err and "expected one of 'hold' or 'print', got 'auto'" in err
