@@ -332,7 +332,9 @@ class Soak:
         rec = records.read_all(self.var, paper)
         for v in invariants.check_all(rec, self.ledger, KIOSK_ID, in_service):
             self._violation(v, a.index)
-        changed = self.changed()
+        # after each applicant: their own texts in what changed, except SQLite main files, whose
+        # new pages arrive through the -wal file first (the periodic sweep reads the main files)
+        changed = [p for p in self.changed() if p.suffix != ".db"]
         for f in pii.exact(self.var, a.index, a.needles(), changed):
             self._violation(invariants.Violation("personal_data_on_disk", f"{f.path}: {f.label} ({f.encoding})",
                                                  f.applicant), a.index)
@@ -360,6 +362,12 @@ class Soak:
             self.stats.seconds.append(elapsed)
             self.stats.seconds_by_face.setdefault(result.get("face", "?"), []).append(elapsed)
             outcome = result.get("outcome", "?")
+            if outcome.startswith("stuck"):
+                # the journey made no progress for journey_limit_s: a technician power-cycles it
+                self._violation(invariants.Violation("kiosk_stuck", f"in state {outcome.partition(':')[2]} "
+                                                     f"({fault.get('kind') or 'no fault'})"), a.index)
+                self.proxy.clear()
+                self._restart(f"stuck in {outcome}")
             self.stats.outcomes[outcome.split(":")[0]] += 1
             if fault and result.get("fault_fired"):
                 self.stats.faults_fired[fault["kind"]] += 1
