@@ -69,7 +69,9 @@ def run_ui(out: Path, count: int, seed: int, verbose: bool = False) -> dict[str,
         rec = records.read_all(var, tray.update())
         ledger[a.index] = {t.txn_id for t in rec.txns} - seen_txns
         seen_txns |= ledger[a.index]
-        found = invariants.check_all(rec, ledger, KIOSK_ID, in_service=True)
+        # between two kiosk processes an unfinished transaction is left to the next start-up's
+        # recovery (the autopilot quits on a retry screen): only in-service checks are skipped
+        found = invariants.check_all(rec, ledger, KIOSK_ID, in_service=False)
         found += [invariants.Violation("personal_data_on_disk", f"{f.path}: {f.label} ({f.encoding})", f.applicant)
                   for f in pii.exact(var, a.index, a.needles(), changed())]
         for v in found:
