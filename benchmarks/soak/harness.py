@@ -107,6 +107,10 @@ max_attempts = 4
 """
 
 
+def _size(root: Path, pattern: str) -> int:
+    return sum(p.stat().st_size for p in root.glob(pattern) if p.is_file())
+
+
 def _action(text: str) -> str:
     """'reprint:licence:confirmed' -> 'reprint:confirmed' (the counters' key)."""
     parts = text.split(":")
@@ -328,6 +332,8 @@ class Soak:
         self.kiosk.send(cmd="status")
         status = self.kiosk.wait_for("status", 30) or {}
         in_service = status.get("state") == "attract"
+        if not in_service:
+            self._event(event="check_out_of_service", i=a.index, state=status.get("state"), fault=status.get("fault"))
         paper = self.tray.update()
         rec = records.read_all(self.var, paper)
         for v in invariants.check_all(rec, self.ledger, KIOSK_ID, in_service):
@@ -343,6 +349,11 @@ class Soak:
             for f in pii.scan(self.var, self.needles):
                 self._violation(invariants.Violation("personal_data_on_disk",
                                                      f"{f.path}: {f.label} ({f.encoding})", f.applicant), a.index)
+        if final:  # the kiosk's stderr is its log stream too (journald on a kiosk)
+            stderr = self.run_dir / "kiosk-stderr.log"
+            for f in pii.scan(self.run_dir, self.needles, [stderr]):
+                self._violation(invariants.Violation("personal_data_in_stderr", f"{f.label} ({f.encoding})",
+                                                     f.applicant), a.index)
         self.stats.check_seconds += time.perf_counter() - t0
 
     # --- the run -------------------------------------------------------------------------------
@@ -400,6 +411,9 @@ class Soak:
                 "slope_per_100": round(t.slope_per_100, 2), "stderr_per_100": round(t.stderr_per_100, 2),
                 "mean": round(t.mean, 1), "flat_within_noise": t.flat, "points": t.points}
         secs = sorted(s.seconds)
+        disk = {name: _size(self.var, pattern) for name, pattern in
+                (("journal_db", "journal.db*"), ("logs", "logs/*"), ("prints", "prints/*"), ("registry", "registry/*"))}
+        disk["var_total"] = _size(self.var, "**/*")
         by_face = {k: round(sum(v) / len(v), 2) for k, v in s.seconds_by_face.items() if v}
         return {
             "applicants": len(s.seconds),
@@ -419,6 +433,9 @@ class Soak:
             "violations_by_kind": dict(Counter(k for k, _ in s.violations)),
             "violations": [{"kind": k, "detail": d, "first_at_applicant": i} for (k, d), i in s.violations.items()],
             "held_for_staff_at_end": len(invariants.held_jobs(rec)),
+            "held_open_transactions_at_end": len(invariants.held_transactions(rec)),
+            "disk_bytes_at_end": disk,
+            "disk_bytes_per_100_applicants": {k: round(v * 100 / len(secs)) for k, v in disk.items()},
             "licences_issued": len(rec.licences),
             "licences_on_paper": sum(1 for lic in rec.licences if rec.paper.get(lic.qr_payload)),
             "printouts_torn": self.tray.torn,

@@ -28,6 +28,11 @@ def render(r: dict[str, Any]) -> str:
     lines.append(f"  licences issued {r.get('licences_issued', '?')}, on paper {r.get('licences_on_paper', '?')}, "
                  f"held for staff at the end {r.get('held_for_staff_at_end', '?')}, "
                  f"torn printouts {r.get('printouts_torn', '?')}")
+    if "disk_bytes_at_end" in r:
+        d, per = r["disk_bytes_at_end"], r["disk_bytes_per_100_applicants"]
+        lines.append("  disk at the end (bytes; per 100 applicants): " + ", ".join(
+            f"{k} {v:,} ({per[k]:,})" for k, v in d.items()))
+        lines.append(f"  open transactions held for staff at the end: {r.get('held_open_transactions_at_end', 0)}")
     lines.append(f"  violations by kind: {_counts(r['violations_by_kind'])}")
     for v in r["violations"][:40]:
         lines.append(f"    [{v['first_at_applicant']}] {v['kind']}: {v['detail']}")
