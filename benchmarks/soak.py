@@ -33,6 +33,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                     help="every Nth applicant gets the shipped face settings (1: all); the rest the fast ones")
     ap.add_argument("--sample-every", type=int, default=50)
     ap.add_argument("--pii-sweep-every", type=int, default=50)
+    ap.add_argument("--trim-printer-memory", action="store_true",
+                    help="drop the virtual printer's in-memory printouts before each applicant (its own growth)")
     ap.add_argument("--ui", action="store_true", help="through the real Kivy UI (offscreen) with the autopilot")
     ap.add_argument("-v", "--verbose", action="store_true")
     return ap.parse_args(argv)
@@ -60,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         opts = Options(applicants=args.applicants, fault_rate=args.fault_rate, seed=args.seed, out=args.out,
                        face_full_every=args.face_full_every, sample_every=args.sample_every,
-                       pii_sweep_every=args.pii_sweep_every, faults=kinds, verbose=args.verbose)
+                       pii_sweep_every=args.pii_sweep_every, faults=kinds, verbose=args.verbose,
+                       trim_printer_memory=args.trim_printer_memory)
         result = Soak(opts).run()
     print(report_mod.render(result))
     return 0

@@ -48,6 +48,7 @@ class Options:
     pii_sweep_every: int = 50  # all applicants' texts over every file (each applicant: their own, changed files)
     faults: dict[str, int] | None = None
     journey_limit_s: float = 180.0
+    trim_printer_memory: bool = False  # drop the virtual printer's in-memory printouts before each applicant
     verbose: bool = False
 
 
@@ -251,7 +252,8 @@ class Soak:
             self.proxy.arm(arming[0], arming[1], "" if arming[0] == "outage" else faults_mod.APPLICATION_POST)
         txns = self.ledger.setdefault(a.index, set())
         applied_before = self.proxy.applied.total()
-        self.kiosk.send(cmd="applicant", applicant=a.to_json(), fault=fault, face=face, limit=self.o.journey_limit_s)
+        self.kiosk.send(cmd="applicant", applicant=a.to_json(), fault=fault, face=face, limit=self.o.journey_limit_s,
+                        trim_printer_memory=self.o.trim_printer_memory)
         killed = False
         while True:
             msg = self.kiosk.next(self.o.journey_limit_s + 60)
@@ -406,7 +408,7 @@ class Soak:
         authority = pii.scan(self.var / "registry", self.needles, pii.files_under(self.var / "registry", False))
         trends = {}
         for name in ("rss_kb", "children_rss_kb", "fds", "threads"):
-            t = resources.trend(s.samples, name)
+            t = resources.trend([x for x in s.samples if x.applicants > 0], name)  # 0: before any pool starts
             trends[name] = None if t is None else {
                 "slope_per_100": round(t.slope_per_100, 2), "stderr_per_100": round(t.stderr_per_100, 2),
                 "mean": round(t.mean, 1), "flat_within_noise": t.flat, "points": t.points}
@@ -443,4 +445,5 @@ class Soak:
                                  "files": sorted({f.path for f in authority})},
             "resources": {"samples": [vars(x) for x in s.samples], "trend": trends},
             "seed": self.o.seed, "fault_rate": self.o.fault_rate, "face_full_every": self.o.face_full_every,
+            "trim_printer_memory": self.o.trim_printer_memory,
         }

@@ -472,6 +472,12 @@ class ChildKiosk:
                 self.use_face(cmd.get("face", "full"))
                 self.install_card(a, int(fault.get("pull_after", 0)) if fault.get("kind") == "card_pull" else 0)
                 self.journey = Journey(self, a, fault)
+                if cmd.get("trim_printer_memory"):
+                    # the virtual printer keeps every printout's image in memory (~0.8 MB each):
+                    # dropping them separates that simulator growth from the kiosk's own
+                    vp = r.devices.printer.virtual
+                    vp.printouts.clear()
+                    vp.torn.clear()
                 if fault.get("kind") == "card_pull":
                     self.journey.out.fault_fired = True
             case "after_restart":
