@@ -294,7 +294,7 @@ class Soak:
         self.proxy.clear()
         self._restart(f"kill at {fault['state']}+{fault.get('delay_s')}s")
         txns = sorted(self.ledger[a.index])
-        self.kiosk.send(cmd="after_restart", txns=txns)
+        self.kiosk.send(cmd="after_restart", txns=txns, on_paper=sorted(self._txns_on_paper()))
         msg = self.kiosk.wait_for("after_restart", 120) or {}
         for t in msg.get("technician", []):
             self.stats.technician[_action(t)] += 1
@@ -316,16 +316,21 @@ class Soak:
         retry["retried_after_kill"] = True
         return retry
 
-    def _on_paper(self, txns: set[str]) -> str:
-        """'licence' if one of these transactions' licences is in the printer's tray."""
+    def _txns_on_paper(self) -> set[str]:
+        """Transactions whose licence came out of the printer (its QR code read off a printout)."""
         rec = records.read_all(self.var, self.tray.update())
         key_of_app = {app.public_id: app.idempotency_key for app in rec.applications}
         by_key = rec.txn_by_key()
+        found = set()
         for lic in rec.licences:
             txn = by_key.get(key_of_app.get(lic.application_id, ""))
-            if txn is not None and txn.txn_id in txns and rec.paper.get(lic.qr_payload):
-                return "licence"
-        return ""
+            if txn is not None and rec.paper.get(lic.qr_payload):
+                found.add(txn.txn_id)
+        return found
+
+    def _on_paper(self, txns: set[str]) -> str:
+        """'licence' if one of these transactions' licences is in the printer's tray."""
+        return "licence" if self._txns_on_paper() & txns else ""
 
     # --- checks --------------------------------------------------------------------------------
     def check(self, a: Applicant, final: bool = False) -> None:
