@@ -33,6 +33,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                     help="every Nth applicant gets the shipped face settings (1: all); the rest the fast ones")
     ap.add_argument("--sample-every", type=int, default=50)
     ap.add_argument("--pii-sweep-every", type=int, default=50)
+    ap.add_argument("--technician-first", action="store_true",
+                    help="after a kill the technician reprints before the applicant decides (a staffed kiosk)")
     ap.add_argument("--trim-printer-memory", action="store_true",
                     help="drop the virtual printer's in-memory printouts before each applicant (its own growth)")
     ap.add_argument("--ui", action="store_true", help="through the real Kivy UI (offscreen) with the autopilot")
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         opts = Options(applicants=args.applicants, fault_rate=args.fault_rate, seed=args.seed, out=args.out,
                        face_full_every=args.face_full_every, sample_every=args.sample_every,
                        pii_sweep_every=args.pii_sweep_every, faults=kinds, verbose=args.verbose,
-                       trim_printer_memory=args.trim_printer_memory)
+                       trim_printer_memory=args.trim_printer_memory, technician_first=args.technician_first)
         result = Soak(opts).run()
     print(report_mod.render(result))
     return 0

@@ -48,6 +48,7 @@ class Options:
     pii_sweep_every: int = 50  # all applicants' texts over every file (each applicant: their own, changed files)
     faults: dict[str, int] | None = None
     journey_limit_s: float = 180.0
+    technician_first: bool = False  # after a kill: the technician reprints before the applicant decides
     trim_printer_memory: bool = False  # drop the virtual printer's in-memory printouts before each applicant
     verbose: bool = False
 
@@ -294,8 +295,20 @@ class Soak:
         self.proxy.clear()
         self._restart(f"kill at {fault['state']}+{fault.get('delay_s')}s")
         txns = sorted(self.ledger[a.index])
-        self.kiosk.send(cmd="after_restart", txns=txns, on_paper=sorted(self._txns_on_paper()))
+        # applicant first (default): nobody is at the kiosk when it comes back; the applicant
+        # looks in the tray and, finding nothing, starts again; the technician's pass comes after
+        first = self.o.technician_first
+        self.kiosk.send(cmd="after_restart", txns=txns, on_paper=sorted(self._txns_on_paper()), technician=first)
         msg = self.kiosk.wait_for("after_restart", 120) or {}
+        if not first:
+            result = self._applicant_after_restart(a, msg, face)
+            self.kiosk.send(cmd="after_restart", txns=txns, on_paper=sorted(self._txns_on_paper()), technician=True)
+            for t in (self.kiosk.wait_for("after_restart", 120) or {}).get("technician", []):
+                self.stats.technician[_action(t)] += 1
+            return result
+        return self._applicant_after_restart(a, msg, face)
+
+    def _applicant_after_restart(self, a: Applicant, msg: dict[str, Any], face: str) -> dict[str, Any]:
         for t in msg.get("technician", []):
             self.stats.technician[_action(t)] += 1
         got = msg.get("got", "") or self._on_paper(self.ledger[a.index])

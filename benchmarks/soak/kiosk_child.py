@@ -490,7 +490,7 @@ class ChildKiosk:
                 txns = cmd.get("txns", [])
                 self.on_paper = set(cmd.get("on_paper", []))
                 self._wait(lambda: r.flow.state is State.ATTRACT and r.flow.ready, 60)
-                tech = self.technician_reprints(txns)
+                tech = self.technician_reprints(txns) if cmd.get("technician", True) else []
                 emit(ev="after_restart", got=self.kind_for(txns), technician=tech, state=r.flow.state.value)
             case "status":
                 emit(ev="status", state=r.flow.state.value, ready=r.flow.ready, fault=r.flow.view.fault,
