@@ -361,19 +361,15 @@ class Soak:
         # after each applicant: their own texts in what changed, except SQLite main files, whose
         # new pages arrive through the -wal file first (the periodic sweep reads the main files)
         changed = [p for p in self.changed() if p.suffix != ".db"]
-        for f in pii.exact(self.var, a.index, a.needles(), changed):
-            self._violation(invariants.Violation("personal_data_on_disk", f"{f.path}: {f.label} ({f.encoding})",
-                                                 f.applicant), a.index)
+        findings = [("personal_data_on_disk", f) for f in pii.exact(self.var, a.index, a.needles(), changed)]
         sweep = final or (self.o.pii_sweep_every and (a.index + 1) % self.o.pii_sweep_every == 0)
         if sweep:
-            for f in pii.scan(self.var, self.needles):
-                self._violation(invariants.Violation("personal_data_on_disk",
-                                                     f"{f.path}: {f.label} ({f.encoding})", f.applicant), a.index)
+            findings += [("personal_data_on_disk", f) for f in pii.scan(self.var, self.needles)]
         if final:  # the kiosk's stderr is its log stream too (journald on a kiosk)
             stderr = self.run_dir / "kiosk-stderr.log"
-            for f in pii.scan(self.run_dir, self.needles, [stderr]):
-                self._violation(invariants.Violation("personal_data_in_stderr", f"{f.label} ({f.encoding})",
-                                                     f.applicant), a.index)
+            findings += [("personal_data_in_stderr", f) for f in pii.scan(self.run_dir, self.needles, [stderr])]
+        for kind, f in findings:
+            self._violation(invariants.personal_data(kind, f.path, f.label, f.encoding, f.applicant), a.index)
         self.stats.check_seconds += time.perf_counter() - t0
 
     # --- the run -------------------------------------------------------------------------------
@@ -395,7 +391,8 @@ class Soak:
             outcome = result.get("outcome", "?")
             if outcome.startswith("stuck"):
                 # the journey made no progress for journey_limit_s: a technician power-cycles it
-                self._violation(invariants.Violation("kiosk_stuck", f"in state {outcome.partition(':')[2]} "
+                self._violation(invariants.Violation("kiosk_stuck", f"applicant {a.index} in state "
+                                                     f"{outcome.partition(':')[2]} "
                                                      f"({fault.get('kind') or 'no fault'})"), a.index)
                 self.proxy.clear()
                 self._restart(f"stuck in {outcome}")

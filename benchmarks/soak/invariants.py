@@ -28,6 +28,11 @@ class Violation:
     applicant: int | None = None
 
 
+def personal_data(kind: str, path: str, label: str, encoding: str, applicant: int) -> Violation:
+    """A finding of the personal-data sweep (the text itself is never repeated)."""
+    return Violation(kind, f"applicant {applicant}: {label} ({encoding}) in {path}", applicant)
+
+
 def _owner(ledger: Mapping[int, set[str]]) -> dict[str, int]:
     return {txn: who for who, txns in ledger.items() for txn in txns}
 
@@ -51,7 +56,7 @@ def double_issue(rec: Records, ledger: Mapping[int, set[str]]) -> list[Violation
             per_applicant[owner[txn]] += 1
     for who, n in per_applicant.items():
         if n > 1:
-            out.append(Violation("licence_twice_per_applicant", f"{n} licences", who))
+            out.append(Violation("licence_twice_per_applicant", f"applicant {who}: {n} licences", who))
     for lic in rec.licences:
         if rec.paper.get(lic.qr_payload, 0) > 1:
             out.append(Violation("licence_printed_twice", f"licence {lic.uscc}: {rec.paper[lic.qr_payload]} "

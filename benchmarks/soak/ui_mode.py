@@ -72,14 +72,15 @@ def run_ui(out: Path, count: int, seed: int, verbose: bool = False) -> dict[str,
         # between two kiosk processes an unfinished transaction is left to the next start-up's
         # recovery (the autopilot quits on a retry screen): only in-service checks are skipped
         found = invariants.check_all(rec, ledger, KIOSK_ID, in_service=False)
-        found += [invariants.Violation("personal_data_on_disk", f"{f.path}: {f.label} ({f.encoding})", f.applicant)
+        found += [invariants.personal_data("personal_data_on_disk", f.path, f.label, f.encoding, f.applicant)
                   for f in pii.exact(var, a.index, a.needles(), changed())]
         for v in found:
             violations.setdefault((v.kind, v.detail), a.index if v.applicant is None else v.applicant)
         if verbose:
             print(f"{a.index:4d} {outcome:10s} {elapsed:6.2f}s exit {proc.returncode} {' '.join(a.tags)}", flush=True)
     for f in pii.scan(var, needles):
-        violations.setdefault(("personal_data_on_disk", f"{f.path}: {f.label} ({f.encoding})"), f.applicant)
+        v = invariants.personal_data("personal_data_on_disk", f.path, f.label, f.encoding, f.applicant)
+        violations.setdefault((v.kind, v.detail), f.applicant)
     rec = records.read_all(var, tray.counts)
     authority = pii.scan(var / "registry", needles, pii.files_under(var / "registry", False))
     secs = sorted(seconds)

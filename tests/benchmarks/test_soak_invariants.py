@@ -163,3 +163,23 @@ def test_a_closed_transaction_keeping_its_sealed_application_is_caught() -> None
     rec, _ = _clean()
     rec.txns[1] = dataclasses.replace(rec.txns[1], sealed=True)
     assert _kinds(inv.open_transactions(rec, in_service=True)) == {"sealed_application_kept"}
+
+
+def test_each_applicant_with_two_licences_is_a_violation_of_its_own() -> None:
+    """The harness reports each distinct (kind, detail) once: two applicants must not share one."""
+    rec, ledger = _clean()
+    for who in (0, 1):
+        txn, key, app = f"again{who}", f"again-key-{who}", f"app-again-{who}"
+        rec.applications.append(RegApplication(app, KIOSK, key, "approved"))
+        rec.licences.append(RegLicence(f"USCC-again-{who}", app, f"LK1:again{who}"))
+        rec.txns.append(Txn(txn, "closed", "printed", key, app, True, False))
+        ledger[who].add(txn)
+    found = [v for v in inv.double_issue(rec, ledger) if v.kind == "licence_twice_per_applicant"]
+    assert sorted(v.applicant for v in found) == [0, 1]
+    assert len({v.detail for v in found}) == 2
+
+
+def test_personal_data_findings_of_two_applicants_stay_apart() -> None:
+    a = inv.personal_data("personal_data_on_disk", "journal.db-wal", "name", "utf-8", 3)
+    b = inv.personal_data("personal_data_on_disk", "journal.db-wal", "name", "utf-8", 4)
+    assert a.detail != b.detail and (a.applicant, b.applicant) == (3, 4)
