@@ -64,7 +64,14 @@ def run_ui(out: Path, count: int, seed: int, verbose: bool = False) -> dict[str,
         seconds.append(elapsed)
         line = next((x for x in proc.stdout.splitlines() if x.startswith("autopilot:")), "autopilot: no result")
         result = line.split(" (screens")[0].removeprefix("autopilot: ")
-        outcome = "served" if proc.returncode == 0 else ("rejected" if "rejected" in result else result[:40])
+        if proc.returncode == 0:
+            outcome = "served"
+        elif "manual_review" in result:
+            outcome = "referred"  # the autopilot counts only a licence as success
+        elif "rejected" in result:
+            outcome = "rejected"
+        else:  # the autopilot stops on a retry, staff or out-of-service screen
+            outcome = result.split(":")[0][:40] + (":" + result.rsplit(":", 1)[1].strip() if ":" in result else "")
         outcomes[outcome] += 1
         rec = records.read_all(var, tray.update())
         ledger[a.index] = {t.txn_id for t in rec.txns} - seen_txns
