@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.convertors import Convertor, register_url_convertor
 
+from licence_wire import credit_code
+from licence_wire.protocol import IDEMPOTENCY_KEY_PATTERN, KIOSK_ID_PATTERN
 from registry_service import keys as keys_mod
 from registry_service.db import make_engine, migrate
 from registry_service.problems import PROBLEM_JSON, RequestGuard, install, problem_response
@@ -33,11 +35,7 @@ from registry_service.schemas import (
 )
 
 API_VERSION = "1.0.0"
-IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
-KIOSK_ID_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
-
-
-USCC_PATTERN = r"^[0-9A-HJ-NP-RTUW-Y]{18}$"
+USCC_PATTERN = credit_code.PATTERN
 
 
 class _UsccConvertor(Convertor[str]):

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from registry_service import codec
+from licence_wire import codec
 from registry_service.checks import issue_uscc
 from registry_service.keys import AuthorityKeys
 from registry_service.orm import ApplicationRow, KioskRow, LicenceRow

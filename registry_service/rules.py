@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from registry_service.checks import resident_id_valid
+from licence_wire import resident_id
 from registry_service.reference import Catalogue
 
 APPROVED, MANUAL_REVIEW, REJECTED = "approved", "manual_review", "rejected"
@@ -73,12 +73,9 @@ def check_operator(id_number: str, birth_date: str, name: str, today: date) -> l
     reasons: list[str] = []
     if not _OPERATOR_NAME.match(name):
         reasons.append("operator_name_invalid")
-    if not resident_id_valid(id_number):
+    if not resident_id.is_valid(id_number):  # canonical spelling only: see licence_wire
         return [*reasons, "id_number_invalid"]
-    try:
-        birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    except ValueError:
-        return [*reasons, "id_number_invalid"]
+    birth = resident_id.birth_date(id_number)
     if birth.isoformat() != birth_date:
         reasons.append("id_birth_date_mismatch")
     if birth > today:

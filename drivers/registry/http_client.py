@@ -24,7 +24,7 @@ from drivers.errors import ServiceProtocolError, ServiceRequestRejected, Service
 from drivers.registry.base import RegistrationClient
 from drivers.registry.models import Application, Decision, Licence, ReferenceData
 from drivers.registry.wire import parse_decision, parse_licence, parse_reference_data, verify_signed
-from registry_service import codec
+from licence_wire import codec, protocol, resident_id
 
 log = logging.getLogger("drivers.registry")
 
@@ -70,6 +70,8 @@ class HttpRegistrationClient(RegistrationClient):
             raise ValueError("plain http is allowed only to a loopback address")
         if (client_cert is None) != (client_key is None):
             raise ValueError("client_cert and client_key go together")
+        if not protocol.valid_kiosk_id(kiosk_id):
+            raise ValueError("kiosk_id must be 1-64 of A-Z a-z 0-9 _ . -")
         self.base_url = base_url.rstrip("/")
         self.kiosk_id = kiosk_id
         self.public_key = codec.load_public_key(authority_public_key)
@@ -86,7 +88,7 @@ class HttpRegistrationClient(RegistrationClient):
             self.session.cert = (client_cert, client_key)
         self.session.headers.update(
             {
-                "X-Kiosk-Id": kiosk_id,
+                protocol.KIOSK_ID_HEADER: kiosk_id,
                 "Accept": "application/json, application/problem+json",
                 "User-Agent": "licence-kiosk-registry-client/1",
             }
@@ -98,12 +100,14 @@ class HttpRegistrationClient(RegistrationClient):
 
     def submit(self, application: Application, idempotency_key: str) -> Decision:
         body = asdict(application)
+        # the wire's edge for a number read from a chip: the API takes only the canonical form
+        body["operator_id_number"] = resident_id.normalise(application.operator_id_number)
         decision = parse_decision(
             self._call(
                 "POST",
                 "/v1/applications",
                 json=body,
-                headers={"Idempotency-Key": idempotency_key},
+                headers={protocol.IDEMPOTENCY_KEY_HEADER: idempotency_key},
                 retry=True,  # same key on every attempt: the service answers at most once
                 ok=(200, 201),
             ),

@@ -14,8 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from drivers.errors import ServiceProtocolError
 from drivers.registry.models import Decision, Division, Licence, ReferenceData, ScopeItem
-from registry_service import codec
-from registry_service.checks import uscc_valid
+from licence_wire import codec, credit_code
 
 OUTCOMES = ("approved", "manual_review", "rejected")
 _REASON = re.compile(r"^[a-z0-9_]{1,64}$")
@@ -57,7 +56,7 @@ def parse_licence(value: Any, public_key: Ed25519PublicKey) -> Licence:
         raise ServiceProtocolError(f"licence QR payload invalid ({exc.reason})") from None
     if signed_fields != fields:
         raise ServiceProtocolError("licence fields differ from its signed QR payload")
-    if not uscc_valid(fields["uscc"]) or fields["uscc"][1] != "2":
+    if not credit_code.is_valid(fields["uscc"]) or fields["uscc"][1] != "2":
         raise ServiceProtocolError("licence carries an invalid credit code")
     return Licence(**fields, qr_payload=qr)
 

@@ -4,7 +4,9 @@ loopback server in front of it."""
 from __future__ import annotations
 
 import itertools
+import json
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from drivers.errors import ServiceProtocolError, ServiceRequestRejected, ServiceUnreachable
 from drivers.registry.http_client import HttpRegistrationClient
 from drivers.registry.models import Application
-from registry_service import codec, samples
+from licence_wire import codec
+from registry_service import samples
 from registry_service.embedded import EmbeddedService
 from tests.drivers.registry.fault_server import FaultServer
 
@@ -83,6 +86,16 @@ def test_same_key_other_payload_is_a_typed_rejection(service: EmbeddedService, k
         c.submit(application(), key)
     assert exc.value.reason == "idempotency_key_reused"
     assert isinstance(exc.value, ServiceProtocolError)
+
+
+def test_lower_case_x_from_a_chip_is_sent_canonical(faults: FaultServer, key_path: Path) -> None:
+    """A chip may spell the check character x; the API takes only X, so the client folds it."""
+    birth = date(1990, 5, 17)
+    number = next(n for s in range(1000) if (n := samples.resident_id(birth, s)).endswith("X"))
+    d = client(faults.url, key_path).submit(
+        application(operator_id_number=number[:17] + "x", birth=birth), uuid.uuid4().hex)
+    assert d.outcome == "approved"
+    assert json.loads(faults.requests[0]["body"])["operator_id_number"] == number
 
 
 # --- flaky network ----------------------------------------------------------------------

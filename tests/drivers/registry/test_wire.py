@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from drivers.errors import ServiceProtocolError
 from drivers.registry.wire import parse_decision, parse_reference_data
-from registry_service import codec
+from licence_wire import codec
 from registry_service.reference import catalogue
 
 KEY = Ed25519PrivateKey.generate()

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registry_service import codec
+from licence_wire import codec
 
 FIELDS = {
     "uscc": "92440305MADGFK2473",
