@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,11 +18,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("registry_service")
+_LENGTH = re.compile(r"[0-9]{1,19}", re.ASCII)  # not isdigit(): superscript 2 is a latin-1 digit
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://licence-kiosk.example/problems/"
 
 TITLES = {
     "malformed_json": "Request body is not valid JSON",
+    "malformed_request": "Request framing is malformed (e.g. Content-Length)",
     "invalid_request": "Request does not match the schema",
     "idempotency_key_missing": "Idempotency-Key header missing or malformed",
     "kiosk_id_missing": "X-Kiosk-Id header missing or malformed",
@@ -114,8 +117,11 @@ class RequestGuard:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        declared = headers.get("content-length", "")
-        if declared and (not declared.isdigit() or int(declared) > self.max_body):
+        declared = headers.get("content-length")
+        if declared is not None and not _LENGTH.fullmatch(declared):
+            await self._reject(scope, send, 400, "malformed_request")
+            return
+        if declared is not None and int(declared) > self.max_body:
             await self._reject(scope, send, 413, "body_too_large")
             return
         chunks: list[bytes] = []

@@ -1,5 +1,8 @@
 """Request and response bodies of API v1. Strict: no type coercion, unknown fields refused,
-control and unassigned characters refused (they would otherwise reach the database)."""
+control and unassigned characters refused (they would otherwise reach the database).
+
+Patterns spell digits as [0-9], never \\d: pydantic's regex engine, like Python's, lets \\d match
+every Unicode decimal digit (full-width, Arabic-Indic, ...)."""
 
 from __future__ import annotations
 
@@ -59,12 +62,12 @@ class _Strict(BaseModel):
 class ApplicationIn(_Strict):
     operator_name: Text(30, 1)  # type: ignore[valid-type]
     operator_id_number: Text(18, 1)  # type: ignore[valid-type]
-    operator_birth_date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    operator_birth_date: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     composition: Literal["individual", "family"]
     trade_name: Text(20)  # type: ignore[valid-type]
     industry_code: Code
     organisation_form: Text(8)  # type: ignore[valid-type]
-    division_code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+    division_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
     premises: Text(100, 1)  # type: ignore[valid-type]
     scope_codes: Annotated[list[Code], Field(max_length=30)]
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9+ -]{0,20}$")] = ""

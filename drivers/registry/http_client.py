@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -31,6 +32,7 @@ log = logging.getLogger("drivers.registry")
 MAX_RESPONSE_BYTES = 1 << 20
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 _LOOPBACK_NAMES = {"localhost"}
+_SECONDS = re.compile(r"[0-9]{1,6}", re.ASCII)  # Retry-After delay-seconds; not isdigit(): "²"
 
 
 def _is_loopback(host: str) -> bool:
@@ -214,7 +216,7 @@ class HttpRegistrationClient(RegistrationClient):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _backoff(self, attempt: int, retry_after: str | None) -> float:
-        if retry_after and retry_after.isdigit():
+        if retry_after and _SECONDS.fullmatch(retry_after):
             return min(float(retry_after), self.backoff_max_s)
         # full jitter: many kiosks recovering from one outage must not retry in lock-step
         return random.uniform(0, min(self.backoff_max_s, self.backoff_s * 2 ** (attempt - 1)))

@@ -17,7 +17,7 @@ from drivers.registry.models import Decision, Division, Licence, ReferenceData, 
 from licence_wire import codec, credit_code
 
 OUTCOMES = ("approved", "manual_review", "rejected")
-_REASON = re.compile(r"^[a-z0-9_]{1,64}$")
+_REASON = re.compile(r"[a-z0-9_]{1,64}", re.ASCII)
 
 
 def _str(doc: dict[str, Any], key: str, *, allow_empty: bool = True) -> str:
@@ -69,7 +69,7 @@ def parse_decision(value: Any, public_key: Ed25519PublicKey) -> Decision:
         raise ServiceProtocolError("unknown outcome")
     reasons = doc.get("reasons")
     if not isinstance(reasons, list) or not all(
-        isinstance(r, str) and _REASON.match(r) for r in reasons
+        isinstance(r, str) and _REASON.fullmatch(r) for r in reasons
     ):
         raise ServiceProtocolError("reasons malformed")
     tracking = _str(doc, "tracking_number")

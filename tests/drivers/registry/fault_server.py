@@ -6,6 +6,7 @@ Each request takes the next behaviour from a script (the last one repeats):
   "hang"           never answer
   "reset"          close the connection with an RST before answering
   "status:N"       answer HTTP N with a problem document
+  ("status", N, {header: value}) the same with extra response headers
   "garbage"        200 with a body that is not JSON
   "html"           200 text/html
   ("tamper", fn)   forward, then return fn(parsed JSON) re-serialised
@@ -78,12 +79,15 @@ class FaultServer:
             h.connection.close()
             return
         if isinstance(action, str) and action.startswith("status:"):
-            status = int(action.split(":")[1])
+            action = ("status", int(action.split(":")[1]), {})
+        if isinstance(action, tuple) and action[0] == "status":
+            _, status, extra = action
             self._send(
                 h,
                 status,
                 json.dumps({"type": "about:blank", "title": "x", "status": status, "code": "service_busy"}).encode(),
                 "application/problem+json",
+                extra,
             )
             return
         if action == "garbage":
@@ -109,9 +113,16 @@ class FaultServer:
         return r.status_code, r.headers.get("Content-Type", ""), r.content
 
     @staticmethod
-    def _send(h: BaseHTTPRequestHandler, status: int, payload: bytes, ctype: str) -> None:
+    def _send(h: BaseHTTPRequestHandler, status: int, payload: bytes, ctype: str,
+              extra: dict[str, str] | None = None) -> None:
         h.send_response(status)
         h.send_header("Content-Type", ctype)
+        for name, value in (extra or {}).items():
+            try:  # latin-1 where it can be (superscript 2 is one byte), else raw UTF-8 bytes
+                value.encode("latin-1")
+            except UnicodeEncodeError:
+                value = value.encode().decode("latin-1")
+            h.send_header(name, value)
         h.send_header("Content-Length", str(len(payload)))
         h.end_headers()
         h.wfile.write(payload)

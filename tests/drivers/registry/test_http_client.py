@@ -139,6 +139,15 @@ def test_5xx_retried_then_success(faults: FaultServer, key_path: Path) -> None:
     assert client(faults.url, key_path).reference_data().version
 
 
+@pytest.mark.parametrize("retry_after", ["²", "١", "２", "1.5", "-1", "Wed, 21 Oct 2015 07:28:00 GMT"])
+def test_retry_after_that_is_not_ascii_seconds_falls_back_to_backoff(
+        faults: FaultServer, key_path: Path, retry_after: str) -> None:
+    faults.script = [("status", 503, {"Retry-After": retry_after}), "proxy"]
+    slept: list[float] = []
+    assert client(faults.url, key_path, sleep=slept.append).reference_data().version
+    assert len(slept) == 1 and 0 <= slept[0] <= 0.2  # the first jittered backoff step
+
+
 def test_5xx_forever_is_unreachable(faults: FaultServer, key_path: Path) -> None:
     faults.script = ["status:503"]
     with pytest.raises(ServiceUnreachable):

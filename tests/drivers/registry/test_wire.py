@@ -102,6 +102,26 @@ def test_valid_approval() -> None:
         ),
         signed(
             {
+                "application_id": "a1",
+                "outcome": "rejected",
+                "reasons": ["name_taken\n"],  # a $-anchored pattern would let the newline pass
+                "tracking_number": "",
+                "licence": None,
+                "decided_at": "x",
+            }
+        ),
+        signed(
+            {
+                "application_id": "a1",
+                "outcome": "rejected",
+                "reasons": ["name_taken٣"],
+                "tracking_number": "",
+                "licence": None,
+                "decided_at": "x",
+            }
+        ),
+        signed(
+            {
                 "application_id": "",
                 "outcome": "rejected",
                 "reasons": [],
