@@ -1,26 +1,56 @@
-"""`python -m registry_service` / `python main.py registry-service`: run the service alone."""
+"""`python -m registry_service` / `python main.py registry-service`: run the service alone.
+
+Every argument is checked before anything starts (files readable, certificate and key a
+matching PEM pair, port in range, address free); a bad one is one line on stderr and exit
+status 2, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+import re
+import ssl
+import sys
 from pathlib import Path
+
+from registry_service import server
 
 DEFAULT_DB = "sqlite:///var/registry/registry.db"
 DEFAULT_KEYS = "var/registry/keys"
+PROG = "registry-service"
+_INTEGER = re.compile(r"-?[0-9]{1,9}", re.ASCII)
+
+
+class UsageError(Exception):
+    """An argument that cannot work; the message names it."""
+
+
+def _whole(text: str, what: str = "a whole number") -> int:
+    # not int(text) alone: it also reads full-width and other Unicode digits
+    if not _INTEGER.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"not {what}: {text!r}")
+    return int(text)
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    value = _whole(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
 
 
+def _port(text: str) -> int:
+    value = _whole(text, "a port number")
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be 1-65535, not {value}")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8600, help="TCP port (default 8600)")
+    parser.add_argument("--port", type=_port, default=8600, help="TCP port 1-65535 (default 8600)")
     parser.add_argument(
         "--database",
         default=os.environ.get("REGISTRY_DATABASE_URL", DEFAULT_DB),
@@ -33,16 +63,70 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="directory of the authority's Ed25519 key (created on first start)",
     )
     parser.add_argument(
-        "--workers", type=int, default=1, help="worker processes (PostgreSQL; SQLite: keep 1)"
+        "--workers", type=_positive, default=1,
+        help="worker processes (PostgreSQL; SQLite allows only 1)",
     )
     parser.add_argument(
         "--submit-threads", type=_positive,
-        default=int(os.environ.get("REGISTRY_SUBMIT_THREADS", "4")),
+        default=os.environ.get("REGISTRY_SUBMIT_THREADS", "4"),  # a string: the type checks it
         help="threads per process deciding submissions (default $REGISTRY_SUBMIT_THREADS or 4)",
     )
     parser.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
-    parser.add_argument("--tls-key", help="... and this key")
-    parser.add_argument("--client-ca", help="require kiosk client certificates from this CA")
+    parser.add_argument("--tls-key", help="... and this key (PEM); required with --tls-cert")
+    parser.add_argument("--client-ca", help="require kiosk client certificates from this CA (PEM)")
+
+
+def _readable(option: str, path: str) -> None:
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+    except OSError as exc:
+        raise UsageError(f"{option}: cannot read {path}: {exc.strerror or exc}") from None
+
+
+def check_tls(cert: str | None, key: str | None, client_ca: str | None) -> None:
+    """The files uvicorn would load, loaded once here, so that a mistake is a sentence and not
+    an ssl traceback from inside the server."""
+    if not cert:
+        if key or client_ca:
+            raise UsageError(f"{'--tls-key' if key else '--client-ca'} needs --tls-cert")
+        return
+    if not key:
+        raise UsageError("--tls-cert needs --tls-key")
+    _readable("--tls-cert", cert)
+    _readable("--tls-key", key)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        ctx.load_cert_chain(cert, key)
+    except ssl.SSLError as exc:
+        raise UsageError(f"--tls-cert/--tls-key: not a PEM certificate and its matching key "
+                         f"({exc.reason or exc})") from None
+    if client_ca:
+        _readable("--client-ca", client_ca)
+        try:
+            ctx.load_verify_locations(cafile=client_ca)
+        except ssl.SSLError as exc:
+            raise UsageError(f"--client-ca: no PEM certificate in {client_ca} "
+                             f"({exc.reason or exc})") from None
+
+
+def check(args: argparse.Namespace) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(args.database).get_backend_name()
+    except (ArgumentError, ValueError):
+        raise UsageError(f"--database: not a database URL: {args.database!r}") from None
+    if backend not in ("sqlite", "postgresql"):  # the store's statements speak these two
+        raise UsageError(f"--database: {backend}: only sqlite:///FILE and postgresql://... URLs")
+    if backend == "sqlite" and args.workers > 1:
+        raise UsageError("--workers: SQLite allows one worker process (its writers queue on a "
+                         "lock inside the process); use PostgreSQL for more")
+    key_dir = Path(args.key_dir)
+    if key_dir.exists() and not key_dir.is_dir():
+        raise UsageError(f"--key-dir: {key_dir} is not a directory")
+    check_tls(args.tls_cert, args.tls_key, args.client_ca)
 
 
 def _quiet_gc() -> None:
@@ -54,10 +138,26 @@ def _quiet_gc() -> None:
     gc.freeze()
 
 
-def run(args: argparse.Namespace) -> int:
-    import ssl
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
 
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        check(args)
+    except UsageError as exc:
+        return _fail(str(exc))
+    try:
+        sock = server.listen(args.host, args.port)
+    except OSError as exc:
+        return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+    return _serve(args, sock)
+
+
+def _serve(args: argparse.Namespace, sock: object) -> int:
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from registry_service.app import ServiceSettings, create_app
 
@@ -65,28 +165,28 @@ def run(args: argparse.Namespace) -> int:
     try:
         app = create_app(ServiceSettings(database_url=args.database, key_dir=Path(args.key_dir),
                                          submit_threads=args.submit_threads))
-    except Exception as exc:  # bad URL, unreachable database, unreadable key
-        logging.getLogger("registry_service").error("cannot start: %s", exc)
-        return 2
+    except Exception as exc:  # unreachable database, unreadable key, failed migration
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return _fail(f"cannot start: {first_line}")
     logging.getLogger("registry_service").info(
         "authority public key: %s", app.state.keys.public_key_path
     )
-    _quiet_gc()
     tls: dict[str, object] = {}
     if args.tls_cert:
         tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
         if args.client_ca:
             tls |= {"ssl_ca_certs": args.client_ca, "ssl_cert_reqs": ssl.CERT_REQUIRED}
+    common = {"access_log": False, "log_level": "warning", **tls}
     if args.workers > 1:
         # migrated and keyed once above; each worker builds its own app from the environment
         os.environ["REGISTRY_DATABASE_URL"] = args.database
         os.environ["REGISTRY_KEY_DIR"] = args.key_dir
         os.environ["REGISTRY_SUBMIT_THREADS"] = str(args.submit_threads)
         app.state.engine.dispose()
-        uvicorn.run("registry_service.asgi:app", host=args.host, port=args.port,
-                    workers=args.workers, access_log=False, log_level="warning",
-                    **tls)  # type: ignore[arg-type]
-    else:
-        uvicorn.run(app, host=args.host, port=args.port, access_log=False,
-                    log_level="warning", **tls)  # type: ignore[arg-type]
+        config = uvicorn.Config("registry_service.asgi:app", workers=args.workers,
+                                **common)  # type: ignore[arg-type]
+        Multiprocess(config, sockets=[sock]).run()  # type: ignore[list-item]
+        return 0
+    _quiet_gc()
+    uvicorn.Server(uvicorn.Config(app, **common)).run(sockets=[sock])  # type: ignore[arg-type,list-item]
     return 0
