@@ -16,11 +16,13 @@ import sys
 from pathlib import Path
 
 from registry_service import server
+from registry_service.limits import ConnectionLimits
 
 DEFAULT_DB = "sqlite:///var/registry/registry.db"
 DEFAULT_KEYS = "var/registry/keys"
 PROG = "registry-service"
 _INTEGER = re.compile(r"-?[0-9]{1,9}", re.ASCII)
+_DECIMAL = re.compile(r"[0-9]{1,6}(?:\.[0-9]{1,6})?", re.ASCII)
 
 
 class UsageError(Exception):
@@ -39,6 +41,12 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
+
+
+def _seconds(text: str) -> float:
+    if not _DECIMAL.fullmatch(text) or not 0 < float(text) <= 3600:
+        raise argparse.ArgumentTypeError(f"must be seconds, more than 0 and at most 3600: {text!r}")
+    return float(text)
 
 
 def _port(text: str) -> int:
@@ -74,6 +82,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--tls-key", help="... and this key (PEM); required with --tls-cert")
     parser.add_argument("--client-ca", help="require kiosk client certificates from this CA (PEM)")
+    d = ConnectionLimits()
+    limits = parser.add_argument_group("connection limits (per worker process)")
+    limits.add_argument("--max-head-bytes", type=_positive, default=d.max_head_bytes,
+                        help=f"request line + headers; more is 431 (default {d.max_head_bytes})")
+    limits.add_argument("--head-timeout", type=_seconds, default=d.head_timeout_s,
+                        help="seconds from a request's first byte to the end of its headers; "
+                        f"later is 408 (default {d.head_timeout_s:g})")
+    limits.add_argument("--body-timeout", type=_seconds, default=d.body_timeout_s,
+                        help=f"seconds from the headers to the end of the body (default {d.body_timeout_s:g})")
+    limits.add_argument("--idle-timeout", type=_seconds, default=d.idle_timeout_s,
+                        help="seconds a connection may wait for its next request "
+                        f"(default {d.idle_timeout_s:g})")
+    limits.add_argument("--max-connections-per-client", type=_positive,
+                        default=d.max_connections_per_client,
+                        help="open connections per client address; more are 503 "
+                        f"(default {d.max_connections_per_client})")
+    limits.add_argument("--max-connections", type=_positive, default=d.max_connections,
+                        help=f"open connections in all (default {d.max_connections})")
 
 
 def _readable(option: str, path: str) -> None:
@@ -155,11 +181,20 @@ def run(args: argparse.Namespace) -> int:
     return _serve(args, sock)
 
 
+def limits_from(args: argparse.Namespace) -> ConnectionLimits:
+    return ConnectionLimits(
+        max_head_bytes=args.max_head_bytes, head_timeout_s=args.head_timeout,
+        body_timeout_s=args.body_timeout, idle_timeout_s=args.idle_timeout,
+        max_connections_per_client=args.max_connections_per_client,
+        max_connections=args.max_connections)
+
+
 def _serve(args: argparse.Namespace, sock: object) -> int:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
     from registry_service.app import ServiceSettings, create_app
+    from registry_service.connection_guard import GuardedConfig
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
@@ -183,10 +218,11 @@ def _serve(args: argparse.Namespace, sock: object) -> int:
         os.environ["REGISTRY_KEY_DIR"] = args.key_dir
         os.environ["REGISTRY_SUBMIT_THREADS"] = str(args.submit_threads)
         app.state.engine.dispose()
-        config = uvicorn.Config("registry_service.asgi:app", workers=args.workers,
-                                **common)  # type: ignore[arg-type]
+        config = GuardedConfig("registry_service.asgi:app", limits_from(args),
+                               workers=args.workers, **common)
         Multiprocess(config, sockets=[sock]).run()  # type: ignore[list-item]
         return 0
     _quiet_gc()
-    uvicorn.Server(uvicorn.Config(app, **common)).run(sockets=[sock])  # type: ignore[arg-type,list-item]
+    uvicorn.Server(GuardedConfig(app, limits_from(args), **common)).run(
+        sockets=[sock])  # type: ignore[list-item]
     return 0
