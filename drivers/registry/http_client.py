@@ -9,6 +9,7 @@ on a submit must be retried (the first attempt may have been issued; the replay 
 from __future__ import annotations
 
 import ipaddress
+import json as json_mod
 import logging
 import random
 import re
@@ -30,6 +31,8 @@ from licence_wire import codec, protocol, resident_id
 log = logging.getLogger("drivers.registry")
 
 MAX_RESPONSE_BYTES = 1 << 20
+_READ_CHUNK = 16384
+_LENGTH = re.compile(r"[0-9]{1,19}", re.ASCII)
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 _LOOPBACK_NAMES = {"localhost"}
 _SECONDS = re.compile(r"[0-9]{1,6}", re.ASCII)  # Retry-After delay-seconds; not isdigit(): "²"
@@ -93,6 +96,7 @@ class HttpRegistrationClient(RegistrationClient):
                 protocol.KIOSK_ID_HEADER: kiosk_id,
                 "Accept": "application/json, application/problem+json",
                 "User-Agent": "licence-kiosk-registry-client/1",
+                "Accept-Encoding": "identity",
             }
         )
 
@@ -173,15 +177,7 @@ class HttpRegistrationClient(RegistrationClient):
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
             try:
-                resp = self.session.request(
-                    method,
-                    self.base_url + path,
-                    json=json,
-                    headers=headers,
-                    timeout=self.timeout,
-                    allow_redirects=False,
-                )
-                content = resp.content
+                resp, content = self._exchange(method, path, json, headers)
             except requests.exceptions.SSLError as exc:
                 # A certificate problem does not heal by retrying.
                 raise ServiceUnreachable(f"TLS failure: {type(exc).__name__}") from None
@@ -215,6 +211,32 @@ class HttpRegistrationClient(RegistrationClient):
             raise ServiceProtocolError(f"{method} {path}: unexpected HTTP {status}")
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _exchange(self, method: str, path: str, body: Any, headers: dict[str, str] | None
+                  ) -> tuple[requests.Response, bytes]:
+        """One request and its body, read as a stream and abandoned at MAX_RESPONSE_BYTES: a
+        service (or something impersonating it) that sends an endless body must not fill the
+        kiosk's memory before the size is checked."""
+        resp = self.session.request(method, self.base_url + path, json=body, headers=headers,
+                                    timeout=self.timeout, allow_redirects=False, stream=True)
+        try:
+            declared = resp.headers.get("Content-Length", "")
+            if _LENGTH.fullmatch(declared) and int(declared) > MAX_RESPONSE_BYTES:
+                raise ServiceProtocolError(f"{path}: response of {declared} bytes refused")
+            # identity only (asked for in the session headers): a compressed body would be
+            # inflated a whole network read at a time, past any bound checked here
+            if resp.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
+                raise ServiceProtocolError(f"{path}: unexpected content encoding")
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in resp.iter_content(chunk_size=_READ_CHUNK):
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise ServiceProtocolError(f"{path}: response over {MAX_RESPONSE_BYTES} bytes")
+                chunks.append(chunk)
+            return resp, b"".join(chunks)
+        finally:
+            resp.close()  # an unfinished body closes the connection instead of pooling it
+
     def _backoff(self, attempt: int, retry_after: str | None) -> float:
         if retry_after and _SECONDS.fullmatch(retry_after):
             return min(float(retry_after), self.backoff_max_s)
@@ -226,19 +248,17 @@ class HttpRegistrationClient(RegistrationClient):
         if not resp.headers.get("Content-Type", "").startswith("application/problem+json"):
             return ""
         try:
-            code = resp.json().get("code", "")
-        except (ValueError, AttributeError):
+            code = json_mod.loads(content).get("code", "")
+        except (ValueError, AttributeError, RecursionError):
             return ""
         return code if isinstance(code, str) and len(code) <= 64 else ""
 
     @staticmethod
     def _json(resp: requests.Response, content: bytes, path: str) -> Any:
-        if len(content) > MAX_RESPONSE_BYTES:
-            raise ServiceProtocolError(f"{path}: response too large")
         media = resp.headers.get("Content-Type", "").split(";")[0].strip()
         if media != "application/json":
             raise ServiceProtocolError(f"{path}: unexpected content type {media!r}")
         try:
-            return resp.json()
-        except ValueError:
+            return json_mod.loads(content)
+        except (ValueError, RecursionError):  # also UnicodeDecodeError; [[[[... nested too deep
             raise ServiceProtocolError(f"{path}: response is not JSON") from None

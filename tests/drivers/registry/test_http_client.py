@@ -15,7 +15,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from drivers.errors import ServiceProtocolError, ServiceRequestRejected, ServiceUnreachable
-from drivers.registry.http_client import HttpRegistrationClient
+from drivers.registry.http_client import MAX_RESPONSE_BYTES, HttpRegistrationClient
 from drivers.registry.models import Application
 from licence_wire import codec
 from registry_service import samples
@@ -176,6 +176,29 @@ def test_garbage_is_protocol_error_not_retried(faults: FaultServer, key_path: Pa
     with pytest.raises(ServiceProtocolError):
         client(faults.url, key_path).submit(application(), uuid.uuid4().hex)
     assert len(faults.requests) == 1
+
+
+@pytest.mark.parametrize("action", ["endless", "endless_chunked", "huge_length"])
+def test_endless_body_is_abandoned_at_the_size_limit(faults: FaultServer, key_path: Path,
+                                                      action: str) -> None:
+    faults.script = [action]
+    with pytest.raises(ServiceProtocolError, match="response"):
+        client(faults.url, key_path, read_timeout=5).reference_data()
+    assert len(faults.requests) == 1  # not retried
+    # what the server got out before the client hung up: the limit plus socket buffers
+    assert faults.sent < MAX_RESPONSE_BYTES + 8 * 1024 * 1024
+
+
+def test_compressed_body_is_refused_unread(faults: FaultServer, key_path: Path) -> None:
+    faults.script = ["gzip_bomb"]
+    with pytest.raises(ServiceProtocolError, match="encoding"):
+        client(faults.url, key_path).reference_data()
+
+
+def test_deeply_nested_json_is_a_protocol_error(faults: FaultServer, key_path: Path) -> None:
+    faults.script = ["deep_json"]
+    with pytest.raises(ServiceProtocolError):
+        client(faults.url, key_path).reference_data()
 
 
 # --- signatures -------------------------------------------------------------------------
