@@ -19,7 +19,9 @@ from licence_wire import credit_code
 from licence_wire.protocol import IDEMPOTENCY_KEY_PATTERN, KIOSK_ID_PATTERN
 from registry_service import keys as keys_mod
 from registry_service.db import make_engine, migrate
+from registry_service.limits import RateLimits
 from registry_service.problems import PROBLEM_JSON, RequestGuard, install, problem_response
+from registry_service.rate_limit import KioskRateLimiter, RateLimitGuard
 from registry_service.reference import catalogue
 from registry_service.registry import Registry, Reply
 from registry_service.schemas import (
@@ -54,6 +56,10 @@ class _UsccConvertor(Convertor[str]):
 register_url_convertor("uscc", _UsccConvertor())
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class ServiceSettings:
     database_url: str
@@ -64,14 +70,24 @@ class ServiceSettings:
     # over the GIL: on this 2-CPU machine 4 gave 1.5x the closed-loop throughput and a lower
     # p99 at 300/s than 40, 8 or 2 (docs/registration-api.md).
     submit_threads: int = 4
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    rate_limits: RateLimits = field(default_factory=RateLimits)
+    clock: Callable[[], datetime] = field(default=_now)  # a named function: settings pickle
+
+
+_RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before sending the same "
+                                  "request again", "schema": {"type": "integer", "minimum": 1}}}
 
 
 def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {
+    """Problem responses of a route; every route may answer 429 (per-kiosk rate limit)."""
+    out: dict[int | str, dict[str, Any]] = {
         s: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "problem"}
         for s in statuses
     }
+    out[429] = {"model": Problem, "content": {PROBLEM_JSON: {}}, "headers": _RETRY_AFTER,
+                "description": "rate_limited: this kiosk sent too many requests; nothing was "
+                "processed, send the same request again after Retry-After seconds"}
+    return out
 
 
 IdemKey = Annotated[
@@ -109,6 +125,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.state.keys = authority
     install(app)
     app.add_middleware(RequestGuard, max_body=settings.max_body_bytes)
+    app.state.rate_limiter = KioskRateLimiter(settings.rate_limits)
+    app.add_middleware(RateLimitGuard, limiter=app.state.rate_limiter)
 
     @app.exception_handler(OperationalError)
     async def _busy(_req: Request, _exc: OperationalError) -> JSONResponse:
@@ -164,7 +182,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     def licence(uscc: Annotated[str, PathParam(pattern=USCC_PATTERN)]) -> dict[str, Any]:
         return registry.licence(uscc)
 
-    @v1.get("/reference-data", response_model=ReferenceDataOut,
+    @v1.get("/reference-data", response_model=ReferenceDataOut, responses=_problems(),
             summary="Pick lists for the application form")
     def reference_data() -> dict[str, Any]:
         return reference_json

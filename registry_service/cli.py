@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from registry_service import server
-from registry_service.limits import ConnectionLimits
+from registry_service.limits import ConnectionLimits, RateLimits
 
 DEFAULT_DB = "sqlite:///var/registry/registry.db"
 DEFAULT_KEYS = "var/registry/keys"
@@ -100,6 +100,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         f"(default {d.max_connections_per_client})")
     limits.add_argument("--max-connections", type=_positive, default=d.max_connections,
                         help=f"open connections in all (default {d.max_connections})")
+    r = RateLimits()
+    rates = parser.add_argument_group(
+        "per-kiosk rate limits (per worker process; beyond them: 429 with Retry-After)")
+    rates.add_argument("--submit-rate", type=_positive, default=r.submit_per_minute,
+                       help=f"submissions per minute and kiosk (default {r.submit_per_minute})")
+    rates.add_argument("--submit-burst", type=_positive, default=r.submit_burst,
+                       help=f"... of which at once (default {r.submit_burst})")
+    rates.add_argument("--request-rate", type=_positive, default=r.request_per_minute,
+                       help=f"other requests per minute and kiosk (default {r.request_per_minute})")
+    rates.add_argument("--request-burst", type=_positive, default=r.request_burst,
+                       help=f"... of which at once (default {r.request_burst})")
 
 
 def _readable(option: str, path: str) -> None:
@@ -164,6 +175,16 @@ def _quiet_gc() -> None:
     gc.freeze()
 
 
+def worker_app(settings: object) -> object:
+    """The app of one worker process (module level: pickled by reference into the process)."""
+    from registry_service.app import ServiceSettings, create_app
+
+    assert isinstance(settings, ServiceSettings)
+    app = create_app(settings)
+    _quiet_gc()
+    return app
+
+
 def _fail(message: str) -> int:
     print(f"{PROG}: error: {message}", file=sys.stderr)
     return 2
@@ -190,6 +211,8 @@ def limits_from(args: argparse.Namespace) -> ConnectionLimits:
 
 
 def _serve(args: argparse.Namespace, sock: object) -> int:
+    import functools
+
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
@@ -197,9 +220,13 @@ def _serve(args: argparse.Namespace, sock: object) -> int:
     from registry_service.connection_guard import GuardedConfig
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = ServiceSettings(
+        database_url=args.database, key_dir=Path(args.key_dir), submit_threads=args.submit_threads,
+        rate_limits=RateLimits(submit_per_minute=args.submit_rate, submit_burst=args.submit_burst,
+                               request_per_minute=args.request_rate,
+                               request_burst=args.request_burst))
     try:
-        app = create_app(ServiceSettings(database_url=args.database, key_dir=Path(args.key_dir),
-                                         submit_threads=args.submit_threads))
+        app = create_app(settings)
     except Exception as exc:  # unreachable database, unreadable key, failed migration
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         return _fail(f"cannot start: {first_line}")
@@ -213,13 +240,11 @@ def _serve(args: argparse.Namespace, sock: object) -> int:
             tls |= {"ssl_ca_certs": args.client_ca, "ssl_cert_reqs": ssl.CERT_REQUIRED}
     common = {"access_log": False, "log_level": "warning", **tls}
     if args.workers > 1:
-        # migrated and keyed once above; each worker builds its own app from the environment
-        os.environ["REGISTRY_DATABASE_URL"] = args.database
-        os.environ["REGISTRY_KEY_DIR"] = args.key_dir
-        os.environ["REGISTRY_SUBMIT_THREADS"] = str(args.submit_threads)
+        # migrated and keyed once above; each worker process builds its own app from the same
+        # settings (the config, with this factory, is pickled into the spawned processes)
         app.state.engine.dispose()
-        config = GuardedConfig("registry_service.asgi:app", limits_from(args),
-                               workers=args.workers, **common)
+        config = GuardedConfig(functools.partial(worker_app, settings), limits_from(args),
+                               factory=True, workers=args.workers, **common)
         Multiprocess(config, sockets=[sock]).run()  # type: ignore[list-item]
         return 0
     _quiet_gc()

@@ -26,6 +26,7 @@ from collections import Counter
 from typing import Any
 
 import uvicorn
+from cryptography import x509
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
@@ -61,6 +62,17 @@ TIMED_OUT = _problem(408, b"Request Timeout", "request_timeout")
 TOO_MANY = _problem(503, b"Service Unavailable", "too_many_connections", b"retry-after: 1\r\n")
 
 
+def _tls_extension(transport: asyncio.Transport) -> dict[str, Any] | None:
+    """The ASGI TLS extension's client certificate name (RFC 4514), which uvicorn does not
+    provide: the rate limiter keys on it, so that a kiosk cannot pose as another."""
+    ssl_object = transport.get_extra_info("ssl_object")
+    if ssl_object is None:
+        return None
+    der = ssl_object.getpeercert(binary_form=True)
+    name = x509.load_der_x509_certificate(der).subject.rfc4514_string() if der else None
+    return {"client_cert_name": name}
+
+
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def __init__(self, config: uvicorn.Config, server_state: ServerState, app_state: dict[str, Any],
                  _loop: asyncio.AbstractEventLoop | None = None) -> None:
@@ -72,6 +84,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._head_done = False  # the current request's head is complete
         self._head_bytes = 0
         self._deadline: asyncio.TimerHandle | None = None
+        self._tls: dict[str, Any] | None = None  # ASGI TLS extension of this connection
 
     # --- connection ------------------------------------------------------------------------
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -85,6 +98,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             return
         self._open[peer] += 1
         self._peer = peer
+        self._tls = _tls_extension(transport)
         # uvicorn arms its keep-alive timer only after a response; a silent new connection
         # would otherwise stay open for ever. data_received cancels it (uvicorn's own hook).
         self.timeout_keep_alive_task = self.loop.call_later(
@@ -119,6 +133,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        if self._tls is not None:
+            self.scope["extensions"] = {"tls": self._tls}
         if not self._in_request:  # a pipelined request that began inside the last read
             self._start_request()
 

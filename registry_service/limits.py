@@ -20,3 +20,18 @@ class ConnectionLimits:
     # bound; behind a reverse proxy every connection has the proxy's address.
     max_connections_per_client: int = 32
     max_connections: int = 512  # stays clear of the usual 1024 file descriptors per process
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Token buckets per kiosk (its client certificate under mutual TLS, else its X-Kiosk-Id,
+    else its address), per process. A kiosk serves one applicant at a time, each taking
+    minutes: 10 submissions a minute with a burst of 10 covers retries and crash-recovery
+    replays and still stops a kiosk stuck in a loop. Everything else (reference data,
+    heartbeats, the technician's checks) shares a second bucket."""
+
+    submit_per_minute: int = 10
+    submit_burst: int = 10
+    request_per_minute: int = 120
+    request_burst: int = 60
+    max_tracked: int = 10000  # kiosk identities remembered; full buckets are forgotten first

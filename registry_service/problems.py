@@ -37,6 +37,7 @@ TITLES = {
     "licence_not_found": "No such licence",
     "method_not_allowed": "Method not allowed",
     "service_busy": "Service busy, retry later",
+    "rate_limited": "Too many requests from this kiosk, retry after Retry-After seconds",
     "internal_error": "Internal error",
 }
 

@@ -18,6 +18,7 @@ class HttpClientOptions:
     client_cert: str = ""  # mutual TLS: kiosk certificate (PEM) ...
     client_key: str = ""  # ... and its key
     max_attempts: int = 4
+    deadline_s: float = 30.0  # one call, retries and waits included; below the flow's submit timeout
 
 
 @dataclass(frozen=True)

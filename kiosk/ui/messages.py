@@ -39,6 +39,7 @@ ERRORS = {
     "service_unreachable": N_("Registration service unreachable"),
     "service_protocol_error": N_("Registration service gave an invalid answer"),
     "service_timeout": N_("Registration service did not answer"),
+    "service_rate_limited": N_("Registration service asked the kiosk to wait a moment"),
 }
 
 GUIDANCE = {

@@ -14,10 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select
 
 from registry_service import embedded, samples
-from registry_service.app import create_app
+from registry_service.app import ServiceSettings, create_app
 from registry_service.orm import ApplicationRow, LicenceRow
 from tests.registry_service.pg_sandbox import PgUnavailable, cluster
 from tests.registry_service.svc_helpers import (
+    UNLIMITED,
     free_port,
     headers,
     settings_for,
@@ -41,7 +42,8 @@ def pg_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def pg_service(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    svc = embedded.start(pg_url, tmp_path_factory.mktemp("pgkeys"))
+    keys = tmp_path_factory.mktemp("pgkeys")
+    svc = embedded.start(pg_url, keys, settings=ServiceSettings(pg_url, keys, rate_limits=UNLIMITED))
     yield svc.url
     svc.stop()
 
@@ -173,12 +175,19 @@ def test_standalone_cli_with_database_url(pg_url: str, tmp_path: Path) -> None:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "registry_service", "--port", str(port), "--database", pg_url,
-         "--key-dir", str(tmp_path / "keys")],
+         "--key-dir", str(tmp_path / "keys"), "--workers", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     try:
         r = wait_until_serving(proc, port)
         assert r.json()["info"]["version"] == "1.0.0"
+        # the worker processes got the settings (and the limits) through the pickled factory
+        body = samples.application(trade_name=samples.trade_name(4321))
+        r = requests.post(f"http://127.0.0.1:{port}/v1/applications", json=body,
+                          headers=headers(), timeout=10)
+        assert r.status_code == 201 and r.json()["outcome"] == "approved"
+        assert requests.get(f"http://127.0.0.1:{port}/v1/reference-data", timeout=5,
+                            headers={"X-Pad": "a" * 20000}).status_code == 431
     finally:
         proc.terminate()
         proc.wait(10)
