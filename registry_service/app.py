@@ -19,11 +19,12 @@ from licence_wire import credit_code
 from licence_wire.protocol import IDEMPOTENCY_KEY_PATTERN, KIOSK_ID_PATTERN
 from registry_service import keys as keys_mod
 from registry_service.db import make_engine, migrate
-from registry_service.limits import RateLimits
+from registry_service.limits import RateLimits, check_retention
 from registry_service.problems import PROBLEM_JSON, RequestGuard, install, problem_response
 from registry_service.rate_limit import KioskRateLimiter, RateLimitGuard
 from registry_service.reference import catalogue
 from registry_service.registry import Registry, Reply
+from registry_service.retention import Purger
 from registry_service.schemas import (
     ApplicationIn,
     DecisionOut,
@@ -71,6 +72,10 @@ class ServiceSettings:
     # p99 at 300/s than 40, 8 or 2 (docs/registration-api.md).
     submit_threads: int = 4
     rate_limits: RateLimits = field(default_factory=RateLimits)
+    # Stored answers are kept this long, then cleared by a purge every purge_interval_s
+    # (0: never in this process). Must exceed the kiosks' replay window (registry_service.retention).
+    retention_hours: float = 90 * 24
+    purge_interval_s: float = 3600.0
     clock: Callable[[], datetime] = field(default=_now)  # a named function: settings pickle
 
 
@@ -103,6 +108,7 @@ def _reply(reply: Reply) -> Response:
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
+    check_retention(settings.retention_hours)  # before anything is created
     engine = make_engine(settings.database_url)
     migrate(engine)
     authority = keys_mod.load_or_create(settings.key_dir)
@@ -123,6 +129,10 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.state.registry = registry
     app.state.engine = engine
     app.state.keys = authority
+    app.state.purger = None
+    if settings.purge_interval_s > 0:
+        app.state.purger = Purger(registry.store, settings.retention_hours,
+                                  settings.purge_interval_s, settings.clock).start()
     install(app)
     app.add_middleware(RequestGuard, max_body=settings.max_body_bytes)
     app.state.rate_limiter = KioskRateLimiter(settings.rate_limits)
@@ -139,7 +149,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         "/applications",
         status_code=201,
         response_model=DecisionOut,
-        responses=_problems(400, 409, 413, 415, 422, 503),
+        responses=_problems(400, 409, 410, 413, 415, 422, 503),
         summary="Submit an application; the decision is immediate",
     )
     async def submit(
@@ -155,7 +165,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     @v1.get(
         "/applications/{application_id}",
         response_model=DecisionOut,
-        responses=_problems(404, 409, 422),
+        responses=_problems(404, 409, 410, 422),
         summary="Decision of an earlier submission",
     )
     def application(

@@ -15,14 +15,17 @@ import ssl
 import sys
 from pathlib import Path
 
+from licence_wire.protocol import REPLAY_WINDOW_HOURS
 from registry_service import server
-from registry_service.limits import ConnectionLimits, RateLimits
+from registry_service.limits import ConnectionLimits, RateLimits, check_retention
 
 DEFAULT_DB = "sqlite:///var/registry/registry.db"
 DEFAULT_KEYS = "var/registry/keys"
 PROG = "registry-service"
 _INTEGER = re.compile(r"-?[0-9]{1,9}", re.ASCII)
 _DECIMAL = re.compile(r"[0-9]{1,6}(?:\.[0-9]{1,6})?", re.ASCII)
+_DURATION = re.compile(r"([0-9]{1,6})([hd])", re.ASCII)
+DEFAULT_RETENTION_HOURS = 90 * 24
 
 
 class UsageError(Exception):
@@ -46,6 +49,31 @@ def _positive(text: str) -> int:
 def _seconds(text: str) -> float:
     if not _DECIMAL.fullmatch(text) or not 0 < float(text) <= 3600:
         raise argparse.ArgumentTypeError(f"must be seconds, more than 0 and at most 3600: {text!r}")
+    return float(text)
+
+
+def _duration(text: str) -> float:
+    """Hours, from '2160h' or '90d'."""
+    m = _DURATION.fullmatch(text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a duration like 2160h or 90d: {text!r}")
+    return _retention(str(int(m[1]) * (24 if m[2] == "d" else 1)))
+
+
+def _retention(text: str) -> float:
+    hours = float(_whole(text, "a number of hours"))
+    try:
+        check_retention(hours)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return hours
+
+
+def _interval(text: str) -> float:
+    if text == "0":
+        return 0.0
+    if not _DECIMAL.fullmatch(text) or not 0 < float(text) <= 86400:
+        raise argparse.ArgumentTypeError(f"must be 0 or seconds up to 86400: {text!r}")
     return float(text)
 
 
@@ -111,6 +139,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help=f"other requests per minute and kiosk (default {r.request_per_minute})")
     rates.add_argument("--request-burst", type=_positive, default=r.request_burst,
                        help=f"... of which at once (default {r.request_burst})")
+    retention = parser.add_argument_group("retention of stored answers (idempotency records)")
+    retention.add_argument("--retention-hours", type=_retention, default=DEFAULT_RETENTION_HOURS,
+                           help="keep each stored answer this long; more than the kiosks' replay "
+                           f"window of {REPLAY_WINDOW_HOURS} h (default {DEFAULT_RETENTION_HOURS})")
+    retention.add_argument("--purge-interval", type=_interval, default=3600.0,
+                           help="seconds between purges in each process; 0: none (default 3600)")
+    sub = parser.add_subparsers(dest="action", metavar="ACTION")
+    purge = sub.add_parser("purge", help="clear stored answers past their retention, now",
+                           description="Clear the stored answers (idempotency records) of "
+                           "applications decided before the given age. Rows and keys stay: a "
+                           "replay that late gets 410 idempotency_key_expired, never a second "
+                           "decision. Kiosks replay for at most "
+                           f"{REPLAY_WINDOW_HOURS} hours, so younger answers are never cleared.")
+    purge.add_argument("--database", default=os.environ.get("REGISTRY_DATABASE_URL", DEFAULT_DB),
+                       help=f"SQLAlchemy URL (default $REGISTRY_DATABASE_URL or {DEFAULT_DB})")
+    purge.add_argument("--older-than", type=_duration, default=f"{DEFAULT_RETENTION_HOURS}h",
+                       help="age of the answers to clear, e.g. 2160h or 90d; more than the replay "
+                       f"window of {REPLAY_WINDOW_HOURS} h (default {DEFAULT_RETENTION_HOURS}h)")
+    purge.add_argument("--dry-run", action="store_true", help="only count them")
 
 
 def _readable(option: str, path: str) -> None:
@@ -191,6 +238,8 @@ def _fail(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "action", None) == "purge":
+        return purge(args)
     try:
         check(args)
     except UsageError as exc:
@@ -200,6 +249,42 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     return _serve(args, sock)
+
+
+def purge(args: argparse.Namespace) -> int:
+    """`registry-service purge`: clear stored answers older than --older-than, now."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from registry_service import retention
+    from registry_service.db import make_engine
+    from registry_service.store import SubmissionStore
+
+    try:
+        url = make_url(args.database)
+    except (ArgumentError, ValueError):
+        return _fail(f"--database: not a database URL: {args.database!r}")
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        return _fail(f"--database: no SQLite database at {url.database}")  # never create one
+    before = datetime.now(UTC) - timedelta(hours=args.older_than)
+    engine = make_engine(args.database)
+    try:
+        if args.dry_run:
+            n = retention.count(engine, before)
+            print(f"{n} stored answers of applications decided before {before:%Y-%m-%d %H:%M} UTC "
+                  "would be cleared")
+        else:
+            n = retention.purge(SubmissionStore(engine), before)
+            print(f"cleared {n} stored answers of applications decided before "
+                  f"{before:%Y-%m-%d %H:%M} UTC")
+    except SQLAlchemyError as exc:
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return _fail(f"cannot purge: {first_line}")
+    finally:
+        engine.dispose()
+    return 0
 
 
 def limits_from(args: argparse.Namespace) -> ConnectionLimits:
@@ -224,7 +309,8 @@ def _serve(args: argparse.Namespace, sock: object) -> int:
         database_url=args.database, key_dir=Path(args.key_dir), submit_threads=args.submit_threads,
         rate_limits=RateLimits(submit_per_minute=args.submit_rate, submit_burst=args.submit_burst,
                                request_per_minute=args.request_rate,
-                               request_burst=args.request_burst))
+                               request_burst=args.request_burst),
+        retention_hours=args.retention_hours, purge_interval_s=args.purge_interval)
     try:
         app = create_app(settings)
     except Exception as exc:  # unreachable database, unreadable key, failed migration

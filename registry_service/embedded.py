@@ -34,7 +34,10 @@ class EmbeddedService:
     def stop(self, timeout: float = 5.0) -> None:
         self._server.should_exit = True
         self._thread.join(timeout)
-        self._server.config.app.state.engine.dispose()  # close the database file/connections
+        state = self._server.config.app.state
+        if state.purger is not None:
+            state.purger.stop()
+        state.engine.dispose()  # close the database file/connections
 
     def __enter__(self) -> EmbeddedService:
         return self

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from licence_wire.protocol import REPLAY_WINDOW_HOURS
+
 
 @dataclass(frozen=True)
 class ConnectionLimits:
@@ -35,3 +37,11 @@ class RateLimits:
     request_per_minute: int = 120
     request_burst: int = 60
     max_tracked: int = 10000  # kiosk identities remembered; full buckets are forgotten first
+
+
+def check_retention(hours: float) -> None:
+    """ValueError unless stored answers outlive every replay a kiosk may still make
+    (registry_service.retention)."""
+    if not hours > REPLAY_WINDOW_HOURS:
+        raise ValueError(f"retention must exceed the kiosks' replay window of {REPLAY_WINDOW_HOURS} "
+                         f"hours (30 days), not {hours:g}")

@@ -29,6 +29,8 @@ TITLES = {
     "idempotency_key_missing": "Idempotency-Key header missing or malformed",
     "kiosk_id_missing": "X-Kiosk-Id header missing or malformed",
     "idempotency_key_reused": "Idempotency-Key was used with a different request",
+    "idempotency_key_expired": "The answer stored for this Idempotency-Key is past its retention",
+    "application_expired": "The stored decision of this application is past its retention",
     "request_in_progress": "The first request with this Idempotency-Key is still in progress",
     "body_too_large": "Request body too large",
     "unsupported_media_type": "Content-Type must be application/json",

@@ -193,8 +193,10 @@ class Registry:
             row = s.scalars(
                 select(ApplicationRow).where(ApplicationRow.public_id == public_id)
             ).one_or_none()
-            if row is None or not row.response_body:
+            if row is None:
                 raise ProblemError(404, "application_not_found")
+            if row.response_body is None:  # cleared after the retention period
+                raise ProblemError(410, "application_expired")
             return Reply(200, row.response_body)
 
     def licence(self, uscc: str) -> dict[str, Any]:
@@ -248,9 +250,11 @@ class Registry:
 
 
 def _replay(seen: Seen, fingerprint: str) -> Reply:
+    if seen.response_body is None:  # a tombstone: the retention period is over
+        raise ProblemError(410, "idempotency_key_expired")
     if not hmac.compare_digest(seen.request_hash or "", fingerprint):
         raise ProblemError(422, "idempotency_key_reused")
-    assert seen.response_status is not None and seen.response_body is not None
+    assert seen.response_status is not None
     return Reply(seen.response_status, seen.response_body, True)
 
 

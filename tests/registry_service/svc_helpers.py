@@ -29,6 +29,7 @@ def settings_for(tmp_path: Path, **kw: object) -> ServiceSettings:
         key_dir=tmp_path / "keys",
         clock=kw.pop("clock", lambda: FIXED_NOW),  # type: ignore[arg-type]
         rate_limits=kw.pop("rate_limits", UNLIMITED),  # type: ignore[arg-type]
+        purge_interval_s=kw.pop("purge_interval_s", 0),  # type: ignore[arg-type]
         **kw,  # type: ignore[arg-type]
     )
 
