@@ -37,6 +37,7 @@ class EmbeddedService:
         state = self._server.config.app.state
         if state.purger is not None:
             state.purger.stop()
+        state.submit_pool.shutdown(wait=False)
         state.engine.dispose()  # close the database file/connections
 
     def __enter__(self) -> EmbeddedService:

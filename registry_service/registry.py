@@ -33,7 +33,7 @@ from registry_service.problems import ProblemError
 from registry_service.reference import Catalogue
 from registry_service.rules import APPROVED, MANUAL_REVIEW, NOTICE, assess, name_key
 from registry_service.schemas import ApplicationIn
-from registry_service.store import Seen, SubmissionStore
+from registry_service.store import Conflict, Seen, SubmissionStore
 
 _K = KioskRow.__table__
 CHINA_TZ = timezone(timedelta(hours=8))  # registration dates and ages are Beijing time
@@ -93,7 +93,7 @@ class Registry:
                         return reply
                     # a concurrent request with this key won: its answer is the answer
                     return _replay(self.store.prior(c, kiosk_id, idem_key), fingerprint)
-            except IntegrityError:
+            except Conflict:
                 # Lost a race for the same 字号 (or, impossibly, the code): decide again, the
                 # next read sees the winner.
                 continue
