@@ -191,3 +191,24 @@ def test_standalone_cli_with_database_url(pg_url: str, tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_lost_database_connections_are_503_then_replaced(pg_service: str, pg_url: str) -> None:
+    """Connections the server dropped (restart, failover, idle kill) answer 503 service_busy
+    once each, are thrown away, and the retry with the same key is decided normally."""
+    for i in range(3):  # pooled connections exist
+        assert _post(pg_service, samples.application(trade_name=samples.trade_name(5000 + i)),
+                     f"pg-warm-{i:04d}").status_code == 201
+    e = create_engine(pg_url)
+    with e.connect() as c:
+        c.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE pid <> pg_backend_pid() AND datname = current_database()")
+    e.dispose()
+    body = samples.application(trade_name=samples.trade_name(5100))
+    answers = [_post(pg_service, body, "pg-after-kill-1") for _ in range(25)]
+    busy = [r for r in answers if r.status_code == 503]
+    assert all(r.json()["code"] == "service_busy" and r.headers["retry-after"] == "1" for r in busy)
+    decided = [r for r in answers if r.status_code == 201]
+    assert decided and len({r.json()["application_id"] for r in decided}) == 1
+    assert answers[-1].status_code == 201
+    assert busy, "the dropped connections were not noticed"
