@@ -23,7 +23,9 @@ import contextlib
 import cProfile
 import inspect
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -86,6 +88,14 @@ async def _drive(app: Any, bodies: list[bytes], tag: str, inflight: int = 8) -> 
     return statuses
 
 
+def _callgrind(state: str) -> None:
+    """Under `valgrind --tool=callgrind --instr-atstart=no` (--callgrind): count instructions
+    of the measured phase only, not of the imports and the set-up."""
+    if os.environ.get("BENCH_CALLGRIND"):
+        subprocess.run(["callgrind_control", "-i", state, str(os.getpid())], check=True,
+                       capture_output=True)
+
+
 def in_process(db: str, n: int, tag: str, profile: str | None = None) -> float:
     """CPU milliseconds of this process per submission."""
     from registry_service import samples
@@ -103,6 +113,7 @@ def in_process(db: str, n: int, tag: str, profile: str | None = None) -> float:
         try:
             loop.run_until_complete(_drive(app, bodies[:50], tag + "w"))  # warm-up
             prof = cProfile.Profile() if profile else None
+            _callgrind("on")
             t0 = time.process_time()
             if prof:
                 prof.enable()
@@ -111,6 +122,7 @@ def in_process(db: str, n: int, tag: str, profile: str | None = None) -> float:
                 prof.disable()
                 prof.dump_stats(profile)
             cpu = time.process_time() - t0
+            _callgrind("off")
         finally:
             loop.close()
             app.state.engine.dispose()
@@ -131,6 +143,29 @@ def end_to_end(db: str, workers: int, root: Path) -> float:
         return (b.process_cpu_s(pid) - cpu0) * 1000 / (r["submissions"] + 100)
 
 
+def callgrind(args: argparse.Namespace) -> int:
+    """Each backend's in-process phase once under callgrind, instrumented only while measured."""
+    print(f"instructions per submission, in-process (callgrind), root {args.root}")
+    for name, skip in (("SQLite", "--skip-postgres"), ("PostgreSQL", "--skip-sqlite")):
+        if getattr(args, f"skip_{'sqlite' if name == 'SQLite' else 'postgres'}"):
+            continue
+        counts = []
+        for _ in range(args.repeat):
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / "callgrind.out"
+                subprocess.run(
+                    ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                     f"--callgrind-out-file={out}", sys.executable, __file__, skip, "--n",
+                     str(args.n), "--repeat", "1", "--root", str(args.root)],
+                    env={**os.environ, "BENCH_CALLGRIND": "1"}, check=True, capture_output=True)
+                totals = next(line for line in out.read_text().splitlines()
+                              if line.startswith("totals:"))
+                counts.append(int(totals.split()[1]) / (args.n - 50))
+        c = sorted(counts)
+        print(f"  {name:<34}{statistics.median(c) / 1e6:7.3f} M [{c[0] / 1e6:.3f}-{c[-1] / 1e6:.3f}]")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--n", type=int, default=2000, help="submissions per in-process run")
@@ -142,7 +177,12 @@ def main() -> int:
     ap.add_argument("--profile", metavar="FILE",
                     help="cProfile of the first in-process run per backend (FILE.sqlite, FILE.postgresql)")
     ap.add_argument("--root", type=Path, default=ROOT, help="checkout whose service is measured")
+    ap.add_argument("--callgrind", action="store_true",
+                    help="instructions per submission in-process under valgrind's callgrind "
+                    "(stable on a busy machine; about 40x slower, so use a small --n)")
     args = ap.parse_args()
+    if args.callgrind:
+        return callgrind(args)
     sys.path.insert(0, str(args.root))
     results: dict[str, list[float]] = {}
 

@@ -119,8 +119,12 @@ class RequestGuard:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        declared = headers.get("content-length")
+        declared = content_type = None
+        for name, value in scope["headers"]:  # ASGI header names are lower-case already
+            if name == b"content-length" and declared is None:
+                declared = value.decode("latin-1")
+            elif name == b"content-type" and content_type is None:
+                content_type = value.decode("latin-1")
         if declared is not None and not _LENGTH.fullmatch(declared):
             await self._reject(scope, send, 400, "malformed_request")
             return
@@ -142,7 +146,7 @@ class RequestGuard:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        media = headers.get("content-type", "").split(";")[0].strip().lower()
+        media = (content_type or "").split(";")[0].strip().lower()
         if body and not (media == "application/json" or media.endswith("+json")):
             await self._reject(scope, send, 415, "unsupported_media_type")
             return

@@ -24,36 +24,42 @@ def _body(doc: Any) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode()
 
 
+def _key(n: int, **other: str) -> dict[str, Any]:
+    return {**H, "Idempotency-Key": f"eq-key-{n:04d}", **other}
+
+
 CORPUS: list[tuple[str, bytes, dict[str, Any]]] = [
     ("approved", _body(GOOD), H),
     ("replayed", _body(GOOD), H),
     ("key reused", _body({**GOOD, "phone": "13800138000"}), H),
-    ("rejected", _body(samples.application(trade_name="中国福")), {**H, "Idempotency-Key": "eq-key-0002"}),
-    ("review", _body(samples.application(trade_name="福隆", scope_codes=["R0101"])), {**H, "Idempotency-Key": "eq-key-0003"}),
-    ("malformed", b'{"operator_name": ', {**H, "Idempotency-Key": "eq-key-0004"}),
+    ("rejected", _body(samples.application(trade_name="中国福")), _key(2)),
+    ("review", _body(samples.application(trade_name="福隆", scope_codes=["R0101"])),
+     _key(3)),
+    ("malformed", b'{"operator_name": ', _key(4)),
     ("malformed, no key", b'{"operator_name": ', {"Content-Type": "application/json", "X-Kiosk-Id": "k"}),
-    ("empty", b"", {**H, "Idempotency-Key": "eq-key-0005"}),
-    ("array", b"[1, 2]", {**H, "Idempotency-Key": "eq-key-0006"}),
-    ("null", b"null", {**H, "Idempotency-Key": "eq-key-0007"}),
-    ("invalid utf-8", b'{"operator_name": "\xff"}', {**H, "Idempotency-Key": "eq-key-0008"}),
-    ("too deep", b"[" * 5000 + b"]" * 5000, {**H, "Idempotency-Key": "eq-key-0009"}),
-    ("bom", b"\xef\xbb\xbf" + _body(samples.application(trade_name="福顺")), {**H, "Idempotency-Key": "eq-key-0010"}),
-    ("utf-16", json.dumps(samples.application(trade_name="福和")).encode("utf-16"), {**H, "Idempotency-Key": "eq-key-0011"}),
-    ("nan", _body(GOOD).replace(b'"phone": ""', b'"phone": NaN'), {**H, "Idempotency-Key": "eq-key-0012"}),
-    ("missing field", _body({k: v for k, v in GOOD.items() if k != "premises"}), {**H, "Idempotency-Key": "eq-key-0013"}),
-    ("wrong types", _body({**GOOD, "operator_name": 42, "scope_codes": "G0101"}), {**H, "Idempotency-Key": "eq-key-0014"}),
-    ("extra field", _body({**GOOD, "is_admin": True}), {**H, "Idempotency-Key": "eq-key-0015"}),
-    ("control character", _body({**GOOD, "trade_name": "福\x00兴"}), {**H, "Idempotency-Key": "eq-key-0016"}),
-    ("lone surrogate", _body(GOOD).replace("张".encode(), b"\\ud800"), {**H, "Idempotency-Key": "eq-key-0017"}),
-    ("full-width digits", _body({**GOOD, "division_code": "４４０３０５"}), {**H, "Idempotency-Key": "eq-key-0018"}),
+    ("empty", b"", _key(5)),
+    ("array", b"[1, 2]", _key(6)),
+    ("null", b"null", _key(7)),
+    ("invalid utf-8", b'{"operator_name": "\xff"}', _key(8)),
+    ("too deep", b"[" * 5000 + b"]" * 5000, _key(9)),
+    ("bom", b"\xef\xbb\xbf" + _body(samples.application(trade_name="福顺")), _key(10)),
+    ("utf-16", json.dumps(samples.application(trade_name="福和")).encode("utf-16"), _key(11)),
+    ("nan", _body(GOOD).replace(b'"phone": ""', b'"phone": NaN'), _key(12)),
+    ("missing field", _body({k: v for k, v in GOOD.items() if k != "premises"}), _key(13)),
+    ("wrong types", _body({**GOOD, "operator_name": 42, "scope_codes": "G0101"}), _key(14)),
+    ("extra field", _body({**GOOD, "is_admin": True}), _key(15)),
+    ("control character", _body({**GOOD, "trade_name": "福\x00兴"}), _key(16)),
+    ("lone surrogate", _body(GOOD).replace("张".encode(), b"\\ud800"), _key(17)),
+    ("full-width digits", _body({**GOOD, "division_code": "４４０３０５"}), _key(18)),
     ("no key", _body(GOOD), {"Content-Type": "application/json", "X-Kiosk-Id": "k"}),
     ("short key", _body(GOOD), {**H, "Idempotency-Key": "short"}),
     ("no kiosk", _body(GOOD), {"Content-Type": "application/json", "Idempotency-Key": "eq-key-0019"}),
     ("no key, no kiosk, bad body", _body({**GOOD, "phone": 1}), {"Content-Type": "application/json"}),
-    ("bad kiosk", _body(GOOD), {**H, "X-Kiosk-Id": "kiosk 01", "Idempotency-Key": "eq-key-0020"}),
-    ("oversize", _body({**GOOD, "premises": "南" * 30000}), {**H, "Idempotency-Key": "eq-key-0021"}),
-    ("media type", _body(GOOD), {**H, "Content-Type": "text/plain", "Idempotency-Key": "eq-key-0022"}),
-    ("json subtype", _body(samples.application(trade_name="福泰")), {**H, "Content-Type": "application/x+json", "Idempotency-Key": "eq-key-0023"}),
+    ("bad kiosk", _body(GOOD), _key(20, **{"X-Kiosk-Id": "kiosk 01"})),
+    ("oversize", _body({**GOOD, "premises": "南" * 30000}), _key(21)),
+    ("media type", _body(GOOD), _key(22, **{"Content-Type": "text/plain"})),
+    ("json subtype", _body(samples.application(trade_name="福泰")),
+     _key(23, **{"Content-Type": "application/x+json"})),
 ]
 
 
