@@ -6,9 +6,16 @@ the kiosk side only). "adaptive" is the driver's default (extended length when r
 chip allow it); "fixed-223" is JMRTD's default of 223-byte short READ BINARY blocks;
 "untuned" repeats fixed-223 once with the card side's TCP_NODELAY/TCP_QUICKACK switched off.
 
-    .venv/bin/python benchmarks/bench_card.py [--runs 7] [--reader "Virtual PCD 00 00"]
+    .venv/bin/python benchmarks/bench_card.py [--runs 7] [--reader "Virtual PCD 00 00"] [--variant plain_atr]
 
 Needs pcscd with vsmartcard-vpcd; starts `pcscd --foreground` itself when run as root.
+
+    .venv/bin/python benchmarks/bench_card.py --in-process [--runs 9]
+
+reads, without pcscd, chips whose ATR does not announce extended length (a Type B ATR):
+"atr-only" is the decision before EF.ATR/INFO and the probe existed (short 223-byte blocks),
+"probe" the first read of such a chip, "remembered" the next read of the same card,
+"ef-atr-info" a chip that announces it in EF.ATR/INFO, "ca" a Chip Authentication chip.
 """
 
 from __future__ import annotations
@@ -70,12 +77,63 @@ def _start_card(args: argparse.Namespace, work: Path, tuned: bool) -> subprocess
     return card
 
 
+def in_process(runs: int) -> int:
+    """Type B chips through the in-process virtual reader (the production read path)."""
+    from drivers.idcard import trust_store
+    from drivers.idcard.sim import chip_variants, test_pki
+    from drivers.idcard.transport import InProcessTransport
+
+    work = Path(tempfile.mkdtemp(prefix="bench-card-"))
+    try:
+        pki = test_pki.ensure(work / "test-pki")
+        trust = trust_store.load_directory(pki.trust_dir)
+        key = AccessKey(can="123456")
+        print(f"in-process virtual reader, {runs} runs per mode; medians (wall and CPU per read); "
+              "the machine is shared, so wall times are noisy")
+        print(f"{'mode':<12}{'variant':<16}{'APDUs':>7}{'after AC':>9}{'bytes in':>10}{'wall ms':>9}"
+              f"{'CPU ms':>8}  how decided")
+        for mode, variant, kwargs, warm in (("atr-only", "plain_atr", {"use_extended": False}, False),
+                                            ("probe", "plain_atr", {}, False),
+                                            ("remembered", "plain_atr", {}, True),
+                                            ("ef-atr-info", "atr_info", {}, False),
+                                            ("refused", "plain_atr_short", {}, False),
+                                            ("ca", "ca_only", {}, False)):
+            rows, source = [], ""
+            for _ in range(runs):
+                transport = InProcessTransport(chip_variants.make_chip(variant, pki))
+                if warm:  # the same card read once before
+                    session.ChipSession(transport, trust, **kwargs).read(key).wipe()
+                    transport.card.power_on()
+                read = session.ChipSession(transport, trust, **kwargs)
+                cpu = time.process_time()
+                ident = read.read(key)
+                cpu = time.process_time() - cpu
+                if not ident.authenticity.verified:
+                    print(f"{variant}: not verified: {ident.authenticity}", file=sys.stderr)
+                    return 1
+                rep = read.report
+                rows.append((ident.stats.apdus, rep.read_apdus, ident.stats.bytes_in, ident.stats.seconds * 1000,
+                             cpu * 1000))
+                source = "ATR only" if kwargs else rep.extended_source
+                source += ", extended" if rep.extended_length else ", short"
+                ident.wipe()
+            med = [statistics.median(col) for col in zip(*rows, strict=True)]
+            print(f"{mode:<12}{variant:<16}{med[0]:>7.0f}{med[1]:>9.0f}{med[2]:>10.0f}{med[3]:>9.1f}{med[4]:>8.1f}"
+                  f"  {source}")
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--reader", default="Virtual PCD 00 00", choices=sorted(PORTS))
     parser.add_argument("--variant", default="pace")
+    parser.add_argument("--in-process", action="store_true", help="Type B chips without pcscd (see above)")
     args = parser.parse_args()
+    if args.in_process:
+        return in_process(args.runs)
 
     pcscd = None
     if args.reader not in _readers():

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
+from kiosk import owner_only
 from kiosk import settings as settings_mod
+from kiosk.diag.arguments import config_file
 
 # subcommand -> module with add_arguments(parser) and run(args) -> int
 DIAG = {
@@ -25,6 +29,7 @@ DIAG = {
     "storage": "kiosk.diag.storage",
     "report": "kiosk.diag.report",
     "set-pin": "kiosk.diag.set_pin",
+    "trust-store": "kiosk.diag.trust_store",
 }
 # Subcommands that would open a device the running kiosk owns, and the option that points them
 # at another device instead (then they may run).
@@ -41,14 +46,21 @@ TOOLS = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line: over SSH the whole usage text buries the line that matters."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _config_option(p: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
     """--config is accepted before or after the subcommand (actions are not shared between parsers:
     argparse parents share them, and a default set on one would then clobber the others)."""
-    p.add_argument("--config", type=Path, default=default, help="TOML config (default: config/default.toml)")
+    p.add_argument("--config", type=config_file, default=default, help="TOML config (default: config/default.toml)")
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="main.py", description="Business licence self-service kiosk")
+    p = _Parser(prog="main.py", description="Business licence self-service kiosk")
     _config_option(p, default=None)
     p.add_argument("--autopilot", action="store_true", help="run one simulated applicant through the UI")
     p.add_argument("--screenshots", type=Path, default=None, help="autopilot: save a PNG of every screen here")
@@ -56,7 +68,8 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     diag = sub.add_parser("diag", help="technicians' device diagnostics (all devices by default)")
     _config_option(diag)
-    diag.add_argument("--json", action="store_true", help="machine-readable output")
+    # its own dest: a subcommand's --json default would overwrite `diag --json card`
+    diag.add_argument("--json", dest="diag_json", action="store_true", help="machine-readable output")
     diag.set_defaults(run_module="kiosk.diag.summary")
     diag_sub = diag.add_subparsers(dest="device", metavar="DEVICE")
     for name, module in DIAG.items():
@@ -67,10 +80,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _lazy(sub: argparse._SubParsersAction, name: str, module: str, config: bool) -> None:
-    """Register a subcommand whose module may not be installed in this build."""
+    """Register a subcommand; one whose module does not import (a library missing or broken in
+    this build) is still listed, and says why when run instead of being an unknown command."""
     try:
         mod = importlib.import_module(module)
-    except ImportError:
+    except ImportError as exc:
+        sp = sub.add_parser(name, help=f"(unavailable: {exc})")
+        sp.add_argument("ignored", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+        sp.set_defaults(run_module=None, unavailable=f"{name} is unavailable in this build: {exc}")
         return
     doc = (mod.__doc__ or "").strip().splitlines()
     sp = sub.add_parser(name, help=doc[0] if doc else None)
@@ -106,6 +123,8 @@ def _refuse_owned_device(args: argparse.Namespace, module: str) -> int | None:
         return None
     if module == "kiosk.diag.report" and not args.print_summary:
         return None  # the report reads the running kiosk's live state instead
+    if not getattr(importlib.import_module(module), "opens_device", lambda _args: True)(args):
+        return None  # e.g. `diag printer --void JOB`: the print journal only
     from kiosk.diag import live
 
     kiosk = live.running_kiosk(args.settings.var_dir)
@@ -116,8 +135,28 @@ def _refuse_owned_device(args: argparse.Namespace, module: str) -> int | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not as a message at exit
+        return code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `main.py diag --json | head`: the reader has gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
+    if getattr(args, "unavailable", None):
+        print(args.unavailable, file=sys.stderr)
+        return 2
+    if hasattr(args, "diag_json"):
+        args.json = args.diag_json or getattr(args, "json", False)
     module = getattr(args, "run_module", None)
+    if module != "kiosk.diag.set_pin":  # it rewrites the config file, which the kiosk user must still read
+        owner_only.restrict_new_files()  # journals, logs, keys, databases: the kiosk user's alone
     if module is not None:
         if module.startswith("kiosk.diag"):
             failed = _attach_settings(args, module)

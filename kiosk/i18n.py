@@ -17,6 +17,12 @@ DOMAIN = "kiosk"
 
 
 @functools.cache
+def languages() -> tuple[str, ...]:
+    """The languages that have a catalogue: the only ones a kiosk can offer."""
+    return tuple(sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")))
+
+
+@functools.cache
 def catalogue(language: str) -> dict[str, str]:
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not path.exists():

@@ -49,6 +49,7 @@ class OpenTxn:
     idempotency_key: str | None
     application_id: str | None
     has_application: bool
+    updated_at: float = 0.0  # time of the last journaled step
 
 
 class Journal:
@@ -107,10 +108,10 @@ class Journal:
 
     def open_transactions(self) -> list[OpenTxn]:
         rows = self._db.execute(
-            "SELECT txn_id, step, outcome, idempotency_key, application_id, sealed_application IS NOT NULL "
-            "FROM txn WHERE closed=0 ORDER BY started_at"
+            "SELECT txn_id, step, outcome, idempotency_key, application_id, sealed_application IS NOT NULL, "
+            "updated_at FROM txn WHERE closed=0 ORDER BY started_at"
         ).fetchall()
-        return [OpenTxn(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+        return [OpenTxn(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in rows]
 
     def steps(self, txn_id: str) -> list[tuple[str, str]]:
         rows = self._db.execute(

@@ -1,17 +1,26 @@
-"""Start the kiosk: devices, journal, recovery, then the window."""
+"""Start the kiosk: devices, journal, recovery, then the window; stop it cleanly on SIGTERM/SIGINT.
+
+Lockdown keeps applicants from closing the window (ESC, the close button), not the service manager:
+SIGTERM (`systemctl stop`) and SIGINT (Ctrl-C on a console) stop the app on its next clock tick,
+then the runner shuts down (devices closed, journal closed) and the instance lock is released. The
+exit status is then 0: the kiosk did what it was asked, and systemd needs no SuccessExitStatus.
+"""
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import time
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
-from kiosk import logs
-from kiosk.instance_lock import AlreadyRunning, InstanceLock
+from kiosk import logs, owner_only
+from kiosk.instance_lock import LOCK_NAME, AlreadyRunning, InstanceLock
 from kiosk.journal import Journal
 from kiosk.sealing import Sealer
-from kiosk.settings import Settings
+from kiosk.settings import ConfigError, Settings
 
 log = logging.getLogger(__name__)
 
@@ -21,25 +30,61 @@ def open_journal(settings: Settings) -> Journal:
     return Journal(var / "journal.db", Sealer(var / "keys" / "journal.key"))
 
 
+class StopSignals:
+    """Records SIGTERM/SIGINT for the main loop to act on. A handler must not touch the window or
+    the flow (it runs between any two bytecodes of the main thread); the app polls ``received``.
+    Installed before Kivy creates its window, so SDL keeps its own handlers off these signals
+    (SDL only claims a signal whose handler is still the default)."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    def install(self) -> None:
+        for sig in self.SIGNALS:
+            self._previous[sig] = signal.signal(sig, self._handle)
+
+    def _handle(self, signum: int, _frame: FrameType | None) -> None:
+        self.received = signum
+
+    def restore(self) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        self._previous.clear()
+
+
 def run_kiosk(settings: Settings, autopilot: bool = False, screenshots: Path | None = None,
               headless: bool = False) -> int:
     started = time.perf_counter()
-    lock = InstanceLock(settings.var_dir)
+    owner_only.restrict_new_files()
+    var = settings.var_dir
+    lock = InstanceLock(var)
     try:
+        owner_only.tighten(var, LOCK_NAME)
         lock.acquire()
     except AlreadyRunning as exc:
         print(f"{exc}; stop it first (technicians: `main.py diag` reads its live state)",
               file=sys.stderr)
         return 2
+    except OSError as exc:  # read-only filesystem, no permission: the config's var_dir cannot be used
+        print(ConfigError(settings.path, "kiosk.var_dir", f"{var} cannot be used ({exc.strerror})"), file=sys.stderr)
+        return 2
+    stops = StopSignals()
+    stops.install()
     try:
-        return _run(settings, lock, started, autopilot, screenshots, headless)
+        return _run(settings, lock, started, autopilot, screenshots, headless, stops)
     finally:
         lock.release()
+        stops.restore()
 
 
 def _run(settings: Settings, lock: InstanceLock, started: float, autopilot: bool,
-         screenshots: Path | None, headless: bool) -> int:
-    logs.configure(settings.kiosk.log_level, settings.var_dir / "logs" / "kiosk.log")
+         screenshots: Path | None, headless: bool, stops: StopSignals) -> int:
+    k = settings.kiosk
+    logs.configure(k.log_level, settings.var_dir / "logs" / "kiosk.log", k.library_log_level, k.log_max_bytes,
+                   k.log_backups)
     from kiosk.ui import setup
 
     setup.configure(settings, headless=headless or autopilot)
@@ -61,6 +106,7 @@ def _run(settings: Settings, lock: InstanceLock, started: float, autopilot: bool
     from kiosk.ui.app import KioskApp
 
     app = KioskApp(runner)
+    app.stop_when = lambda: stops.received is not None
     pilot = None
     if autopilot:
         from kiosk.ui.autopilot import Autopilot
@@ -72,6 +118,8 @@ def _run(settings: Settings, lock: InstanceLock, started: float, autopilot: bool
         app.run()
     finally:
         runner.shutdown()
+    if stops.received is not None:
+        log.info("kiosk stopped", extra={"signal": signal.Signals(stops.received).name})
     if pilot is not None:
         print(f"autopilot: {pilot.result} (screens: {' -> '.join(pilot.seen)})")
         return 0 if pilot.result == "ok" else 1

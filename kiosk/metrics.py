@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import threading
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from kiosk.metrics_http import MetricsServer
 
 DEVICES = ("reader", "camera", "printer", "api", "storage")
 
@@ -38,7 +40,7 @@ class Metrics:
                                     registry=self.registry)
         for device in DEVICES:
             self.device_up.labels(device).set(1)
-        self._server = None
+        self._server: MetricsServer | None = None
 
     def record_step(self, step: str, outcome: str) -> None:
         """Count a journal step: the same record that makes the transaction recoverable."""
@@ -64,11 +66,10 @@ class Metrics:
 
     def serve(self, host: str, port: int) -> int:
         """Start the text endpoint; returns the bound port (0 asks for an ephemeral one)."""
-        server, _thread = start_http_server(port, addr=host, registry=self.registry)
-        self._server = server
-        return server.server_port
+        self._server = MetricsServer(self.registry, host, port)
+        return self._server.port
 
     def close(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
+            self._server.close()
             self._server = None

@@ -1,9 +1,10 @@
 """Runs the flow: executes its commands on worker threads and feeds results back as events.
 
 The flow itself is only touched from the thread that calls ``pump()`` (Kivy's clock in the app,
-a plain loop headless), so it needs no locks. Each device operation carries a generation number:
-a result from an operation that was cancelled or superseded is dropped instead of being taken
-for the current attempt's.
+a plain loop headless), so it needs no locks: whatever a worker needs travels in its command.
+Each operation carries a generation number, compared on the pump thread when its result comes
+in: a result from an operation that was cancelled or superseded is dropped (a chip read's
+identity wiped) instead of being taken for the current attempt's.
 """
 
 from __future__ import annotations
@@ -13,16 +14,18 @@ import os
 import queue
 import threading
 import time
-import uuid
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from drivers.errors import DeviceError
 from kiosk import recovery
 from kiosk.diag import checks
 from kiosk.diag.audit import AuditLog
-from kiosk.diag.pin import PinGuard
+from kiosk.diag.duties import TechnicianDuties
+from kiosk.face.errors import ModelsUnavailable
 from kiosk.flow import commands as c
 from kiosk.flow import events as e
 from kiosk.flow.machine import Flow
@@ -32,6 +35,24 @@ from kiosk.services.devices import Devices
 from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
+ALERTS_KEPT = 100
+
+
+class StartupFailed(DeviceError):
+    """Bringing the devices up raised something untyped (a driver bug, a missing library): the
+    log has the traceback, the screen and the metrics this code."""
+
+    code = "startup_failed"
+
+
+@dataclass(frozen=True)
+class _Result:
+    """A worker's event, tagged with the generation of the operation that produced it."""
+
+    step: str
+    gen: int
+    event: object | None  # None: the operation ended with nothing to report
+    final: bool = True  # False: interim progress (face guidance) of a running operation
 
 
 class Runner:
@@ -52,20 +73,24 @@ class Runner:
                          tuple(settings.kiosk.languages))
         self.events: queue.Queue[object] = queue.Queue()
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kiosk-step")
-        self._gen: dict[str, int] = {"card": 0, "face": 0}
+        self._gen: dict[str, int] = {}  # step -> generation of its latest operation (pump thread only)
+        self._bring_up_lock = threading.Lock()  # start-up and a probe's retry of it never overlap
+        self._running: set[str] = set()  # single-flight steps with an operation in progress (pump thread only)
         self._card_cancel = threading.Event()
         self._face_cancel = threading.Event()
         self.listeners: list[Callable[[Flow, list[object]], None]] = []
-        self.alerts: list[tuple[str, str]] = []  # (kind, code): staff and technician alerts
+        # (kind, code) of the latest staff and technician alerts; bounded for months of running
+        self.alerts: deque[tuple[str, str]] = deque(maxlen=ALERTS_KEPT)
         self.crash_after_step = crash_after_step
         self.issued = 0
         self.quit_requested = False
-        self.last_test_read = ""
-        var = settings.var_dir
-        self.audit = AuditLog(var / "logs" / "audit.log")
-        d = settings.diagnostics
-        self.pin = PinGuard(d.pin_hash, var / "diag-lockout.json", self.audit, d.max_failures, d.lockout_s)
         self.metrics = Metrics()
+        self.technician = TechnicianDuties(settings, journal, self.metrics, lambda: self.devices)
+        self._up = False  # every device built and started, the face models loaded
+
+    @property
+    def audit(self) -> AuditLog:
+        return self.technician.audit
 
     # --- thread-safe input ----------------------------------------------------------------
     def post(self, event: object) -> None:
@@ -84,7 +109,10 @@ class Runner:
                 pending.append(self.events.get_nowait())
             except queue.Empty:
                 break
-        for event in [*pending, e.Tick()]:
+        for item in [*pending, e.Tick()]:
+            event = self._current(item)
+            if event is None:
+                continue
             before = (self.flow.state, self.flow.view.countdown is None)
             cmds = self.flow.dispatch(event)
             for cmd in cmds:
@@ -97,17 +125,49 @@ class Runner:
                     listener(self.flow, cmds)
         return changed
 
+    def _current(self, item: object) -> object | None:
+        """The event, or None for a result of an operation that was cancelled or superseded."""
+        if not isinstance(item, _Result):
+            return item
+        if self._gen.get(item.step) == item.gen:
+            if item.final:
+                self._running.discard(item.step)
+            return item.event
+        if isinstance(item.event, e.CardRead):
+            item.event.identity.wipe()
+        log.debug("stale result dropped", extra={"step": item.step})
+        return None
+
     def start(self) -> None:
         """Bring the devices up, resume or close what a crash left behind, then report ready.
 
         With a device builder this runs on a worker thread so the attract screen shows at once;
         a failure takes the kiosk out of service instead of stopping it."""
         if self._build is None:
-            self._bring_up()
+            self._start_up()
         else:
-            self.pool.submit(self._bring_up)
+            self.pool.submit(self._start_up)
 
-    def _bring_up(self) -> None:
+    def _start_up(self) -> None:
+        code = self._bring_up()
+        self.post(e.StepFailed("startup", code, True) if code else e.DevicesReady())
+
+    def _bring_up(self) -> str:
+        """Everything the first applicant needs, or the code of what failed ('' when up).
+
+        The face models load here (~2 s), before the kiosk reports ready: a kiosk that cannot
+        verify a face must not let an applicant consent, place a card and type the CAN first.
+        Safe to repeat after a failure: each part is idempotent and the out-of-service probe
+        retries until everything is up."""
+        with self._bring_up_lock:
+            if not self._up:
+                code = self._start_devices() or self._warm_up_face()
+                self._up = not code
+                self.metrics.out_of_service.set(1 if code else 0)
+                return code
+            return ""
+
+    def _start_devices(self) -> str:
         try:
             if self.devices is None:
                 assert self._build is not None
@@ -116,18 +176,26 @@ class Runner:
             self.devices.camera.start()
         except DeviceError as exc:
             log.error("start-up failed", extra={"code": exc.code, "detail": exc.detail})
-            self.post(e.StepFailed("startup", exc.code, True))
-            return
-        except Exception as exc:  # a broken device must leave a kiosk that says so, not a crash
+            return exc.code
+        except Exception:  # a broken device must leave a kiosk that says so, not a crash
             log.exception("start-up failed")
-            self.post(e.StepFailed("startup", f"startup_failed:{type(exc).__name__}", True))
-            return
-        self.post(e.DevicesReady())
-        # loading the face models takes ~2 s: do it behind the attract screen, not in the first check
+            return StartupFailed.code
+        return ""
+
+    def _warm_up_face(self) -> str:
+        assert self.devices is not None
+        t0 = time.perf_counter()
         try:
             self.devices.face.warm_up()
-        except DeviceError as exc:
-            self.post(e.StepFailed("face", exc.code, exc.fault))
+        except Exception as exc:  # a model file that fails to load or a descriptor child that dies too
+            error = exc if isinstance(exc, DeviceError) else ModelsUnavailable(type(exc).__name__)
+            log.error("face models unavailable", extra={"code": error.code, "detail": error.detail})
+            self.metrics.record_checks([checks.CheckResult("face", checks.FAULT, error.code,
+                                                           {"detail": error.detail[:200]})])
+            return error.code
+        self.metrics.record_checks([checks.CheckResult("face", checks.OK, "",
+                                                       {"warm_up_s": round(time.perf_counter() - t0, 2)})])
+        return ""
 
     def shutdown(self) -> None:
         self.metrics.close()
@@ -150,15 +218,15 @@ class Runner:
                 self._spawn("card", self._wait_for_card, self._card_cancel)
             case c.CancelCardWait():
                 self._card_cancel.set()
-                self._gen["card"] += 1
+                self._supersede("card")
             case c.ReadCard():
                 self._spawn("card", self._read_card, cmd.key)
             case c.StartFaceCheck():
                 self._face_cancel = threading.Event()
-                self._spawn("face", self._face_check, self._face_cancel)
+                self._spawn("face", self._face_check, cmd.reference, self._face_cancel, progress=True)
             case c.CancelFaceCheck():
                 self._face_cancel.set()
-                self._gen["face"] += 1
+                self._supersede("face")
             case c.LoadReferenceData():
                 self._spawn("reference", self._load_reference)
             case c.Submit():
@@ -175,17 +243,17 @@ class Runner:
                 self.alerts.append(("technician", cmd.code))
                 log.error("technician alerted", extra={"code": cmd.code})
             case c.ProbeDevices():
-                self._spawn("probe", self._probe, cmd.recover)
+                # one at a time: a probe slower than the probe interval (a service that takes its
+                # full timeout to answer) must neither pile up on the workers nor be superseded
+                if "probe" not in self._running:
+                    self._running.add("probe")
+                    self._spawn("probe", self._probe, cmd.recover)
             case c.SessionWiped():
                 pass  # listeners clear their widgets from the same command list
-            case c.VerifyPin():
-                self._spawn("pin", lambda pin: e.PinChecked(self.pin.verify(pin)), cmd.pin)
-            case c.RunChecks():
-                self._spawn("checks", self._run_checks)
-            case c.Audit():
-                self.audit.write(cmd.event, **({"detail": cmd.detail} if cmd.detail else {}))
-            case c.DiagAction():
-                self._spawn("diag_action", self._diag_action, cmd.action)
+            case c.VerifyPin() | c.RunChecks() | c.DiagAction() | c.Audit():
+                job = self.technician.job(cmd)
+                if job is not None:
+                    self._spawn(*job)
             case c.QuitApp():
                 self.quit_requested = True
             case _:
@@ -197,15 +265,23 @@ class Runner:
         if self.crash_after_step == name:
             os._exit(137)
 
-    def _spawn(self, step: str, fn: Callable[..., object], *args: Any) -> None:
-        gen = self._gen.get(step, 0)
-        if step in self._gen:
-            self._gen[step] = gen = gen + 1
+    def _supersede(self, step: str) -> int:
+        """A new generation for ``step``: results of its earlier operations will be dropped."""
+        gen = self._gen[step] = self._gen.get(step, 0) + 1
+        return gen
+
+    def _spawn(self, step: str, fn: Callable[..., object], *args: Any, progress: bool = False) -> None:
+        """Run ``fn(*args)`` on a worker; its event comes back tagged with this operation's
+        generation. ``progress``: ``fn`` also gets a callable to post interim events with."""
+        gen = self._supersede(step)
+
+        def post(event: object) -> None:
+            self.events.put(_Result(step, gen, event, final=False))
 
         def run() -> None:
             t0 = time.perf_counter()
             try:
-                result = fn(*args)
+                result = fn(*args, post) if progress else fn(*args)
             except DeviceError as exc:
                 log.warning("step failed", extra={"step": step, "code": exc.code})
                 result = e.StepFailed(step, exc.code, exc.fault)
@@ -215,55 +291,9 @@ class Runner:
             self.metrics.step_seconds.labels(step).observe(time.perf_counter() - t0)
             if isinstance(result, e.StepFailed):
                 self.metrics.failures.labels(step, result.code).inc()
-            if result is not None and self._gen.get(step, 0) == gen:
-                self.post(result)
+            self.events.put(_Result(step, gen, result))
 
         self.pool.submit(run)
-
-    def _run_checks(self) -> object:
-        if self.devices is None:
-            not_started = [checks.CheckResult(d, checks.FAULT, "not_started") for d in ("reader", "camera",
-                                                                                     "printer", "api")]
-            return e.ChecksDone([*not_started, checks.check_storage(self.journal, self.settings.var_dir)])
-        results = checks.run_all(self.devices, self.journal, self.settings.var_dir, deep=True)
-        if self.last_test_read:
-            results[0].details["test_read"] = self.last_test_read
-        self.metrics.record_checks(results)
-        return e.ChecksDone(results)
-
-    def _diag_action(self, action: str) -> object:
-        svc = self.devices.print_service
-        if action == "test_page":
-            from kiosk.printing.layout import render_test_page
-
-            svc.print_image(f"test-{uuid.uuid4().hex[:12]}", "test", render_test_page(self.devices.printer.width_dots))
-        elif action.startswith("reprint:"):
-            svc.reprint(action.partition(":")[2])
-        elif action == "test_read":
-            self.last_test_read = self._test_read()
-        return self._run_checks()
-
-    def _test_read(self) -> str:
-        """Read the technicians' test card end to end; report protocol, authenticity and timing only."""
-        from drivers.idcard.base import AccessKey
-
-        assert self.devices is not None
-        can = self.settings.diagnostics.test_card_can
-        if not can:
-            return "no test_card_can configured"
-        if self.devices.reader.wait_for_card(5.0) is None:
-            return "no card on the reader"
-        t0 = time.perf_counter()
-        try:
-            identity = self.devices.reader.read(AccessKey(can=can))
-        except DeviceError as exc:
-            return f"failed: {exc.code}"
-        auth = identity.authenticity
-        verdict = "verified" if auth.verified else f"NOT verified: {auth.failure}"
-        seconds = time.perf_counter() - t0
-        summary = f"{identity.access_protocol}, {verdict}, {identity.stats.apdus} APDUs, {seconds:.2f} s"
-        identity.wipe()
-        return summary
 
     def _wait_for_card(self, cancel: threading.Event) -> object:
         while not cancel.is_set():
@@ -276,17 +306,15 @@ class Runner:
         identity = self.devices.reader.read(key)
         try:
             reference = self.devices.face.enrol(bytes(identity.portrait))
-        except DeviceError:
+        except BaseException:  # whatever went wrong, the chip data goes now, not at garbage collection
             identity.wipe()
             raise
         return e.CardRead(identity, reference)
 
-    def _face_check(self, cancel: threading.Event) -> object:
-        reference = self.flow.session.face_reference
-
+    def _face_check(self, reference: object, cancel: threading.Event, post: Callable[[object], None]) -> object:
         def guidance(code: str, challenge: str | None) -> None:
             if not cancel.is_set():
-                self.post(e.FaceGuidance(code, challenge))
+                post(e.FaceGuidance(code, challenge))
 
         decision = self.devices.face.check(self.devices.camera, reference, guidance, cancel)
         if cancel.is_set():
@@ -312,9 +340,11 @@ class Runner:
         return e.Printed(str(job))
 
     def _probe(self, recover: bool = True) -> object:
-        if self.devices is None:  # start-up failed: try it again
-            self._bring_up()
-            return None
+        if not self._up:  # start-up failed: try it again, and stay out of service until it works
+            code = self._bring_up()
+            if code:
+                return e.DevicesProbed(False, code)
+        assert self.devices is not None
         results = recovery.probe_results(self.devices)
         self.metrics.record_checks(results)
         code = checks.first_fault(results)

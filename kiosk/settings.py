@@ -1,25 +1,37 @@
 """Typed configuration loaded from TOML and validated before anything starts.
 
 A kiosk misconfigured in the field must fail at start with one paragraph that names the file, the
-key and what was expected, never with a traceback halfway through an applicant's session. Device
-tables are validated against the options dataclass of the device kind they name, so each driver
-declares its own keys and the loader needs no knowledge of them.
+key and what was expected, never with a traceback halfway through an applicant's session. Every
+section and every device's options class is a strict pydantic dataclass whose fields declare their
+type and range (drivers/option_fields.py); the loader only turns pydantic's findings into that
+paragraph, so a new setting needs nothing but its declaration. Device tables are validated against
+the options class of the device kind they name, so each driver declares its own keys.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
+import stat
 import tomllib
-import types
-import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass as plain_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from kiosk import devices_catalog
+import argon2
+from pydantic import AfterValidator, Field, ValidationError
+from pydantic.dataclasses import dataclass
+
+from drivers import option_fields
+from drivers.option_fields import DAY_S, STRICT, OptionError, PortOrZero, Seconds, rule
+from kiosk import devices_catalog, i18n
+from kiosk.diag.config_view import PERSONAL, SECRET_WORDS
+from kiosk.flow.states import INPUT_STATES, TIMEOUT_FIELD, State
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
+PSEUDO_FILESYSTEMS = (Path("/proc"), Path("/sys"), Path("/dev"))
+MIB = 1024 * 1024
 
 
 class ConfigError(Exception):
@@ -31,76 +43,168 @@ class ConfigError(Exception):
         super().__init__(f"Configuration error in {path}{where}: {problem}")
 
 
-@dataclass(frozen=True)
+def resolve_var_dir(value: str) -> Path:
+    p = Path(value)
+    return p if p.is_absolute() else PROJECT_ROOT / p
+
+
+def _usable_var_dir(value: str) -> str:
+    """A directory the kiosk can create and keep to itself: not a file, not a kernel
+    pseudo-filesystem, not a directory others share (the kiosk makes its var dir owner-only)."""
+    if "\0" in value:
+        raise ValueError("expected a path without NUL characters")
+    path = _resolved(resolve_var_dir(value))
+    if any(path == fs or fs in path.parents for fs in PSEUDO_FILESYSTEMS):
+        raise ValueError("expected a directory on disk, not under /proc, /sys or /dev")
+    if path == Path(path.anchor) or path.parent == Path(path.anchor) or path == Path.home():
+        raise ValueError("expected a directory of the kiosk's own such as /var/lib/licence-kiosk, "
+                         "not the root, a top-level or a home directory")
+    try:
+        if path.is_dir() and path.stat().st_mode & stat.S_ISVTX:
+            raise ValueError(f"expected a directory of the kiosk's own; {path} is shared (sticky, like /tmp)")
+        existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    except OSError as exc:  # e.g. a parent the kiosk's user may not enter
+        raise ValueError(f"expected a directory the kiosk can use; {path}: {exc.strerror}") from None
+    if existing is not None and not existing.is_dir():
+        what = "is a file" if existing == path else f"cannot be created: {existing} is not a directory"
+        raise ValueError(f"expected a directory; {path} {what}")
+    return value
+
+
+_usable_var_dir.expectation = (  # type: ignore[attr-defined]
+    "a directory of the kiosk's own, relative to the project root or absolute: not a file, not under /proc, "
+    "/sys or /dev, not /, a top-level, a home or a shared (sticky) directory")
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: judge the path as written
+        return path
+
+
+def _is_host(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+        return True
+    except ValueError:
+        return 0 < len(value) <= 253 and all(c.isascii() and (c.isalnum() or c in ".-") for c in value)
+
+
+def _is_argon2id(value: str) -> bool:
+    try:
+        return argon2.extract_parameters(value).type is argon2.Type.ID
+    except (ValueError, argon2.exceptions.InvalidHashError):
+        return False
+
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+Language = Annotated[str, rule(lambda s: s in i18n.languages(),
+                               f"a language with a catalogue in assets/locale ({', '.join(i18n.languages())})")]
+SixDigits = Annotated[str, rule(lambda s: s == "" or (len(s) == 6 and s.isascii() and s.isdigit()),
+                                "empty or 6 digits")]
+
+
+@dataclass(frozen=True, config=STRICT)
 class KioskSection:
-    id: str = "KIOSK-DEMO-001"
-    language: str = "zh_CN"  # first language shown on the attract screen
-    languages: list[str] = field(default_factory=lambda: ["zh_CN", "en"])
-    var_dir: str = "var"  # journal, prints, keys; relative paths are relative to the project root
-    log_level: str = "INFO"
+    # shown in logs and the technicians' tools
+    id: Annotated[str, rule(lambda s: 0 < len(s) <= 64 and s.isascii() and all(c.isalnum() or c in "-_." for c in s),
+                            "1 to 64 letters, digits, '-', '_' or '.'")] = "KIOSK-DEMO-001"
+    language: Language = "zh_CN"  # first language shown on the attract screen
+    # the header's language buttons offer these (the catalogues in assets/locale)
+    languages: Annotated[list[Language], Field(min_length=1, max_length=10)] = dataclasses.field(
+        default_factory=lambda: ["zh_CN", "en"])
+    # journal, prints, keys, logs; relative paths are relative to the project root
+    var_dir: Annotated[str, Field(min_length=1), AfterValidator(_usable_var_dir)] = "var"
+    log_level: LogLevel = "INFO"  # the kiosk's own records (kiosk, drivers, registry_service)
+    library_log_level: LogLevel = "WARNING"  # everything else: Kivy, urllib3, fontTools, uvicorn ...
+    log_max_bytes: Annotated[int, Field(ge=64 * 1024, le=1024 * MIB)] = 10 * MIB  # kiosk.log rotates at this size
+    log_backups: Annotated[int, Field(ge=1, le=100)] = 5  # kiosk.log.1 ... kiosk.log.N are kept
+
+    def __post_init__(self) -> None:
+        if len(set(self.languages)) != len(self.languages):
+            raise OptionError("languages", "a language is listed twice")
+        if self.language not in self.languages:
+            raise OptionError("language", f"must be one of kiosk.languages ({', '.join(self.languages)})")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class DisplaySection:
-    width: int = 1080
-    height: int = 1920
-    fullscreen: bool = False
+    width: Annotated[int, Field(ge=240, le=8192)] = 1080  # window size in pixels (portrait touchscreen)
+    height: Annotated[int, Field(ge=240, le=8192)] = 1920
+    fullscreen: bool = False  # borderless full screen (a real kiosk)
     lockdown: bool = True  # ESC and window close do nothing; cursor hidden
     show_cursor: bool = False
-    maxfps: int = 30
+    maxfps: Annotated[int, Field(ge=1, le=240)] = 30  # frame-rate cap (Kivy's 0, no cap, busy-spins the CPU)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class TimeoutSection:
-    """Seconds each state may sit without progress before its timeout transition fires."""
+    """Seconds each screen may sit without progress before its timeout fires (docs/flow.md)."""
 
-    consent: float = 60
-    card_wait: float = 60
-    card_access: float = 90
-    card_read: float = 30
-    face_check: float = 60
-    form: float = 240
-    review: float = 120
-    submit: float = 40
-    decision: float = 60
-    decision_auto_advance: float = 2.5
-    printing: float = 60
-    done: float = 12
-    retry: float = 45
-    staff: float = 300
-    out_of_service_probe: float = 10
-    attract_probe: float = 60  # idle health check, so a fault shows before an applicant starts; 0: off
-    idle_warning: float = 15  # a "need more time?" countdown shows for this long before timeout
-    diag_pin: float = 30
-    diag: float = 300
+    consent: Seconds = 60
+    card_wait: Seconds = 60
+    card_access: Seconds = 90
+    card_read: Seconds = 30
+    face_check: Seconds = 60
+    form: Seconds = 240
+    review: Seconds = 120
+    submit: Seconds = 40
+    decision: Seconds = 60
+    decision_auto_advance: Seconds = 2.5
+    printing: Seconds = 60
+    done: Seconds = 12
+    retry: Seconds = 45
+    staff: Seconds = 300
+    out_of_service_probe: Annotated[float, Field(ge=1, le=DAY_S)] = 10  # re-check while out of service
+    # idle health check, so a fault shows before an applicant starts; 0: off
+    attract_probe: Annotated[float, Field(ge=0, le=DAY_S), rule(lambda v: v == 0 or v >= 1,
+                                                                "0 (off) or at least 1 second")] = 60
+    # a "need more time?" countdown this long before an input screen times out; shorter than them all
+    idle_warning: Annotated[float, Field(ge=0, le=DAY_S)] = 15
+    diag_pin: Seconds = 30
+    diag: Seconds = 300
+
+    def __post_init__(self) -> None:
+        limit, name = min((getattr(self, TIMEOUT_FIELD[s]), TIMEOUT_FIELD[s]) for s in INPUT_STATES - {State.DONE})
+        if self.idle_warning >= limit:
+            raise OptionError("idle_warning", f"must be shorter than timeouts.{name} ({limit:g}): the countdown "
+                                              "would show from the moment that screen opens")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class PolicySection:
-    refuse_unverified_chip: bool = True
-    max_attempts: int = 3  # per step, before the kiosk offers staff help instead of looping
-    submit_retries: int = 3
+    refuse_unverified_chip: bool = True  # a chip failing Passive Authentication is refused
+    max_attempts: Annotated[int, Field(ge=1, le=10)] = 3  # per step, before the kiosk offers staff help
+    submit_retries: Annotated[int, Field(ge=0, le=10)] = 3  # not read: [registry] max_attempts bounds retries
+    # unprinted documents after a fault or crash: "hold" for staff, or "print" (a tray staff watch)
+    recovered_print: Literal["hold", "print"] = "hold"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class DiagnosticsSection:
-    pin_hash: str = ""  # Argon2id hash; empty: diagnostics cannot be entered (set one with `diag set-pin`)
-    gesture_taps: int = 5  # taps on the header's top-left corner ...
-    gesture_window_s: float = 3.0  # ... within this many seconds
-    max_failures: int = 5
-    lockout_s: float = 300
-    metrics_host: str = "127.0.0.1"  # Prometheus text endpoint; loopback unless deliberately opened
-    metrics_port: int = 9464  # 0: no endpoint
-    test_card_can: str = ""  # CAN of the technicians' test card, for the reader page's test read
+    # Argon2id hash; empty: diagnostics cannot be entered (set one with `diag set-pin`)
+    pin_hash: Annotated[str, rule(lambda s: s == "" or _is_argon2id(s),
+                                  "empty or an Argon2id hash written by `main.py diag set-pin`")] = ""
+    gesture_taps: Annotated[int, Field(ge=3, le=20)] = 5  # taps on the header's top-left corner ...
+    gesture_window_s: Annotated[float, Field(gt=0, le=30)] = 3.0  # ... within this many seconds
+    max_failures: Annotated[int, Field(ge=1, le=20)] = 5  # wrong PINs before the lockout
+    lockout_s: Annotated[float, Field(ge=60, le=DAY_S)] = 300  # then no PIN is accepted for this long
+    # Prometheus text endpoint; loopback unless deliberately opened ("" or 0.0.0.0: every interface)
+    metrics_host: Annotated[str, rule(lambda s: s == "" or _is_host(s), "an IP address or host name")] = "127.0.0.1"
+    metrics_port: PortOrZero = 9464  # 0: no endpoint
+    test_card_can: SixDigits = ""  # CAN of the technicians' test card, for the reader page's test read
+    audit_max_bytes: Annotated[int, Field(ge=64 * 1024, le=1024 * MIB)] = 1 * MIB  # audit.log rotates here
+    audit_backups: Annotated[int, Field(ge=1, le=100)] = 5  # audit.log.1 ... audit.log.N are kept
 
 
-@dataclass(frozen=True)
+@plain_dataclass(frozen=True)
 class DeviceSection:
     kind: str
     options: Any  # the kind's own frozen options dataclass
 
 
-@dataclass(frozen=True)
+@plain_dataclass(frozen=True)
 class Settings:
     path: Path
     kiosk: KioskSection
@@ -116,8 +220,7 @@ class Settings:
 
     @property
     def var_dir(self) -> Path:
-        p = Path(self.kiosk.var_dir)
-        return p if p.is_absolute() else PROJECT_ROOT / p
+        return resolve_var_dir(self.kiosk.var_dir)
 
 
 SECTIONS = {
@@ -130,68 +233,34 @@ SECTIONS = {
 DEVICE_TABLES = ("reader", "camera", "printer", "registry")
 
 
-def _type_name(tp: Any) -> str:
-    return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
+def _shown(name: str, value: Any) -> str:
+    """The offending value, unless it is a secret or (simulated) personal data."""
+    if any(word in name.lower() for word in SECRET_WORDS) or name in PERSONAL:
+        return ""
+    return option_fields.shown(name, value)
 
 
-def _check_value(path: Path, key: str, value: Any, tp: Any) -> Any:
-    origin = typing.get_origin(tp)
-    if tp is Any:
-        return value
-    if origin in (typing.Union, types.UnionType):
-        for arm in typing.get_args(tp):
-            if arm is type(None):
-                if value is None:
-                    return None
-                continue
-            try:
-                return _check_value(path, key, value, arm)
-            except ConfigError:
-                continue
-        raise ConfigError(path, key, f"expected {_type_name(tp)}, got {type(value).__name__} {value!r}")
-    if origin in (list, tuple):
-        (item_tp, *_) = typing.get_args(tp) or (Any,)
-        if not isinstance(value, list):
-            raise ConfigError(path, key, f"expected a list, got {type(value).__name__} {value!r}")
-        items = [_check_value(path, f"{key}[{i}]", v, item_tp) for i, v in enumerate(value)]
-        return items if origin is list else tuple(items)
-    if tp is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(path, key, f"expected a number, got {type(value).__name__} {value!r}")
-        return float(value)
-    if tp is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ConfigError(path, key, f"expected an integer, got {type(value).__name__} {value!r}")
-    if tp in (str, bool) and not isinstance(value, tp):
-        raise ConfigError(
-            path, key, f"expected {'text' if tp is str else 'true or false'}, "
-            f"got {type(value).__name__} {value!r}"
-        )
-    if dataclasses.is_dataclass(tp):
-        return build_dataclass(path, key, tp, value)
-    return value
+def _translate(path: Path, prefix: str, cls: Any, exc: ValidationError) -> ConfigError:
+    key, problem = option_fields.explain(cls, exc, _shown)
+    return ConfigError(path, _join(prefix, key) if key else prefix, problem)
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
 
 
 def build_dataclass(path: Path, prefix: str, cls: Any, table: Any) -> Any:
-    """Build ``cls`` from a TOML table, rejecting unknown keys and wrong types by name."""
+    """Build the strict dataclass ``cls`` from a TOML table; any finding becomes a ConfigError."""
     if not isinstance(table, dict):
         raise ConfigError(path, prefix, f"expected a table, got {type(table).__name__}")
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    fields = [f.name for f in dataclasses.fields(cls)]
     unknown = sorted(set(table) - set(fields))
     if unknown:
-        name = f"{prefix}.{unknown[0]}" if prefix else unknown[0]
-        raise ConfigError(path, name, f"unknown key; expected one of: {', '.join(sorted(fields))}")
-    values = {}
-    for name, f in fields.items():
-        key = f"{prefix}.{name}" if prefix else name
-        if name in table:
-            values[name] = _check_value(path, key, table[name], hints[name])
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise ConfigError(path, key, f"missing required key (expected {_type_name(hints[name])})")
+        raise ConfigError(path, _join(prefix, unknown[0]), f"unknown key; expected one of: {', '.join(sorted(fields))}")
     try:
-        return cls(**values)
-    except (ValueError, TypeError) as exc:  # the options class's own checks (__post_init__)
-        raise ConfigError(path, prefix, str(exc)) from None
+        return cls(**table)
+    except ValidationError as exc:
+        raise _translate(path, prefix, cls, exc) from None
 
 
 def _device(path: Path, table_name: str, table: Any) -> DeviceSection:
@@ -199,7 +268,7 @@ def _device(path: Path, table_name: str, table: Any) -> DeviceSection:
         raise ConfigError(path, table_name, "missing table; every device needs one with a 'kind'")
     kinds = devices_catalog.KINDS[table_name]
     kind = table.get("kind")
-    if kind not in kinds:
+    if not isinstance(kind, str) or kind not in kinds:
         raise ConfigError(
             path, f"{table_name}.kind", f"expected one of {', '.join(sorted(kinds))}, got {kind!r}"
         )
@@ -229,8 +298,4 @@ def load(path: Path | str | None = None) -> Settings:
     sections = {name: build_dataclass(path, name, cls, data.get(name, {})) for name, cls in SECTIONS.items()}
     devices = {name: _device(path, name, data.get(name)) for name in DEVICE_TABLES}
     face = build_dataclass(path, "face", devices_catalog.face_options_class(), data.get("face", {}))
-    settings = Settings(path=path, face=face, **sections, **devices)
-    if settings.kiosk.language not in settings.kiosk.languages:
-        allowed = ", ".join(settings.kiosk.languages)
-        raise ConfigError(path, "kiosk.language", f"must be one of kiosk.languages ({allowed})")
-    return settings
+    return Settings(path=path, face=face, **sections, **devices)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import resource
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +26,9 @@ def run_main(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[st
 @pytest.mark.parametrize(
     ("text", "needle"),
     [("[display]\nwidth = \"wide\"\n", "display.width"), ("[kiosk\n", "not valid TOML"),
-     ("[reader]\nkind = \"telepathy\"\n", "reader.kind")],
+     ("[reader]\nkind = \"telepathy\"\n", "reader.kind"), ("[timeouts]\ncard_wait = -5\n", "timeouts.card_wait"),
+     ("[diagnostics]\nmetrics_port = 70000\n", "diagnostics.metrics_port"),
+     ("[kiosk]\nlog_level = \"LOUD\"\n", "kiosk.log_level"), ("[kiosk]\nvar_dir = \"/proc/kiosk\"\n", "kiosk.var_dir")],
 )
 def test_bad_config_gives_one_paragraph_and_status_2(tmp_path: Path, text: str, needle: str) -> None:
     bad = tmp_path / "bad.toml"
@@ -33,6 +37,37 @@ def test_bad_config_gives_one_paragraph_and_status_2(tmp_path: Path, text: str, 
     assert result.returncode == 2
     assert needle in result.stderr and str(bad) in result.stderr
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("args", [("--config", "/dev/zero"), ("--config", "{tmp}"), ("--no-such-option",),
+                                  ("diag", "no-such-device")])
+def test_wrong_arguments_to_the_kiosk_are_one_line_and_status_2(tmp_path: Path, args: tuple[str, ...]) -> None:
+    def limit() -> None:  # a config read without bound fails here instead of exhausting the machine
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), *(a.format(tmp=tmp_path) for a in args)],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT, preexec_fn=limit,
+                            env=dict(os.environ, KIVY_NO_ARGS="1"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_an_unusable_var_dir_gives_one_paragraph_and_status_2(tmp_path: Path) -> None:
+    (tmp_path / "kiosk.lock").mkdir()  # the instance lock cannot be opened
+    result = run_main("--headless", "--config", str(write_config(tmp_path)), timeout=60)
+    assert result.returncode == 2 and "kiosk.var_dir" in result.stderr and "cannot be used" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_diagnostics_leave_only_owner_only_files_under_var(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    var.mkdir()
+    result = run_main("diag", "--json", "--config", str(write_config(var)), timeout=120)
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    made = [p for p in var.rglob("*") if p.name != "kiosk.toml"]
+    assert any(p.name == "journal.db" for p in made)
+    loose = [f"{p} {stat.filemode(p.lstat().st_mode)}" for p in made if p.lstat().st_mode & 0o077]
+    assert not loose
 
 
 def test_missing_config_file(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ _BACKENDS = {
 
 
 def _source(device: str) -> int | str:
-    return int(device) if device.strip().isdigit() else device
+    return int(device) if device.strip().isascii() and device.strip().isdigit() else device
 
 
 class OpenCvCamera(SlotCamera, Camera):

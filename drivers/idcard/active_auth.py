@@ -76,11 +76,15 @@ def _oid(raw: bytes) -> str:
         raise CardReadError("malformed OID in DG14") from exc
 
 
-def build_dg14(hash_name: str = "sha256") -> bytes:
+def aa_security_info(hash_name: str = "sha256") -> bytes:
+    """Card side: the ActiveAuthenticationInfo SecurityInfo naming the ECDSA hash."""
     oid = {v: k for k, v in ECDSA_PLAIN.items()}[hash_name]
-    info = tlv.encode(0x30, core.ObjectIdentifier(AA_PROTOCOL_OID).dump()
+    return tlv.encode(0x30, core.ObjectIdentifier(AA_PROTOCOL_OID).dump()
                       + tlv.encode(0x02, b"\x01") + core.ObjectIdentifier(oid).dump())
-    return tlv.encode(0x6E, tlv.encode(0x31, info))
+
+
+def build_dg14(hash_name: str = "sha256") -> bytes:
+    return tlv.encode(0x6E, tlv.encode(0x31, aa_security_info(hash_name)))
 
 
 def build_dg15(key: ec.EllipticCurvePublicKey | rsa.RSAPublicKey) -> bytes:

@@ -45,9 +45,14 @@ class CardInfo:
 
 @dataclass(frozen=True)
 class PassiveAuthResult:
+    """The chip's authenticity: Passive Authentication (the data was signed by a trusted
+    state) and, next to it, whether the chip itself proved to be the original."""
+
     verified: bool
-    failure: str | None = None  # stable code, e.g. "sod_signature", "dg_hash:DG2", "signer_revoked"
+    failure: str | None = None  # stable code, e.g. "sod_signature", "dg_hash:DG2", "chip_auth"
     detail: str = ""  # for technicians; no personal data
+    active_auth: str = ""  # passed, failed, absent, skipped ("" = not run)
+    chip_auth: str = ""  # passed, failed, absent, unsupported, not_trusted ("" = not run)
 
 
 @dataclass(frozen=True)

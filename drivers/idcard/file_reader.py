@@ -3,7 +3,9 @@
 Strategy: the first READ BINARY selects the file by its short file identifier (no SELECT
 APDU) and asks for as much as one response can carry - an extended Le when reader and chip
 both support it, otherwise the largest short Le that still fits once secure messaging has
-wrapped the answer (223 bytes with AES, 231 with 3DES). The TLV header in that first block
+wrapped the answer (223 bytes with AES, 231 with 3DES). When nothing told whether the chip
+takes extended APDUs (``probing``), the first extended read is the test: any refusal of it
+falls back to short blocks, and the first accepted one settles the question. The TLV header in that first block
 gives the file size; the rest follows in as few reads as possible. A chip that refuses a
 length (6700, 6B00, or 6Cxx with the exact figure) makes the block shrink for the rest of
 the session; 6282 (end of file) is a short but valid answer. Offsets beyond 32 767 cannot be
@@ -29,13 +31,19 @@ class FileNotFound(CardReadError):
     """6A82 for an optional file (the caller decides whether that is an error)."""
 
 
+#: answers to a READ BINARY that are about the file, not about the APDU's length
+_FILE_ANSWERS = (0x9000, 0x6282, 0x6A82, 0x6982, 0x6985)
+
+
 class FileReader:
     def __init__(self, channel: ApduChannel, extended: bool,
-                 reauthenticate: Callable[[], None] | None = None) -> None:
+                 reauthenticate: Callable[[], None] | None = None, probing: bool = False,
+                 max_block: int = EXTENDED_BLOCK) -> None:
         self.channel = channel
         self.extended = extended
         self.reauthenticate = reauthenticate
-        self.block = self._short_max() if not extended else EXTENDED_BLOCK
+        self.probing = extended and probing  # extended length is a guess until a chip takes it
+        self.block = self._short_max() if not extended else min(EXTENDED_BLOCK, max_block)
         self.on_bytes: Callable[[int, int], None] | None = None
 
     def _short_max(self) -> int:
@@ -84,6 +92,15 @@ class FileReader:
                                                                       else 0))
             cmd = self._command(ef, offset, le, first)
             resp = self.channel.exchange(cmd)
+            if self.probing and cmd.needs_extended():
+                if resp.sw in (0x9000, 0x6282):
+                    self.probing = False  # the chip takes extended length
+                elif resp.sw not in _FILE_ANSWERS:
+                    self.probing = False  # any refusal of the guess: short APDUs from now on
+                    if self.channel.sm is not None:
+                        self._shrink()
+                        continue
+                    # the chip dropped secure messaging: re-authenticated (and shrunk) below
             if resp.sw in (0x9000, 0x6282):
                 return self._payload(resp, cmd, ef, offset)
             if self.channel.sm is None and self.reauthenticate is not None:

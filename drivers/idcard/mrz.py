@@ -33,7 +33,7 @@ def mrz_information(document_number: str, birth_date: str, expiry_date: str) -> 
     if len(doc) < 9:
         doc = doc.ljust(9, "<")
     for name, d in (("birth", birth_date), ("expiry", expiry_date)):
-        if len(d) != 6 or not d.isdigit():
+        if len(d) != 6 or not (d.isascii() and d.isdigit()):
             raise ValueError(f"{name} date must be YYMMDD")
     return "".join(f + check_digit(f) for f in (doc, birth_date, expiry_date)).encode("ascii")
 

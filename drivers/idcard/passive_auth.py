@@ -3,8 +3,12 @@
 Never raises for a bad chip: the outcome is a PassiveAuthResult with a stable failure code
 (``sod_malformed``, ``sod_no_signer``, ``sod_algorithm``, ``sod_content_type``,
 ``sod_message_digest``, ``sod_signature``, ``csca_unknown``, ``signer_chain``,
-``signer_not_yet_valid``, ``signer_expired``, ``csca_expired``, ``crl_invalid``,
+``signer_not_yet_valid``, ``signer_expired``, ``csca_expired``, ``crl_invalid``, ``crl_stale``,
 ``signer_revoked``, ``dg_hash:DGn``, ``dg_not_covered:DGn``).
+
+`SodCheck` checks the signature and the certificate chain once, so that a reader can trust
+DG14 (Chip Authentication) before reading the rest, and check every data group's hash later.
+Document signer and CSCA keys may use explicit EC domain parameters (`public_keys`).
 """
 
 from __future__ import annotations
@@ -12,18 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-
 from drivers.errors import CardReadError
+from drivers.idcard import cms_signature
 from drivers.idcard.base import PassiveAuthResult
+from drivers.idcard.certificates import Certificate
 from drivers.idcard.sod import HASHES, LDS_SECURITY_OBJECT_OID, Sod, parse_sod
-from drivers.idcard.trust_store import TrustStore
-
-_C_HASHES = {"sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256,
-             "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+from drivers.idcard.trust_store import Anchor, TrustStore
 
 
 class _Fail(Exception):
@@ -32,31 +30,58 @@ class _Fail(Exception):
         self.code, self.detail = code, detail
 
 
+class SodCheck:
+    """EF.SOD parsed, its signature and certificate chain checked once (never raises)."""
+
+    def __init__(self, sod_bytes: bytes, trust: TrustStore, now: dt.datetime | None = None) -> None:
+        self.now = now or dt.datetime.now(dt.UTC)
+        self.sod: Sod | None = None
+        self.signer: Certificate | None = None
+        self.failure: _Fail | None = None
+        self.notes: list[str] = []
+        try:
+            try:
+                self.sod = parse_sod(sod_bytes)
+            except CardReadError as exc:
+                raise _Fail("sod_malformed", exc.detail) from exc
+            self.signer = _check_signature(self.sod)
+            _check_chain(self.signer, trust, self.now, self.notes)
+        except _Fail as fail:
+            self.failure = fail
+        except Exception as exc:  # forged input can break any parser below us: never raise
+            self.failure = _Fail("sod_malformed", f"unexpected {type(exc).__name__}")
+
+    def covers(self, number: int, content: bytes) -> bool:
+        """True when the signature and chain hold and EF.SOD's hash for DG``number`` matches."""
+        if self.failure is not None or self.sod is None:
+            return False
+        try:
+            _check_hashes(self.sod, {number: content})
+        except _Fail:
+            return False
+        return True
+
+    def result(self, files: dict[int, bytes]) -> PassiveAuthResult:
+        """``files`` maps data-group number -> the complete file as read from the chip."""
+        if self.sod is None:
+            assert self.failure is not None
+            return PassiveAuthResult(False, self.failure.code, self.failure.detail)
+        try:
+            _check_hashes(self.sod, files)
+        except _Fail as fail:
+            return PassiveAuthResult(False, fail.code, fail.detail)
+        if self.failure is not None:
+            return PassiveAuthResult(False, self.failure.code, self.failure.detail)
+        assert self.signer is not None
+        covered = ",".join(f"DG{n}" for n in sorted(files))
+        detail = "; ".join([f"{covered} signed by {self.signer.short_subject}", *self.notes])
+        return PassiveAuthResult(True, None, detail)
+
+
 def verify(sod_bytes: bytes, files: dict[int, bytes], trust: TrustStore,
            now: dt.datetime | None = None) -> PassiveAuthResult:
     """``files`` maps data-group number -> the complete file as read from the chip."""
-    now = now or dt.datetime.now(dt.UTC)
-    try:
-        try:
-            sod = parse_sod(sod_bytes)
-        except CardReadError as exc:
-            raise _Fail("sod_malformed", exc.detail) from exc
-        _check_hashes(sod, files)
-        signer = _check_signature(sod)
-        _check_chain(signer, trust, now)
-    except _Fail as fail:
-        return PassiveAuthResult(False, fail.code, fail.detail)
-    except UnsupportedAlgorithm as exc:
-        return PassiveAuthResult(False, "sod_algorithm", f"unsupported: {exc}")
-    except Exception as exc:  # forged input can break any parser below us: never raise
-        return PassiveAuthResult(False, "sod_malformed", f"unexpected {type(exc).__name__}")
-    covered = ",".join(f"DG{n}" for n in sorted(files))
-    return PassiveAuthResult(True, None, f"{covered} signed by {_short(signer.subject)}")
-
-
-def _short(name: x509.Name) -> str:
-    cn = name.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-    return str(cn[0].value) if cn else name.rfc4514_string()
+    return SodCheck(sod_bytes, trust, now).result(files)
 
 
 def _check_hashes(sod: Sod, files: dict[int, bytes]) -> None:
@@ -69,83 +94,42 @@ def _check_hashes(sod: Sod, files: dict[int, bytes]) -> None:
             raise _Fail(f"dg_hash:DG{number}", f"DG{number} hash differs from EF.SOD")
 
 
-def _check_signature(sod: Sod) -> x509.Certificate:
-    if sod.certificate is None:
-        raise _Fail("sod_no_signer", "EF.SOD carries no document signer certificate")
+def _check_signature(sod: Sod) -> Certificate:
     try:
-        cert = x509.load_der_x509_certificate(sod.certificate.dump())
-    except ValueError as exc:
-        raise _Fail("sod_malformed", "document signer certificate unreadable") from exc
-    si = sod.signer_info
-    digest_name = si["digest_algorithm"]["algorithm"].native
-    if digest_name not in HASHES:
-        raise _Fail("sod_algorithm", f"digest {digest_name}")
-    attrs = si["signed_attrs"]
-    if not attrs.native:
-        raise _Fail("sod_malformed", "no signed attributes")
-    values = {a["type"].native: a["values"] for a in attrs}
-    ctype = values.get("content_type")
-    if ctype is None or ctype[0].dotted != LDS_SECURITY_OBJECT_OID:
-        raise _Fail("sod_content_type", "signed content type is not the LDS security object")
-    md = values.get("message_digest")
-    if md is None or not hmac.compare_digest(md[0].native,
-                                             HASHES[digest_name](sod.econtent).digest()):
-        raise _Fail("sod_message_digest", "messageDigest does not match the LDS security object")
-    # The signature covers the attributes re-encoded as a SET OF (tag 0x31), not the [0]
-    # IMPLICIT bytes as they stand in the SignerInfo: swap the tag on the original encoding.
-    signed = b"\x31" + attrs.dump()[1:]
-    signature = si["signature"].native
-    algo = si["signature_algorithm"]
-    _verify_with(cert.public_key(), algo, digest_name, signature, signed)
-    return cert
-
-
-def _verify_with(key, algo, digest_name: str, signature: bytes, data: bytes) -> None:
-    sig_algo = algo.signature_algo
-    try:
-        hash_name = algo.hash_algo
-    except ValueError:
-        hash_name = digest_name
-    if hash_name not in _C_HASHES:
-        raise _Fail("sod_algorithm", f"hash {hash_name}")
-    c_hash = _C_HASHES[hash_name]()
-    try:
-        if sig_algo == "ecdsa" and isinstance(key, ec.EllipticCurvePublicKey):
-            key.verify(signature, data, ec.ECDSA(c_hash))
-        elif sig_algo == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPublicKey):
-            key.verify(signature, data, padding.PKCS1v15(), c_hash)
-        elif sig_algo == "rsassa_pss" and isinstance(key, rsa.RSAPublicKey):
-            params = algo["parameters"]
-            salt = params["salt_length"].native if params.native else 20
-            key.verify(signature, data, padding.PSS(padding.MGF1(c_hash), salt), c_hash)
+        return cms_signature.verify(sod.signed_data, sod.econtent, LDS_SECURITY_OBJECT_OID)
+    except cms_signature.CmsFailure as exc:
+        code = {"no_signer": "sod_no_signer", "algorithm": "sod_algorithm",
+                "content_type": "sod_content_type", "message_digest": "sod_message_digest",
+                "signature": "sod_signature"}.get(exc.code, "sod_malformed")
+        if exc.code == "no_signer" and sod.certificate is not None:
+            code, detail = "sod_malformed", "document signer certificate unreadable"
         else:
-            raise _Fail("sod_algorithm", f"signature {sig_algo} with {type(key).__name__}")
-    except InvalidSignature as exc:
-        raise _Fail("sod_signature", "EF.SOD signature does not verify") from exc
+            detail = "EF.SOD signature does not verify" if code == "sod_signature" else exc.detail
+        raise _Fail(code, detail) from exc
 
 
-def _check_chain(signer: x509.Certificate, trust: TrustStore, now: dt.datetime) -> None:
-    candidates = trust.issuers_of(signer)
+def _check_chain(signer: Certificate, trust: TrustStore, now: dt.datetime, notes: list[str]) -> None:
+    candidates = trust.candidates_for(signer, now)
     if not candidates:
-        raise _Fail("csca_unknown", f"no CSCA for {_short(signer.issuer)} in {trust.source}")
-    csca = None
-    for cand in candidates:
-        try:
-            signer.verify_directly_issued_by(cand)
-        except (ValueError, TypeError, InvalidSignature):
-            continue
-        csca = cand
-        break
+        raise _Fail("csca_unknown", f"no CSCA for {signer.issuer.human_friendly} in {trust.source}")
+    csca: Anchor | None = next((c for c in candidates if signer.verify_signed_by(c.key)), None)
     if csca is None:
         raise _Fail("signer_chain", "document signer not signed by any matching CSCA")
-    if now < signer.not_valid_before_utc:
+    if now < signer.not_before:
         raise _Fail("signer_not_yet_valid", "document signer certificate not yet valid")
-    if now > signer.not_valid_after_utc:
+    if now > signer.not_after:
         raise _Fail("signer_expired", "document signer certificate expired")
-    if not csca.not_valid_before_utc <= now <= csca.not_valid_after_utc:
+    if not csca.cert.valid_at(now):
         raise _Fail("csca_expired", "CSCA certificate outside its validity")
-    for crl in trust.crls_of(csca):
-        if not crl.is_signature_valid(csca.public_key()):
-            raise _Fail("crl_invalid", "CRL signature does not verify under its CSCA")
-        if crl.get_revoked_certificate_by_serial_number(signer.serial_number) is not None:
+    if csca.kind == "link":
+        notes.append(f"CSCA key from link certificate {csca.source}")
+    for crl in trust.crls_for(csca.cert):
+        if not crl.signature_ok:
+            raise _Fail("crl_invalid", f"CRL {crl.source} does not verify under its CSCA")
+        if crl.stale(now):
+            when = crl.next_update.date().isoformat() if crl.next_update else "?"
+            if trust.refuse_stale_crls:
+                raise _Fail("crl_stale", f"CRL {crl.source} past its next update ({when})")
+            notes.append(f"CRL {crl.source} past its next update ({when})")
+        if signer.serial in crl.revoked:
             raise _Fail("signer_revoked", "document signer certificate is revoked")

@@ -133,7 +133,8 @@ class PcscIdReader(IdReader):
         if self._transport is None and self.wait_for_card(0) is None:
             raise CardRemoved("no card on the reader")
         assert self._transport is not None
-        session = ChipSession(self._transport, self.trust, self.options.extended_length)
+        session = ChipSession(self._transport, self.trust, self.options.extended_length,
+                              self.options.unproven_chip)
         try:
             if self._used:  # a previous session left SM keys and selections: start clean
                 self._transport.reset()

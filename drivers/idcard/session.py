@@ -10,10 +10,9 @@ import time
 from dataclasses import dataclass
 
 from drivers.errors import CardAccessDenied, CardReadError, CardUnsupported, DeviceError
-from drivers.idcard import active_auth, bac, card_access, dg2, dg11, lds, pace, passive_auth
-from drivers.idcard import atr as atr_mod
+from drivers.idcard import bac, card_access, clone_check, dg2, dg11, extended_length, lds, pace, passive_auth
 from drivers.idcard.apdu import Command
-from drivers.idcard.base import AccessKey, CardInfo, ChipIdentity, PassiveAuthResult, ProgressCallback, ReadStats
+from drivers.idcard.base import AccessKey, CardInfo, ChipIdentity, ProgressCallback, ReadStats
 from drivers.idcard.card_access import PaceInfo
 from drivers.idcard.channel import ApduChannel
 from drivers.idcard.file_reader import FileNotFound, FileReader
@@ -39,8 +38,10 @@ class ReadReport:
     seconds: float = 0.0
     cpu_seconds: float = 0.0
     extended_length: bool = False
+    extended_source: str = ""  # how that was decided: reader, remembered, atr, ef_atr_info, probe
     block: int = 0
-    active_auth: str = ""  # algorithm used, "failed" or "absent"
+    active_auth: str = ""  # algorithm used, "failed", "absent" or "skipped"
+    chip_auth: str = ""  # protocol used (e.g. CA-ECDH-AES-128), "failed", "absent", ...
     files: dict[str, int] | None = None
 
 
@@ -71,7 +72,7 @@ def probe(transport: Transport, reader: str) -> CardInfo:
 def _check_key(key: AccessKey) -> None:
     """A malformed key cannot open any chip: say so before talking to the card."""
     if key.can is not None:
-        if not (key.can.isdigit() and 4 <= len(key.can) <= 10):
+        if not (key.can.isascii() and key.can.isdigit() and 4 <= len(key.can) <= 10):
             raise CardAccessDenied("CAN must be digits")
         return
     try:
@@ -82,23 +83,17 @@ def _check_key(key: AccessKey) -> None:
         raise CardAccessDenied("MRZ access key lacks the document number")
 
 
-def _combine(pa: PassiveAuthResult, aa: tuple[bool | None, str]) -> PassiveAuthResult:
-    """Passive Authentication failures come first (the data itself is not trustworthy);
-    on genuine data a failed Active Authentication means a copied chip."""
-    passed, note = aa
-    if not pa.verified:
-        return pa
-    if passed is False:
-        return PassiveAuthResult(False, "active_auth", f"{pa.detail}; {note}")
-    return PassiveAuthResult(True, None, f"{pa.detail}; {note}")
+class _ChipAuthLost(Exception):
+    """Secure messaging broke on the first command under the Chip Authentication keys."""
 
 
 class ChipSession:
     def __init__(self, transport: Transport, trust: TrustStore,
-                 use_extended: bool = True) -> None:
+                 use_extended: bool = True, unproven_chip: str = "refuse") -> None:
         self.transport = transport
         self.trust = trust
         self.use_extended = use_extended
+        self.unproven_chip = clone_check.check_policy(unproven_chip)
         self.report = ReadReport()
 
     def read(self, key: AccessKey, progress: ProgressCallback | None = None,
@@ -143,45 +138,48 @@ class ChipSession:
         channel.sm = bac.authenticate(channel, info_bytes)
         return "BAC"
 
-    # --- Active Authentication --------------------------------------------------------------
-    def _active_auth(self, channel: ApduChannel, dg14: bytes | None,
-                     dg15: bytes | None) -> tuple[bool | None, str]:
-        """(passed, note): passed is None when the chip offers no AA (DG15 absent).
-
-        A malformed DG15/DG14 or a wrong signature counts as a failed check (that is what a
-        cloned chip looks like); a broken exchange (bad MAC, card gone) raises as usual.
-        """
-        if dg15 is None:
-            self.report.active_auth = "absent"
-            return None, "no Active Authentication on this chip (a copy is not excluded)"
-        try:
-            name = active_auth.authenticate(channel, dg15, dg14)
-        except active_auth.AaFailed as exc:
-            self.report.active_auth = "failed"
-            return False, str(exc)
-        self.report.active_auth = name
-        return True, f"Active Authentication {name} ok"
-
     # --- the read ---------------------------------------------------------------------------
     def _read(self, key: AccessKey, progress: ProgressCallback | None,
               now: dt.datetime | None) -> ChipIdentity:
         wall, cpu = time.perf_counter(), time.process_time()
         channel = ApduChannel(self.transport)
         infos = read_card_access(channel)
+        plan = extended_length.plan(channel, self.transport, self.use_extended)
         protocol = self._access(channel, key, infos)
         self.report.protocol = protocol
         self.report.access_apdus = channel.apdus
 
+        ca = clone_check.ChipAuthRun()
+
         def reauthenticate() -> None:
+            if ca.state == "unconfirmed":  # a copy's answer under the keys it could not derive
+                raise _ChipAuthLost("the chip dropped secure messaging under the new keys")
             log.info("secure messaging lost mid-read: authenticating again")
             self._access(channel, key, infos)
 
-        extended = (self.use_extended and self.transport.supports_extended
-                    and atr_mod.supports_extended_length(self.transport.atr))
-        reader = FileReader(channel, extended, reauthenticate)
-        self.report.extended_length = extended
+        reader = FileReader(channel, plan.extended, reauthenticate, plan.probing, plan.max_block)
+        self.report.extended_source = plan.source
         done = 0.0
         files: dict[str, bytes] = {}
+
+        def read_file(ef: lds.EF) -> bytes:
+            """The first read after Chip Authentication is its proof: if the chip rejects
+            secure messaging with the new keys (a plain 6987/6988, or dropping it), it is a
+            copy; read on under the old keys. An answer that fails our MAC check is a garbled
+            exchange, as anywhere else: read again, not a verdict."""
+            try:
+                data = reader.read(ef)
+            except FileNotFound:
+                ca.confirm()  # a protected "not found" under the new keys proves them too
+                raise
+            except (CardReadError, _ChipAuthLost) as exc:
+                if ca.state != "unconfirmed" or channel.sm is not None:
+                    raise
+                ca.fail(f"secure messaging with the new keys failed ({getattr(exc, 'detail', exc)})")
+                self._access(channel, key, infos)
+                data = reader.read(ef)
+            ca.confirm()
+            return data
 
         def step(ef: lds.EF, optional: bool = False) -> bytes | None:
             nonlocal done
@@ -190,7 +188,7 @@ class ChipSession:
                 reader.on_bytes = lambda got, total: progress(
                     min(0.99, done + weight * got / max(total, 1)))
             try:
-                data = reader.read(ef)
+                data = read_file(ef)
             except FileNotFound:
                 if optional:
                     return None
@@ -205,14 +203,23 @@ class ChipSession:
         for needed in (1, 2):
             if needed not in com.data_groups:
                 raise CardReadError(f"EF.COM does not list DG{needed}")
+        # DG14 and EF.SOD first: Chip Authentication needs DG14's key, covered by EF.SOD
+        dg14_raw = step(lds.dg(14), optional=True) if 14 in com.data_groups else None
+        sod_raw = step(lds.SOD) or b""
+        sod_check = passive_auth.SodCheck(sod_raw, self.trust, now)
+        clone_check.run_chip_auth(channel, dg14_raw, sod_check, ca)
+        if channel.sm is None:  # the chip refused Chip Authentication with a plain error
+            self._access(channel, key, infos)
         dg1_raw = step(lds.dg(1)) or b""
         dg2_raw = step(lds.dg(2)) or b""
         dg11_raw = step(lds.dg(11), optional=True) if 11 in com.data_groups else None
-        dg14_raw = step(lds.dg(14), optional=True) if 14 in com.data_groups else None
         dg15_raw = step(lds.dg(15), optional=True) if 15 in com.data_groups else None
-        sod_raw = step(lds.SOD) or b""
         self.report.block = reader.block
-        aa_note = self._active_auth(channel, dg14_raw, dg15_raw)
+        self.report.extended_length = reader.extended
+        extended_length.remember(self.transport, plan, reader)
+        aa_state, aa_name, aa_note = clone_check.run_active_auth(channel, dg15_raw, dg14_raw, ca)
+        self.report.active_auth = aa_name or aa_state
+        self.report.chip_auth = ca.name if ca.state == "passed" else ca.state
 
         mrz = lds.parse_dg1(dg1_raw)
         portrait = dg2.parse_dg2(dg2_raw)
@@ -221,7 +228,7 @@ class ChipSession:
         for number, raw in ((11, dg11_raw), (14, dg14_raw), (15, dg15_raw)):
             if raw:
                 groups[number] = raw
-        pa = _combine(passive_auth.verify(sod_raw, groups, self.trust, now), aa_note)
+        pa = clone_check.verdict(sod_check.result(groups), aa_state, aa_note, ca, self.unproven_chip)
 
         birth = mrz.birth()
         if extra and extra.full_birth_date and len(extra.full_birth_date) == 8:

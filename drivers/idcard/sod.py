@@ -111,8 +111,7 @@ def _signer_certificate(sd: cms.SignedData, signer: cms.SignerInfo) -> asn1_x509
 def build_sod(files: dict[int, bytes], signer_key, signer_cert_der: bytes,
               hash_name: str = "sha256") -> bytes:
     """Card side: hash the data groups and sign them as a real issuer would."""
-    from cryptography.hazmat.primitives import hashes as c_hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+    from drivers.idcard import cms_signature
 
     h = HASHES[hash_name]
     lso = LdsSecurityObject({
@@ -123,36 +122,31 @@ def build_sod(files: dict[int, bytes], signer_key, signer_cert_der: bytes,
             for n in sorted(files)
         ],
     }).dump()
-    attrs = cms.CMSAttributes([
-        {"type": "content_type", "values": [cms.ContentType(LDS_SECURITY_OBJECT_OID)]},
-        {"type": "message_digest", "values": [h(lso).digest()]},
-    ])
-    to_sign = attrs.dump()  # SET OF encoding: what the signature covers
+    signed = cms_signature.build(lso, LDS_SECURITY_OBJECT_OID, signing(signer_key, hash_name),
+                                 signer_cert_der, hash_name)
+    return tlv.encode(0x77, signed)
+
+
+def signing(key, hash_name: str = "sha256"):
+    """Signer callable for `cms_signature.build`: ECDSA or RSA PKCS#1 v1.5 with ``key`` (a
+    `cryptography` private key, or an `ecdsa` SigningKey for curves `cryptography` lacks)."""
+    import ecdsa
+    from cryptography.hazmat.primitives import hashes as c_hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
     c_hash = {"sha1": c_hashes.SHA1, "sha224": c_hashes.SHA224, "sha256": c_hashes.SHA256,
               "sha384": c_hashes.SHA384, "sha512": c_hashes.SHA512}[hash_name]()
-    if isinstance(signer_key, ec.EllipticCurvePrivateKey):
-        signature = signer_key.sign(to_sign, ec.ECDSA(c_hash))
-        sig_algo = f"{hash_name}_ecdsa"
-    elif isinstance(signer_key, rsa.RSAPrivateKey):
-        signature = signer_key.sign(to_sign, padding.PKCS1v15(), c_hash)
-        sig_algo = f"{hash_name}_rsa"
-    else:
-        raise TypeError("document signer key must be EC or RSA")
-    cert = asn1_x509.Certificate.load(signer_cert_der)
-    signer = cms.SignerInfo({
-        "version": "v1",
-        "sid": cms.SignerIdentifier({"issuer_and_serial_number": {
-            "issuer": cert.issuer, "serial_number": cert.serial_number}}),
-        "digest_algorithm": {"algorithm": hash_name},
-        "signed_attrs": attrs,
-        "signature_algorithm": {"algorithm": sig_algo},
-        "signature": signature,
-    })
-    sd = cms.SignedData({
-        "version": "v3",
-        "digest_algorithms": [{"algorithm": hash_name}],
-        "encap_content_info": {"content_type": LDS_SECURITY_OBJECT_OID, "content": lso},
-        "certificates": [cert],
-        "signer_infos": [signer],
-    })
-    return tlv.encode(0x77, cms.ContentInfo({"content_type": "signed_data", "content": sd}).dump())
+
+    def sign(data: bytes | None) -> tuple[bytes, str]:
+        if data is None:  # only the algorithm's name
+            return b"", f"{hash_name}_rsa" if isinstance(key, rsa.RSAPrivateKey) else f"{hash_name}_ecdsa"
+        if isinstance(key, ec.EllipticCurvePrivateKey):
+            return key.sign(data, ec.ECDSA(c_hash)), f"{hash_name}_ecdsa"
+        if isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, padding.PKCS1v15(), c_hash), f"{hash_name}_rsa"
+        if isinstance(key, ecdsa.SigningKey):
+            return (key.sign_deterministic(data, hashfunc=HASHES[hash_name],
+                                           sigencode=ecdsa.util.sigencode_der), f"{hash_name}_ecdsa")
+        raise TypeError("signer key must be EC or RSA")
+
+    return sign

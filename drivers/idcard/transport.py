@@ -7,9 +7,18 @@ reader (or the PC/SC service) is; they never interpret status words.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import Protocol
 
 from drivers.errors import CardRemoved
+
+
+@dataclass(frozen=True)
+class ExtendedLengthMemo:
+    """What a card showed about extended-length APDUs (kept while it stays on the reader)."""
+
+    extended: bool
+    max_block: int
 
 
 class Transport(ABC):
@@ -17,6 +26,8 @@ class Transport(ABC):
     reader_name: str = ""
     #: whether the reader side can carry extended-length APDUs (the chip may still refuse)
     supports_extended: bool = True
+    #: set by the first read of this card (see extended_length.py)
+    chip_extended: ExtendedLengthMemo | None = None
 
     @abstractmethod
     def transmit(self, apdu: bytes) -> bytes: ...

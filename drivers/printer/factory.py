@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from drivers.printer.backends import link_class
 from drivers.printer.base import Printer
 from drivers.printer.escpos_import import load_escpos
 from drivers.printer.escpos_printer import EscposPrinter
@@ -19,24 +20,8 @@ from drivers.printer.virtual_printer import VirtualPrinter
 
 
 def _link(opts: EscposPrinterOptions, var_dir: Path) -> Link:
-    printer_mod = load_escpos(var_dir / "cache" / "escpos")
-    kind = opts.backend
-    if kind == "network":
-        dev = printer_mod.Network(opts.host, opts.port, timeout=opts.connect_timeout_s)
-    elif kind == "usb":
-        dev = printer_mod.Usb(
-            opts.usb_vendor_id,
-            opts.usb_product_id,
-            timeout=int(opts.write_timeout_s * 1000),  # pyusb: milliseconds, 0 = forever
-            in_ep=opts.usb_in_ep,
-            out_ep=opts.usb_out_ep,
-        )
-    elif kind == "serial":
-        dev = printer_mod.Serial(opts.serial_port, baudrate=opts.baudrate,
-                                 timeout=opts.status_timeout_s)  # fmt: skip
-    else:
-        dev = printer_mod.File(opts.file_path)
-    return Link(dev, kind, opts.write_timeout_s, opts.status_timeout_s)
+    """The backend's Link class, chosen by the config's name, around its python-escpos object."""
+    return link_class(opts.backend).from_options(opts, load_escpos(var_dir / "cache" / "escpos"))
 
 
 def create_escpos(options: EscposPrinterOptions, var_dir: Path) -> EscposPrinter:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import re
 import select
 import socket
 import struct
@@ -28,6 +30,8 @@ from drivers.printer.status import encode_reply
 log = logging.getLogger(__name__)
 
 SYSTEM_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+PRINT_NAME = re.compile(r"^print-(\d{6,})(-torn)?\.png$")
+TMP_PREFIX = ".print-"  # a save in progress; a leftover means the process died mid-save
 
 
 @dataclass
@@ -93,7 +97,7 @@ class VirtualPrinter:
         self.port = srv.getsockname()[1]
         self._server = srv
         if self.out_dir is not None:
-            self.out_dir.mkdir(parents=True, exist_ok=True)
+            self._prepare_out_dir()
         self._stop.clear()
         self._thread = threading.Thread(target=self._serve, name="virtual-printer", daemon=True)
         self._thread.start()
@@ -206,20 +210,56 @@ class VirtualPrinter:
         elif cmd == "recover" and self.cutter_error is False:
             self._sync_halt()
 
+    def _prepare_out_dir(self) -> None:
+        """Owner-only directory (the printouts carry names), numbering continued after the
+        newest file already there, and temp files of a save cut short by a kill removed."""
+        assert self.out_dir is not None
+        self.out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if self.out_dir.stat().st_mode & 0o002:  # /tmp and the like: never chmod a shared dir
+            raise ValueError(f"virtual printer out_dir {self.out_dir} is world-writable; "
+                             "give it a directory of its own")
+        os.chmod(self.out_dir, 0o700)  # mkdir's mode does not tighten a directory that exists
+        for entry in self.out_dir.iterdir():
+            if entry.name.startswith(TMP_PREFIX):
+                entry.unlink(missing_ok=True)
+            elif m := PRINT_NAME.match(entry.name):
+                self._seq = max(self._seq, int(m.group(1)))
+
     def _save(self, piece: Piece, suffix: str = "") -> Printout:
         self._seq += 1
         path = None
         if self.out_dir is not None:
             path = self.out_dir / f"print-{self._seq:06d}{suffix}.png"
-            piece.image.save(path)
+            self._write_atomically(piece, path)
             self._prune()
         return Printout(self._seq, piece, path)
+
+    @staticmethod
+    def _write_atomically(piece: Piece, path: Path) -> None:
+        """Temp file (0600) + fsync + rename + directory fsync: after a kill or a power cut the
+        file is either whole or absent, never a truncated PNG under a printout's name."""
+        tmp = path.with_name(f"{TMP_PREFIX}{path.name}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                piece.image.save(f, format="PNG")
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
 
     def _prune(self) -> None:
         """Keep only the newest files: printouts of a simulated kiosk still carry names."""
         assert self.out_dir is not None
-        files = sorted(self.out_dir.glob("print-*.png"))
-        for old in files[: max(0, len(files) - self.keep_files)]:
+        files = sorted((int(m.group(1)), p) for p in self.out_dir.iterdir() if (m := PRINT_NAME.match(p.name)))
+        for _, old in files[: max(0, len(files) - self.keep_files)]:
             old.unlink(missing_ok=True)
 
     def _collect(self) -> None:

@@ -1,33 +1,70 @@
-"""Registration client options, validated by the kiosk's config loader: light to import."""
+"""Registration client options, checked against their declared ranges when made: light to import."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ipaddress
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import Field
+from pydantic.dataclasses import dataclass
+
+from drivers.option_fields import STRICT, OptionError, Text, rule
+
+ConnectTimeout = Annotated[float, Field(gt=0, le=60)]
+ReadTimeout = Annotated[float, Field(gt=0, le=600)]
 
 
-@dataclass(frozen=True)
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _authority_url(url: str) -> bool:
+    """https, or plain http to this machine only: applicants' data never crosses a network in clear."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError:
+        return False
+    return bool(host) and (parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(host)))
+
+
+@dataclass(frozen=True, config=STRICT)
 class HttpClientOptions:
     """A remote authority over HTTPS."""
 
-    base_url: str
-    kiosk_id: str
-    authority_public_key: str  # path to the authority's Ed25519 public key (PEM)
-    connect_timeout: float = 3.05
-    read_timeout: float = 10.0
+    base_url: Annotated[str, rule(_authority_url, "an https:// URL (plain http only to 127.0.0.1 or localhost)")]
+    kiosk_id: Text
+    authority_public_key: Text  # path to the authority's Ed25519 public key (PEM)
+    connect_timeout: ConnectTimeout = 3.05
+    read_timeout: ReadTimeout = 10.0
     ca_bundle: str = ""  # empty: the system CA store; verification is never disabled
     client_cert: str = ""  # mutual TLS: kiosk certificate (PEM) ...
     client_key: str = ""  # ... and its key
-    max_attempts: int = 4
-    deadline_s: float = 30.0  # one call, retries and waits included; below the flow's submit timeout
+    max_attempts: Annotated[int, Field(ge=1, le=10)] = 4
+    # one call, retries and waits (e.g. a 429's Retry-After) included; keep it below the flow's
+    # submit timeout ([timeouts] submit, 40 s), so that the flow hears the client's own answer
+    deadline_s: Annotated[float, Field(gt=0, le=300)] = 30.0
+
+    def __post_init__(self) -> None:
+        if bool(self.client_cert) != bool(self.client_key):
+            missing = "client_key" if self.client_cert else "client_cert"
+            raise OptionError(missing, "mutual TLS needs both client_cert and client_key (or neither)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class EmbeddedServiceOptions:
     """The reference service started in-process on a loopback port (demo configuration)."""
 
-    kiosk_id: str = "demo-kiosk-01"
+    kiosk_id: Text = "demo-kiosk-01"
     database_url: str = ""  # empty: sqlite file registry/registry.db under var_dir
     key_dir: str = ""  # empty: registry/keys under var_dir
-    connect_timeout: float = 2.0
-    read_timeout: float = 10.0
+    connect_timeout: ConnectTimeout = 2.0
+    read_timeout: ReadTimeout = 10.0
     fresh_database: bool = False  # demo: delete the default SQLite file first (names free again)

@@ -17,16 +17,18 @@ from typing import Any
 
 from drivers.errors import DeviceError
 from drivers.registry.http_client import HttpRegistrationClient
+from kiosk.diag.arguments import MAX_PEM_BYTES, existing_file, seconds
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", help="service base URL (default: the kiosk config's registry)")
     parser.add_argument("--kiosk-id", help="with --url: the kiosk id to present")
-    parser.add_argument("--public-key", help="with --url: authority Ed25519 public key (PEM)")
-    parser.add_argument("--ca-bundle", help="CA bundle for the service's TLS certificate")
-    parser.add_argument("--client-cert", help="kiosk certificate for mutual TLS")
-    parser.add_argument("--client-key", help="kiosk certificate key for mutual TLS")
-    parser.add_argument("--timeout", type=float, default=5.0, help="read timeout, seconds")
+    pem = existing_file(MAX_PEM_BYTES)
+    parser.add_argument("--public-key", type=pem, help="with --url: authority Ed25519 public key (PEM)")
+    parser.add_argument("--ca-bundle", type=pem, help="CA bundle for the service's TLS certificate")
+    parser.add_argument("--client-cert", type=pem, help="kiosk certificate for mutual TLS")
+    parser.add_argument("--client-key", type=pem, help="kiosk certificate key for mutual TLS")
+    parser.add_argument("--timeout", type=seconds(120), default=5.0, help="read timeout, seconds")
     parser.add_argument("--verify-licence", metavar="USCC", help="fetch and check one licence")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -38,11 +40,11 @@ def _client(args: argparse.Namespace) -> tuple[HttpRegistrationClient, str]:
         client = HttpRegistrationClient(
             args.url,
             args.kiosk_id,
-            Path(args.public_key),
+            args.public_key,
             read_timeout=args.timeout,
-            ca_bundle=args.ca_bundle,
-            client_cert=args.client_cert,
-            client_key=args.client_key,
+            ca_bundle=_text(args.ca_bundle),
+            client_cert=_text(args.client_cert),
+            client_key=_text(args.client_key),
             max_attempts=1,  # a technician wants the first failure, not a retried success
         )
         return client, args.url
@@ -60,6 +62,10 @@ def _client(args: argparse.Namespace) -> tuple[HttpRegistrationClient, str]:
         raise ValueError(f"unknown registry options {type(options).__name__}")
     assert isinstance(client, HttpRegistrationClient)
     return client, client.base_url
+
+
+def _text(path: Path | None) -> str | None:
+    return None if path is None else str(path)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,12 +3,14 @@ resolution, measured frame rate, brightness, sharpness and whether a face is in 
 
 Exit status: 0 frames flow at >= half the configured rate, 1 the camera fails (cannot open,
 lost, too slow), 2 the check could not run (bad arguments, models missing).
-The camera: --simulated SCENARIO or --device ...; else ``args.camera_options`` (an
-OpenCvCameraOptions / SimulatedCameraOptions from the kiosk config) when the caller set it."""
+The camera: --simulated SCENARIO; else ``args.camera_options`` (an OpenCvCameraOptions /
+SimulatedCameraOptions from the kiosk config) when the caller set it, with --device, --width,
+--height and --fps overriding its fields; else OpenCV's defaults with those overrides."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -22,40 +24,45 @@ from drivers.camera.factory import (
 )
 from drivers.camera.opencv_camera import frame_brightness, frame_sharpness
 from drivers.errors import CameraLost
+from kiosk.diag.arguments import number, seconds
 from kiosk.diag.checks import count_faces
+from kiosk.settings import PROJECT_ROOT
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = OpenCvCameraOptions()
-    parser.add_argument("--device", default=defaults.device, help="index, /dev/videoN or file")
-    parser.add_argument("--width", type=int, default=defaults.width)
-    parser.add_argument("--height", type=int, default=defaults.height)
-    parser.add_argument("--fps", type=int, default=defaults.fps)
+    parser.add_argument("--device", default=None,
+                        help=f"index, /dev/videoN or file (default: the config's, else {defaults.device})")
+    parser.add_argument("--width", type=number(int, 16, 8192), default=None)
+    parser.add_argument("--height", type=number(int, 16, 8192), default=None)
+    parser.add_argument("--fps", type=number(int, 1, 240), default=None)
     parser.add_argument("--simulated", metavar="SCENARIO", help="use the simulated camera")
-    parser.add_argument("--seconds", type=float, default=2.0, help="how long to watch")
+    parser.add_argument("--seconds", type=seconds(60, low=0.5), default=2.0, help="how long to watch")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def _camera(args: argparse.Namespace) -> tuple[Camera, float]:
-    """--simulated or an explicit --device win; else ``args.camera_options`` if the caller (the
-    kiosk config) set it; else the OpenCV defaults."""
-    var_dir = Path(getattr(args, "var_dir", "var"))
+def _camera(args: argparse.Namespace) -> tuple[Camera, float, str]:
+    """The camera, the frame rate it should deliver, and what it is (for the report)."""
+    var_dir = Path(getattr(args, "var_dir", None) or PROJECT_ROOT / "var")
     configured = getattr(args, "camera_options", None)
-    explicit = args.simulated or args.device != OpenCvCameraOptions().device
-    if configured is not None and not explicit:
-        if isinstance(configured, SimulatedCameraOptions):
-            return create_simulated(configured, var_dir), configured.fps or 29.97
-        return create_opencv(configured, var_dir), float(configured.fps)
     if args.simulated:
-        return create_simulated(SimulatedCameraOptions(scenario=args.simulated), var_dir), 29.97
-    options = OpenCvCameraOptions(device=args.device, width=args.width, height=args.height, fps=args.fps)
-    return create_opencv(options, var_dir), float(args.fps)
+        options = SimulatedCameraOptions(scenario=args.simulated)
+        return create_simulated(options, var_dir), 29.97, f"simulated:{args.simulated}"
+    overrides = {name: value for name, value in (("device", args.device), ("width", args.width),
+                                                  ("height", args.height), ("fps", args.fps))
+                 if value is not None}
+    if isinstance(configured, SimulatedCameraOptions) and not overrides:
+        return (create_simulated(configured, var_dir), configured.fps or 29.97,
+                f"simulated:{configured.scenario}")
+    base = configured if isinstance(configured, OpenCvCameraOptions) else OpenCvCameraOptions()
+    options = dataclasses.replace(base, **overrides)
+    return create_opencv(options, var_dir), float(options.fps), options.device
 
 
 def run(args: argparse.Namespace) -> int:
     report: dict[str, object] = {"device": args.simulated or args.device}
     try:
-        camera, expected_fps = _camera(args)
+        camera, expected_fps, report["device"] = _camera(args)
     except (ValueError, OSError) as exc:
         report.update(ok=False, error="bad_configuration", detail=str(exc))
         return _emit(args, report, 2)

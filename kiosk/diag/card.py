@@ -4,11 +4,16 @@ Prints the access protocol, APDU and byte counts, timing, the Passive Authentica
 and the identity fields - masked unless --show-personal-data. Exit 0 only when the chip was
 read and verified; 1 when reading or verification failed; 2 when the check could not run
 (bad arguments, no PC/SC service).
+
+The reader is the kiosk config's ``[reader]`` (``main.py --config X diag card``, default
+config/default.toml) unless ``--reader NAME`` (a PC/SC reader) or ``--simulate VARIANT`` (the
+in-process virtual chip) names another; the CAN defaults to the config's ``test_card_can``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -16,37 +21,51 @@ from typing import Any
 
 from drivers.errors import DeviceError, ReaderUnavailable
 from drivers.idcard.base import AccessKey, ChipIdentity, IdReader
+from kiosk.diag.arguments import existing_dir, seconds, var_directory
+from kiosk.settings import PROJECT_ROOT, ConfigError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--reader", default="", help="reader name (substring); default: first")
+    parser.add_argument("--reader", default=None, metavar="NAME",
+                        help="a PC/SC reader (substring of its name) instead of the configured one")
     key = parser.add_mutually_exclusive_group()
-    key.add_argument("--can", help="6-digit card access number")
+    key.add_argument("--can", help="6-digit card access number (default: the config's test_card_can)")
     key.add_argument("--mrz", metavar="DOCNO,BIRTH,EXPIRY",
                      help="document number and dates as YYMMDD, comma-separated")
-    parser.add_argument("--trust-store", default="config/trust",
-                        help="CSCA directory (PEM/DER certificates, CRLs, master lists)")
-    parser.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for a card")
+    parser.add_argument("--trust-store", type=existing_dir, default=None,
+                        help="CSCA directory (PEM/DER certificates, CRLs, master lists); "
+                             "default: the configured reader's")
+    parser.add_argument("--timeout", type=seconds(600), default=15.0, help="seconds to wait for a card")
     parser.add_argument("--simulate", metavar="VARIANT",
                         help="use the in-process virtual chip instead of PC/SC (self-test)")
-    parser.add_argument("--var-dir", default="var", help="where --simulate keeps its test PKI")
+    parser.add_argument("--var-dir", type=var_directory, default=None,
+                        help="where --simulate keeps its test PKI (default: the config's var dir)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--show-personal-data", action="store_true",
                         help="print names and numbers unmasked (technician's own card only)")
 
 
+def _ascii_digits(text: str, count: int) -> bool:
+    return text.isascii() and text.isdigit() and len(text) == count
+
+
 def _key(args: argparse.Namespace) -> AccessKey:
-    if args.can:
-        if not (args.can.isdigit() and len(args.can) == 6):
-            raise ValueError("--can must be 6 digits")
-        return AccessKey(can=args.can)
+    can = args.can
+    if can is None and not args.mrz and args.simulate is None and args.reader is None:
+        settings = getattr(args, "settings", None)
+        can = settings.diagnostics.test_card_can if settings is not None else None
+    if can:
+        if not _ascii_digits(can, 6):
+            raise ValueError("--can must be 6 digits 0-9")
+        return AccessKey(can=can)
     if args.mrz:
         parts = [p.strip() for p in args.mrz.split(",")]
-        if len(parts) != 3 or not all(len(d) == 6 and d.isdigit() for d in parts[1:]):
-            raise ValueError("--mrz needs DOCNO,YYMMDD,YYMMDD")
+        if (len(parts) != 3 or not (parts[0].isascii() and parts[0].isalnum())
+                or not all(_ascii_digits(d, 6) for d in parts[1:])):
+            raise ValueError("--mrz needs DOCNO,YYMMDD,YYMMDD (letters and digits 0-9)")
         return AccessKey(document_number=parts[0].upper(), birth_date=parts[1],
                          expiry_date=parts[2])
-    raise ValueError("give --can or --mrz")
+    raise ValueError("give --can or --mrz (or set [diagnostics] test_card_can in the config)")
 
 
 def _mask(value: str | None, keep: int = 1) -> str | None:
@@ -82,23 +101,36 @@ def _identity(ident: ChipIdentity, show: bool) -> dict[str, Any]:
     }
 
 
-def _reader(args: argparse.Namespace) -> IdReader:
+def _reader(args: argparse.Namespace) -> tuple[IdReader, str]:
+    """The reader to test and where it came from: --simulate, --reader, else the config's."""
     from drivers.idcard import factory
 
+    settings = getattr(args, "settings", None)
+    var_dir = Path(args.var_dir) if args.var_dir is not None else PROJECT_ROOT / "var"
+    trust = str(args.trust_store) if args.trust_store is not None else None
     if args.simulate:
-        opts = factory.VirtualReaderOptions(variant=args.simulate, insert_after_s=0.0,
-                                            trust_store="")
-        return factory.create_virtual(opts, Path(args.var_dir))
-    return factory.create_pcsc(factory.PcscReaderOptions(reader=args.reader,
-                                                         trust_store=args.trust_store),
-                               Path(args.var_dir))
+        opts = factory.VirtualReaderOptions(variant=args.simulate, insert_after_s=0.0, trust_store="")
+        return factory.create_virtual(opts, var_dir), "--simulate"
+    if args.reader is not None or settings is None:
+        configured = settings.reader.options if settings is not None else None
+        base = configured if isinstance(configured, factory.PcscReaderOptions) else factory.PcscReaderOptions()
+        opts = dataclasses.replace(base, reader=args.reader or base.reader,
+                                   trust_store=trust if trust is not None else base.trust_store)
+        return factory.create_pcsc(opts, var_dir), "--reader" if args.reader is not None else "defaults"
+    if trust is not None:
+        section = settings.reader
+        options = dataclasses.replace(section.options, trust_store=trust)
+        settings = dataclasses.replace(settings, reader=dataclasses.replace(section, options=options))
+    from kiosk.services.devices import make_reader
+
+    return make_reader(settings, var_dir), "config"
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         key = _key(args)
-        reader = _reader(args)
-    except (ValueError, OSError) as exc:
+        reader, source = _reader(args)
+    except (ValueError, OSError, ConfigError) as exc:
         return _emit(args, 2, {"ok": False, "error": "cannot_run", "detail": str(exc)})
     except ReaderUnavailable as exc:
         return _emit(args, 2, {"ok": False, "error": exc.code, "detail": exc.detail})
@@ -117,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     report = getattr(reader, "last_report", None)
     pa = ident.authenticity
     out: dict[str, Any] = {
-        "ok": pa.verified,
+        "ok": pa.verified, "source": source,
         "reader": info.reader, "atr": info.atr.hex().upper(), "protocols": list(info.protocols),
         "access_protocol": ident.access_protocol,
         "apdus": ident.stats.apdus, "bytes_in": ident.stats.bytes_in,
@@ -129,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
     if report is not None:
         out.update(apdus_after_access=report.read_apdus, extended_length=report.extended_length,
                    block=report.block, active_authentication=report.active_auth,
-                   files=report.files)
+                   chip_authentication=report.chip_auth, files=report.files)
     ident.wipe()
     return _emit(args, 0 if pa.verified else 1, out)
 
@@ -142,13 +174,16 @@ def _emit(args: argparse.Namespace, code: int, payload: dict[str, Any]) -> int:
         print(f"card: {payload.get('error')}: {payload.get('detail')}", file=sys.stderr)
         return code
     pa = payload["passive_authentication"]
-    print(f"reader        {payload['reader']}  (ATR {payload['atr']})")
+    print(f"reader        {payload['reader']}  (ATR {payload['atr']}; from {payload['source']})")
     print(f"protocols     {', '.join(payload['protocols'])}; used {payload['access_protocol']}")
     print(f"traffic       {payload['apdus']} APDUs ({payload.get('apdus_after_access', '?')} "
           f"after access control), {payload['bytes_in']} B in / {payload['bytes_out']} B out, "
           f"{payload['seconds'] * 1000:.0f} ms")
     status = "VERIFIED" if pa["verified"] else f"FAILED ({pa['failure']})"
     print(f"authenticity  {status}: {pa['detail']}")
+    if "chip_authentication" in payload:
+        print(f"original chip Chip Authentication {payload['chip_authentication']}, "
+              f"Active Authentication {payload['active_authentication']}")
     for name, value in payload["identity"].items():
         print(f"  {name:<16}{value}")
     return code

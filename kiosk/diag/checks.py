@@ -18,6 +18,9 @@ import cv2
 from drivers.errors import DeviceError
 
 OK, WARN, FAULT = "ok", "warn", "fault"
+# Faults a technician must resolve that do not stop the kiosk serving the next applicant: a held
+# licence waits for staff (diagnostics printer page) while the working printer prints new ones.
+SERVES_DESPITE = frozenset({"printer_jobs_held"})
 
 
 @dataclass
@@ -97,11 +100,17 @@ def count_faces(image: Any) -> int | None:
 
 
 def check_printer(devices: Any) -> CheckResult:
+    """The printer's sensors, then the documents held for staff (a fault that does not stop the
+    kiosk: see SERVES_DESPITE), then unfinished test pages (a warning)."""
+
     def run() -> CheckResult:
         st = devices.printer.status()
-        details = {k: getattr(st, k) for k in ("online", "paper_present", "paper_near_end", "cover_open",
-                                              "cutter_error")}
+        details: dict[str, Any] = {k: getattr(st, k) for k in ("online", "paper_present", "paper_near_end",
+                                                               "cover_open", "cutter_error")}
+        held = devices.print_service.held_jobs()
         pending = devices.print_service.pending_jobs()
+        details["held_jobs"] = len(held)
+        details["held_outcome_unknown"] = sum(1 for j in held if j.flag == "outcome_unknown")
         details["unfinished_jobs"] = len(pending)
         # a printer with its cover open or out of paper also reports itself offline: name the cause
         if st.cover_open:
@@ -112,6 +121,8 @@ def check_printer(devices: Any) -> CheckResult:
             return CheckResult("printer", FAULT, "printer_cutter_error", details)
         if not st.online:
             return CheckResult("printer", FAULT, "printer_offline", details)
+        if held:
+            return CheckResult("printer", FAULT, "printer_jobs_held", details)
         if st.paper_near_end:
             return CheckResult("printer", WARN, "printer_paper_near_end", details)
         if pending:
@@ -173,4 +184,5 @@ def run_all(devices: Any, journal: Any, var_dir: Any, deep: bool = False) -> lis
 
 
 def first_fault(results: list[CheckResult]) -> str:
-    return next((r.reason for r in results if r.status == FAULT), "")
+    """The first fault that keeps the kiosk from serving applicants ("" if none)."""
+    return next((r.reason for r in results if r.status == FAULT and r.reason not in SERVES_DESPITE), "")

@@ -3,16 +3,23 @@
 Exit status: 0 the faces match, 1 they do not, 2 could not decide (missing file, no face...).
 With --pairs (CSV, two image paths a line) the models load once and each pair prints one JSON
 line; the exit status is 2 if any pair could not be scored, else 0. Used to check a new camera
-against the calibrated threshold (config/face-threshold-report.md)."""
+against the calibrated threshold (config/face-threshold-report.md): the kiosk config's [face]
+options, unless --threshold overrides it."""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
+import io
 import json
 import sys
-from pathlib import Path
 
+from pydantic import ValidationError
+
+from drivers.option_fields import explain
+from kiosk.diag.arguments import MAX_IMAGE_BYTES, MAX_LIST_BYTES, InputFileError, existing_file, number, read_bounded
+from kiosk.diag.arguments import read_text as read_list
 from kiosk.face.errors import FaceError
 from kiosk.face.options import FaceOptions
 from kiosk.face.verifier import FaceReference, FaceVerifier
@@ -21,17 +28,19 @@ from kiosk.face.verifier import FaceReference, FaceVerifier
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("image_a", nargs="?", help="first image (e.g. the chip portrait)")
     parser.add_argument("image_b", nargs="?", help="second image (e.g. a camera still)")
-    parser.add_argument("--pairs", metavar="FILE", help="CSV of image pairs, one pair a line")
-    parser.add_argument("--threshold", type=float, default=None, help="override the threshold")
+    parser.add_argument("--pairs", metavar="FILE", type=existing_file(MAX_LIST_BYTES),
+                        help="CSV of image pairs, one pair a line")
+    parser.add_argument("--threshold", type=number(float, 0.01, 2.0), default=None,
+                        help="override the configured threshold (descriptor distance)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def _enrol(verifier: FaceVerifier, path: str, cache: dict[str, FaceReference]) -> FaceReference:
     if path not in cache:
         try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise FaceError(f"cannot read {path}: {exc.strerror}") from exc
+            data = read_bounded(path, MAX_IMAGE_BYTES)
+        except InputFileError as exc:
+            raise FaceError(f"cannot read {exc}") from None
         cache[path] = verifier.enrol(data)
     return cache[path]
 
@@ -51,18 +60,27 @@ def _score(verifier: FaceVerifier, a: str, b: str, cache: dict[str, FaceReferenc
 
 
 def run(args: argparse.Namespace) -> int:
-    options = FaceOptions()
+    settings = getattr(args, "settings", None)
+    options = settings.face if settings is not None else FaceOptions()
     if args.threshold is not None:
-        options = FaceOptions(threshold=args.threshold)
+        try:
+            options = dataclasses.replace(options, threshold=args.threshold)
+        except ValidationError as exc:
+            print(f"--{': '.join(explain(FaceOptions, exc))}", file=sys.stderr)
+            return 2
+    if args.pairs:
+        try:
+            text = read_list(args.pairs, MAX_LIST_BYTES)
+            rows = [r for r in csv.reader(io.StringIO(text)) if r and not r[0].startswith("#")]
+        except (InputFileError, csv.Error) as exc:
+            print(json.dumps({"error": "pairs_unreadable", "detail": str(exc)}))
+            return 2
+    elif not (args.image_a and args.image_b):
+        print("face-match needs IMAGE_A IMAGE_B or --pairs FILE", file=sys.stderr)
+        return 2
     verifier = FaceVerifier(options)
     cache: dict[str, FaceReference] = {}
     if args.pairs:
-        try:
-            with open(args.pairs, newline="", encoding="utf-8") as handle:
-                rows = [r for r in csv.reader(handle) if r and not r[0].startswith("#")]
-        except OSError as exc:
-            print(json.dumps({"error": "pairs_unreadable", "detail": str(exc)}))
-            return 2
         failed = False
         for row in rows:
             if len(row) < 2:
@@ -72,9 +90,6 @@ def run(args: argparse.Namespace) -> int:
             failed |= "error" in result
             print(json.dumps(result), flush=True)
         return 2 if failed else 0
-    if not (args.image_a and args.image_b):
-        print("face-match needs IMAGE_A IMAGE_B or --pairs FILE", file=sys.stderr)
-        return 2
     result = _score(verifier, args.image_a, args.image_b, cache)
     if args.json:
         print(json.dumps(result))

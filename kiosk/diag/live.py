@@ -20,6 +20,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from kiosk.diag.checks import FAULT, CheckResult
 from kiosk.instance_lock import holder
 
+MAX_METRICS_BYTES = 4 * 1024 * 1024  # the kiosk's own page is a few kilobytes
+
 
 class LiveUnavailable(Exception):
     """A kiosk is running but its state cannot be read (no endpoint, endpoint not answering)."""
@@ -37,10 +39,14 @@ def live_checks(kiosk: dict[str, Any], timeout: float = 3.0) -> list[CheckResult
                               "([diagnostics] metrics_port = 0 in its config)")
     try:
         with urllib.request.urlopen(f"{url}/metrics", timeout=timeout) as resp:
-            text = resp.read().decode("utf-8")
+            body = resp.read(MAX_METRICS_BYTES + 1)
+        text = body.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:  # URLError and timeouts are OSErrors
         raise LiveUnavailable(f"the running kiosk's metrics endpoint {url} did not answer: "
                               f"{exc}") from None
+    if len(body) > MAX_METRICS_BYTES:
+        raise LiveUnavailable(f"the running kiosk's metrics endpoint {url} answered more than "
+                              f"{MAX_METRICS_BYTES:,} bytes: not the kiosk's metrics")
     current: dict[str, tuple[str, str]] = {}
     checked: dict[str, float] = {}
     out_of_service = False

@@ -1,13 +1,20 @@
 """The technicians' PIN: an Argon2id hash in config, and a lockout that survives a reboot.
 
 The failure counter lives on disk next to the journal: pulling the plug must not hand an attacker
-five fresh guesses.
+five fresh guesses. A count the disk refuses (full, gone read-only) is kept in memory until a
+write succeeds again, so a failing disk does not reset it either; with a working disk the file
+is the truth (a technician may delete it to end a lockout). One lock covers each
+read-check-write: guesses submitted at once are checked one after the other, never against the
+same stale count.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,13 +24,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from kiosk.diag.audit import AuditLog
 
+log = logging.getLogger(__name__)
 HASHER = PasswordHasher()  # argon2-cffi defaults: Argon2id, RFC 9106 low-memory profile
 MIN_PIN_DIGITS = 6
+PIN_FORMAT = re.compile(rf"[0-9]{{{MIN_PIN_DIGITS},}}")  # ASCII digits: str.isdigit() takes '²' and '١'
 
 
 def hash_pin(pin: str) -> str:
-    if not (pin.isdigit() and len(pin) >= MIN_PIN_DIGITS):
-        raise ValueError(f"a PIN has at least {MIN_PIN_DIGITS} digits")
+    if not PIN_FORMAT.fullmatch(pin):
+        raise ValueError(f"a PIN has at least {MIN_PIN_DIGITS} digits 0-9")
     return HASHER.hash(pin)
 
 
@@ -32,25 +41,41 @@ class PinGuard:
                  lockout_s: float = 300, clock: Callable[[], float] = time.time) -> None:
         self.pin_hash, self.state_path, self.audit = pin_hash, state_path, audit
         self.max_failures, self.lockout_s, self.clock = max_failures, lockout_s, clock
+        self._lock = threading.Lock()
+        self._unsaved: dict[str, float] | None = None  # the last state the disk refused
 
     def _load(self) -> dict[str, float]:
+        """The file's state, or the stricter of it and a state the disk refused to take."""
         try:
             data = json.loads(self.state_path.read_text())
-            return {"failures": int(data["failures"]), "locked_until": float(data["locked_until"])}
-        except (FileNotFoundError, ValueError, KeyError, TypeError):
-            return {"failures": 0, "locked_until": 0.0}
+            disk = {"failures": int(data["failures"]), "locked_until": float(data["locked_until"])}
+        except (OSError, ValueError, KeyError, TypeError):
+            disk = {"failures": 0, "locked_until": 0.0}
+        if self._unsaved is None:
+            return disk
+        return {k: max(disk[k], self._unsaved[k]) for k in disk}
 
     def _save(self, state: dict[str, float]) -> None:
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.state_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state))
-        os.replace(tmp, self.state_path)
+        try:
+            self.state_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.state_path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(state))
+            os.replace(tmp, self.state_path)
+            self._unsaved = None
+        except OSError as exc:  # kept in memory: the count holds until the disk takes it
+            log.error("PIN lockout state not saved", extra={"error": type(exc).__name__})
+            self._unsaved = dict(state)
 
     def locked_for(self) -> float:
-        return max(0.0, self._load()["locked_until"] - self.clock())
+        with self._lock:
+            return max(0.0, self._load()["locked_until"] - self.clock())
 
     def verify(self, pin: str) -> str:
         """'ok', 'wrong', 'locked' or 'no_pin' (the shipped config has no usable PIN)."""
+        with self._lock:
+            return self._verify(pin)
+
+    def _verify(self, pin: str) -> str:
         state = self._load()
         if state["locked_until"] > self.clock():
             self.audit.write("pin_refused_locked")
@@ -70,6 +95,7 @@ class PinGuard:
             self._save(state)
             self.audit.write("pin_failed", failures=state["failures"])
             return "wrong"
+        self._unsaved = None  # a right PIN clears the count, also one the disk refused
         self._save({"failures": 0, "locked_until": 0.0})
         self.audit.write("diagnostics_entered")
         return "ok"

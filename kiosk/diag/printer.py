@@ -1,6 +1,14 @@
-"""`main.py diag printer [--test-page] [--json]`: status bits, model profile, recent jobs.
+"""`main.py diag printer [--test-page] [--json]`: status bits, model profile, recent and held jobs.
 
-Exit status: 0 printer ready (and test page confirmed), 1 printer fault, 2 could not run.
+Documents held for staff (a licence whose print failed or was cut off by a crash) are settled here
+or on the diagnostics screen's printer page, with a job id or its first 8 characters:
+``--reprint JOB`` prints it now (stand at the kiosk: it comes out into the tray),
+``--confirm-printed JOB`` records that it did come out, ``--void JOB`` that it must never print.
+``--held``, ``--confirm-printed`` and ``--void`` touch only the journal, so they also run while the
+kiosk runs; ``--reprint`` needs the printer, which the running kiosk owns.
+
+Exit status: 0 printer ready, test page confirmed, nothing held (an action: done); 1 printer
+fault or documents held; 2 could not run, or the action was refused (unknown job, not held).
 The printer: ``--backend ...`` options when given; else ``args.printer_options`` if the caller set
 it; else the ``[printer]`` table of the kiosk config (``main.py --config X diag printer``, default
 config/default.toml), with the config's var dir.
@@ -11,18 +19,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 import uuid
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from drivers.errors import DeviceError, PrinterError
+from drivers.errors import DeviceError, PrinterError, PrinterJobError
 from drivers.printer.factory import (
     EscposPrinterOptions,
     VirtualPrinterOptions,
     create_escpos,
     create_virtual,
 )
+from kiosk.diag.arguments import PORT, number, sqlite_file, usb_id, var_directory
+from kiosk.printing.journal import JobInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,16 +48,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="check this printer instead of the one in the kiosk config",
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=9100)
-    parser.add_argument("--usb-vendor", type=lambda s: int(s, 0), default=0)
-    parser.add_argument("--usb-product", type=lambda s: int(s, 0), default=0)
+    parser.add_argument("--port", type=PORT, default=9100)
+    parser.add_argument("--usb-vendor", type=usb_id, default=0)
+    parser.add_argument("--usb-product", type=usb_id, default=0)
     parser.add_argument("--serial-port", default="/dev/ttyUSB0")
-    parser.add_argument("--baudrate", type=int, default=115200)
+    parser.add_argument("--baudrate", type=number(int, 300, 4_000_000), default=115200)
     parser.add_argument("--file-path", default="/dev/usb/lp0")
     parser.add_argument("--profile", default="tm-t20")
-    parser.add_argument("--var-dir", type=Path, default=None, help="default: the config's var dir")
-    parser.add_argument("--db", type=Path, default=None, help="journal (default VAR/journal.db)")
-    parser.add_argument("--jobs", type=int, default=10, help="recent jobs to list")
+    parser.add_argument("--var-dir", type=var_directory, default=None, help="default: the config's var dir")
+    parser.add_argument("--db", type=sqlite_file, default=None,
+                        help="an existing journal (default VAR/journal.db)")
+    parser.add_argument("--jobs", type=number(int, 0, 1000), default=10, help="recent jobs to list")
+    held = parser.add_mutually_exclusive_group()
+    held.add_argument("--held", action="store_true", help="list the documents held for staff (journal only)")
+    held.add_argument("--reprint", metavar="JOB", help="print a held document now")
+    held.add_argument("--confirm-printed", metavar="JOB", help="a held document did come out (journal only)")
+    held.add_argument("--void", metavar="JOB", help="a held document must never be printed (journal only)")
+
+
+def opens_device(args: argparse.Namespace) -> bool:
+    """False for the journal-only actions, which may run beside the kiosk that owns the printer."""
+    return not (args.held or args.confirm_printed or args.void)
 
 
 def _options(args: argparse.Namespace) -> tuple[EscposPrinterOptions | VirtualPrinterOptions, Path]:
@@ -78,7 +100,58 @@ def _options(args: argparse.Namespace) -> tuple[EscposPrinterOptions | VirtualPr
     ), var_dir
 
 
+def held_rows(jobs: list[JobInfo]) -> list[dict[str, Any]]:
+    """What staff need to decide, and nothing personal."""
+    now = time.time()
+    return [{"job_id": j.job_id, "kind": j.kind, "state": j.state, "flag": j.flag, "error": j.error,
+             "attempts": j.attempts, "age_s": round(now - j.created)} for j in jobs]
+
+
+def _audit(var_dir: Path, verb: str, job_id: str) -> None:
+    from kiosk.diag.audit import AuditLog
+
+    AuditLog(var_dir / "logs" / "audit.log").write(verb, detail=job_id, source="diag printer")
+
+
+def _journal_only(args: argparse.Namespace) -> int:
+    """--held, --confirm-printed, --void: the print journal, never the printer."""
+    from kiosk.printing.journal import PrintJournal
+    from kiosk.printing.service import held_jobs
+
+    try:
+        _, var_dir = _options(args)
+        db = args.db or var_dir / "journal.db"
+        if not db.exists():
+            return _out(args, {"ok": True, "held": [], "detail": f"no print journal at {db}"}, 0)
+        journal = PrintJournal(db)
+    except (ValueError, OSError) as exc:
+        return _out(args, {"ok": False, "error": "could_not_run", "detail": str(exc)}, 2)
+    except DeviceError as exc:
+        return _out(args, {"ok": False, "error": exc.code, "detail": exc.detail}, 2)
+    report: dict[str, Any] = {}
+    try:
+        if args.held:
+            report["held"] = held_rows(held_jobs(journal))
+            report["ok"] = not report["held"]
+            return _out(args, report, 0 if report["ok"] else 1)
+        verb, ref = ("confirm_printed", args.confirm_printed) if args.confirm_printed else ("void", args.void)
+        try:
+            job = journal.resolve(ref)
+            (journal.confirm_held if verb == "confirm_printed" else journal.void)(job.job_id, "cli")
+        except PrinterJobError as exc:
+            return _out(args, {"ok": False, "error": exc.code, "detail": exc.detail}, 2)
+        _audit(var_dir, verb, job.job_id)
+        report["action"] = {verb: job.job_id, "result": journal.get(job.job_id).state}
+        report["held"] = held_rows(held_jobs(journal))
+        report["ok"] = True
+        return _out(args, report, 0)
+    finally:
+        journal.close()
+
+
 def run(args: argparse.Namespace) -> int:
+    if not opens_device(args):
+        return _journal_only(args)
     report: dict[str, Any] = {"ok": False}
     try:
         opts, var_dir = _options(args)
@@ -102,10 +175,23 @@ def run(args: argparse.Namespace) -> int:
             report["detail"] = exc.detail
         db = args.db or var_dir / "journal.db"
         service = None
-        if db.exists() or args.test_page:
+        if db.exists() or args.test_page or args.reprint:
             from kiosk.printing.service import PrintService
 
             service = PrintService(printer, db)
+        if args.reprint:
+            assert service is not None
+            try:
+                job = service.journal.resolve(args.reprint)
+                _audit(var_dir, "reprint", job.job_id)
+                service.reprint(job.job_id, by="cli")
+                report["action"] = {"reprint": job.job_id, "result": "confirmed"}
+            except PrinterJobError as exc:  # unknown, printed or voided: refused, nothing sent
+                service.close()
+                return _out(args, {"ok": False, "error": exc.code, "detail": exc.detail}, 2)
+            except PrinterError as exc:
+                report["action"] = {"reprint": job.job_id, "result": "held", "error": exc.code}
+                report["ok"] = False
         if args.test_page and report["ok"]:
             from kiosk.printing.layout import render_test_page
 
@@ -120,6 +206,10 @@ def run(args: argparse.Namespace) -> int:
         if service is not None:
             report["jobs"] = [asdict(j) for j in service.recent_jobs(args.jobs)]
             report["pending"] = len(service.pending_jobs())
+            report["held"] = held_rows(service.held_jobs())
+            if report["held"] and not args.reprint:
+                report["ok"] = False
+                report.setdefault("error", "printer_jobs_held")
             service.close()
         if getattr(printer, "virtual", None) is not None and printer.virtual.printouts:
             report["printouts"] = [str(p.path) for p in printer.virtual.printouts]
@@ -149,6 +239,11 @@ def _out(args: argparse.Namespace, report: dict[str, Any], code: int) -> int:
         print(f"error: {report['error']}  {report.get('detail', '')}")
     if "test_page" in report:
         print(f"test page: {report['test_page']}")
+    if "action" in report:
+        print("done: " + "  ".join(f"{k}={v}" for k, v in report["action"].items()))
+    for j in report.get("held", []):
+        print(f"HELD {j['job_id'][:8]} {j['kind']:8} {j['flag']:15} {j['error'] or '-':18} "
+              f"{j['age_s'] // 60} min ago  (--reprint / --confirm-printed / --void {j['job_id'][:8]})")
     for j in report.get("jobs", []):
         flag = f" flag={j['flag']}" if j["flag"] else ""
         print(f"  job {j['job_id'][:12]} {j['kind']:8} {j['state']:9} tries={j['attempts']}"

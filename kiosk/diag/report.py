@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
 from pathlib import Path
 
+from drivers.errors import DeviceError
+from kiosk.diag.arguments import output_file
 from kiosk.diag.config_view import rows
 from kiosk.diag.summary import collect
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=None, help="write the report here (default: stdout)")
+    parser.add_argument("--out", type=output_file, default=None, help="write the report here (default: stdout)")
     parser.add_argument("--print", dest="print_summary", action="store_true", help="print a summary receipt")
 
 
@@ -47,10 +50,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"report could not be built: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
     text = json.dumps(report, ensure_ascii=False, indent=2)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    else:
-        print(text)
+    code = 0 if report["healthy"] else 1
+    try:
+        if args.out:
+            _write(args.out, text + "\n")
+        else:
+            print(text)
+    except OSError as exc:
+        print(f"report not written: {exc}", file=sys.stderr)
+        code = 2
     if devices is not None:
         from kiosk.printing.layout import render_test_page
 
@@ -58,6 +66,22 @@ def run(args: argparse.Namespace) -> int:
             lines = tuple(f"{c['device']}: {c['status']} {c['reason']}" for c in report["checks"])
             img = render_test_page(devices.printer.width_dots, (f"诊断报告 {report['kiosk_id']}", *lines))
             devices.print_service.print_image(f"report-{int(time.time())}", "test", img)
+        except DeviceError as exc:
+            print(f"summary receipt not printed: {exc.code} {exc.detail}", file=sys.stderr)
+            code = max(code, 1)
         finally:
             devices.close()
-    return 0 if report["healthy"] else 1
+    return code
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace ``path`` whole: an interrupted write leaves the previous report, never half of one."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,15 +1,18 @@
-"""Typed face-check errors that are not device faults (the camera's are in drivers.errors)."""
+"""Typed face-check errors (the camera's own are in drivers.errors).
+
+They are DeviceErrors so that the runner handles them like every other device step: a stable
+``code`` the flow maps to a screen, and ``fault`` deciding between this applicant's attempt and a
+kiosk that cannot serve anyone.
+"""
 
 from __future__ import annotations
 
+from drivers.errors import DeviceError
 
-class FaceError(Exception):
+
+class FaceError(DeviceError):
     code = "face_error"
     fault = False  # the applicant's attempt failed; the kiosk itself is fine
-
-    def __init__(self, detail: str = "") -> None:
-        super().__init__(detail or self.code)
-        self.detail = detail
 
 
 class PortraitUnreadable(FaceError):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from drivers.idcard.base import AccessKey
 from drivers.registry.models import Application, Decision, Licence
@@ -34,7 +35,9 @@ class ReadCard:
 
 @dataclass(frozen=True)
 class StartFaceCheck:
-    pass
+    """Everything the check needs travels with the command: the worker never reads the flow."""
+
+    reference: Any = field(default=None, repr=False)  # the chip portrait's descriptor: biometric
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,8 @@ class Audit:
 
 @dataclass(frozen=True)
 class DiagAction:
-    """A technician's device action: 'test_page', 'reprint:<job>'."""
+    """A technician's device action: 'test_page', 'test_read', 'reprint:<job>',
+    'confirm_printed:<job>', 'void:<job>'."""
 
     action: str
 

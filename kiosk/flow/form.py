@@ -14,8 +14,10 @@ from drivers.registry.models import Application
 REQUIRED = ("composition", "industry_code", "organisation_form", "division_code", "street",
             "house_number", "scope_codes")
 COMPOSITIONS = ("individual", "family")
-HOUSE_NUMBER = re.compile(r"^[0-9]{1,5}$")
-PHONE = re.compile(r"^1[3-9][0-9]{9}$")
+# ASCII digits only, matched in full: '$' would let a trailing newline through, and \d or
+# isdigit() would take full-width and Arabic-Indic digits, which the registration service refuses.
+HOUSE_NUMBER = re.compile(r"[0-9]{1,5}")
+PHONE = re.compile(r"1[3-9][0-9]{9}")
 
 
 def operator_name(identity: ChipIdentity) -> str:
@@ -58,10 +60,10 @@ def problems(form: dict[str, object]) -> list[str]:
     if form.get("composition") and form["composition"] not in COMPOSITIONS:
         found.append("invalid:composition")
     house = str(form.get("house_number") or "")
-    if house and not HOUSE_NUMBER.match(house):
+    if house and not HOUSE_NUMBER.fullmatch(house):
         found.append("invalid:house_number")
     phone = str(form.get("phone") or "")
-    if phone and not PHONE.match(phone):
+    if phone and not PHONE.fullmatch(phone):
         found.append("invalid:phone")
     trade = str(form.get("trade_name") or "")
     if trade and len(trade) < 2:

@@ -2,14 +2,15 @@
 
 Hand-written rather than built on a state-machine library: every transition here also emits
 commands (journal first, then the effect) and reads the clock for timeouts, and a plain
-``match`` per state keeps each state's exits on one screen, readable as the state diagram in
-docs/flow.md.
+handler per state keeps each state's exits on one screen, readable as the state diagram in
+docs/flow.md. What leaving a state stops is one table, ON_EXIT, applied on every transition.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,9 +23,25 @@ from kiosk.flow.states import BUSY_STATES, INPUT_STATES, TIMEOUT_FIELD, State
 from kiosk.session import ApplicantSession
 from kiosk.settings import PolicySection, TimeoutSection
 
-CAN = re.compile(r"^[0-9]{6}$")
-YYMMDD = re.compile(r"^[0-9]{6}$")
+# Explicit ASCII classes, always fullmatch: \d, isdigit() and isalnum() also take full-width and
+# Arabic-Indic digits, upper() turns 'ſ' and 'ı' into ASCII letters, '$' matches before a newline.
+CAN = re.compile(r"[0-9]{6}")
+YYMMDD = re.compile(r"[0-9]{6}")
+DOCUMENT_NUMBER = re.compile(r"[A-Za-z0-9]{1,9}")
+HISTORY_KEPT = 100
 STEP_START = {"card": State.CARD_WAIT, "face": State.FACE_CHECK, "form": State.FORM}
+# Failures no retry can fix: the document itself needs a person's eyes. A chip that fails Passive
+# Authentication, or whose portrait does not decode or shows no face, reads the same every time.
+STAFF_CODES = frozenset({"card_not_authentic", "portrait_unreadable", "portrait_no_face"})
+PIN_REFUSED = {"wrong": "pin_wrong", "locked": "pin_locked", "no_pin": "pin_no_pin"}  # PinChecked -> error
+# What a state started that must stop when the flow leaves it, whichever way it leaves (done,
+# cancel, staff, fault, timeout, diagnostics). _go collects these on every transition and
+# dispatch emits them before the commands of the next state. States not listed start nothing
+# that outlives them: a card read, a submission and a print always run to their end.
+ON_EXIT: dict[State, tuple[object, ...]] = {
+    State.CARD_WAIT: (c.CancelCardWait(),),  # the reader's wait for a card
+    State.FACE_CHECK: (c.CancelFaceCheck(),),  # the camera check
+}
 
 
 @dataclass
@@ -42,10 +59,12 @@ class View:
     retry_step: str = ""
     fault: str = ""
     pending_txn: bool = False  # a submitted application is kept for recovery
+    document_held: bool = False  # its decided document was not printed: held for staff
     form_problems: list[str] = field(default_factory=list)
     reference: Any = None
     checks: list[Any] = field(default_factory=list)  # diagnostics: latest health check results
     ready: bool = False  # devices are up; until then the attract screen says "preparing"
+    pin_checking: bool = False  # a technician's PIN is being checked: the next waits for its answer
 
 
 class Flow:
@@ -66,14 +85,29 @@ class Flow:
         self.entered_at = self.last_activity = clock()
         self.staff_return: State | None = None
         self.manual_oos = False  # put out of service by a technician: probes do not end it
+        self.fault = ""  # the device fault the kiosk is out of service for; only a healthy probe ends it
         self.ready = False
         self.reference = None
-        self.history: list[tuple[State, State, str]] = []  # (from, to, why) for tests and metrics
+        # (from, to, why) of the latest transitions, for tests and logs; bounded for months of running
+        self.history: deque[tuple[State, State, str]] = deque(maxlen=HISTORY_KEPT)
+        self._leaving: list[object] = []  # ON_EXIT commands of the states left in this dispatch
 
     # --- entry points ---------------------------------------------------------------------
     def dispatch(self, event: object) -> list[object]:
+        cmds = self._handle(event)
+        leaving, self._leaving = self._leaving, []
+        return [*leaving, *cmds]
+
+    def _handle(self, event: object) -> list[object]:
         if isinstance(event, e.Tick):
             return self._tick()
+        if (isinstance(event, e.StepFailed) and event.step == "startup"
+                and self.state in (State.DIAG_PIN, State.DIAG)):
+            self.fault = event.code  # out of service once the technician leaves
+            return [c.AlertTechnician(event.code)]
+        if isinstance(event, e.CardRead) and self.state is not State.CARD_READ:
+            event.identity.wipe()  # a read that ended after its state was left: nobody may keep it
+            return []
         if isinstance(event, e.DevicesReady):
             self.ready = self.view.ready = True
             if self.state is State.ATTRACT and self.timeouts.attract_probe > 0:
@@ -98,6 +132,7 @@ class Flow:
 
     # --- helpers --------------------------------------------------------------------------
     def _go(self, state: State, why: str, **view: Any) -> None:
+        self._leaving += ON_EXIT.get(self.state, ())
         self.history.append((self.state, state, why))
         self.state = state
         self.entered_at = self.last_activity = self.clock()
@@ -119,10 +154,6 @@ class Flow:
 
     def _to_attract(self, why: str, outcome: str) -> list[object]:
         cmds: list[object] = []
-        if self.state in (State.CARD_WAIT, State.CARD_ACCESS):
-            cmds.append(c.CancelCardWait())
-        if self.state is State.FACE_CHECK:
-            cmds.append(c.CancelFaceCheck())
         if not self.session.wiped:
             cmds.append(c.Record(self.session.txn_id, "closed", outcome))
         cmds += self._wipe()
@@ -142,16 +173,13 @@ class Flow:
         """The kiosk itself is broken: nobody can be served until a technician acts."""
         pending = self.session.idempotency_key is not None and self.session.decision is None
         cmds: list[object] = [c.AlertTechnician(code)]
-        if self.state is State.FACE_CHECK:
-            cmds.insert(0, c.CancelFaceCheck())
-        if self.state in (State.CARD_WAIT, State.CARD_ACCESS):
-            cmds.insert(0, c.CancelCardWait())
         if not self.session.wiped:
             # a submitted but undecided application stays open in the journal for recovery
             cmds.insert(0, c.Record(self.session.txn_id, "fault" if pending else "closed", code))
         issued = self.state is State.PRINTING
         cmds += self._wipe()
-        self._go(State.OUT_OF_SERVICE, code, fault=code, pending_txn=pending or issued)
+        self.fault = code
+        self._go(State.OUT_OF_SERVICE, code, fault=code, pending_txn=pending or issued, document_held=issued)
         return cmds
 
     def _staff(self, reason: str, record: bool = False) -> list[object]:
@@ -159,20 +187,23 @@ class Flow:
             if self.state is State.STAFF:
                 self.view.staff_called = True
             return [c.AlertStaff(reason)] if self.state is not State.ATTRACT else []
-        if reason == "requested" and self.state in (State.CARD_READ, State.SUBMIT, State.PRINTING):
+        if reason == "requested" and self._in_flight():
             # never abandon an operation in flight: staff is called, the step completes
             self.view.staff_called = True
             return [c.AlertStaff(reason)]
         cmds: list[object] = [c.AlertStaff(reason)]
         if record:
             cmds.insert(0, c.Record(self.session.txn_id, "staff", reason))
-        if self.state is State.FACE_CHECK:
-            cmds.insert(0, c.CancelFaceCheck())
-        if self.state in (State.CARD_WAIT, State.CARD_ACCESS):
-            cmds.insert(0, c.CancelCardWait())
         self.staff_return = self.state if reason == "requested" else None
         self._go(State.STAFF, reason, error=reason, staff_called=True)
         return cmds
+
+    def _in_flight(self) -> bool:
+        """An operation that must run to its end: a chip read, a submission, a print, or a decision
+        the authority has issued and the kiosk is about to print (the face check may be cancelled)."""
+        d = self.session.decision
+        return self.state in BUSY_STATES - {State.FACE_CHECK} or (
+            self.state is State.DECISION and d is not None and d.outcome != "rejected")
 
     def _enter_step(self, state: State, why: str) -> list[object]:
         if state is State.CARD_WAIT:
@@ -180,7 +211,7 @@ class Flow:
             return [c.WaitForCard()]
         if state is State.FACE_CHECK:
             self._go(State.FACE_CHECK, why, guidance="face_camera")
-            return [c.StartFaceCheck()]
+            return [c.StartFaceCheck(self.session.face_reference)]
         if state is State.FORM:
             self._go(State.FORM, why)
             return [] if self.reference is not None else [c.LoadReferenceData()]
@@ -217,7 +248,7 @@ class Flow:
                 self.entered_at = self.clock()
                 return [c.ProbeDevices()]
             case State.FACE_CHECK:
-                return [c.CancelFaceCheck(), *self._fail("face", "face_timeout")]
+                return self._fail("face", "face_timeout")
             case State.CARD_READ:
                 return self._fault("reader_timeout")
             case State.SUBMIT:
@@ -225,9 +256,7 @@ class Flow:
             case State.PRINTING:
                 return self._fault("printer_timeout")
             case State.DIAG | State.DIAG_PIN:
-                target = State.OUT_OF_SERVICE if self.manual_oos else State.ATTRACT
-                self._go(target, "diag_timeout", fault="manual" if self.manual_oos else "")
-                return [c.Audit("diagnostics_timeout")]
+                return [c.Audit("diagnostics_timeout"), *self._leave_diagnostics("diag_timeout")]
             case _ if self.state in INPUT_STATES:
                 return self._to_attract("idle_timeout", "idle_timeout")
         return []
@@ -271,7 +300,7 @@ class Flow:
             elif ev.action == "submit_key":
                 key = self._parse_key(ev.value)
                 if key is None:
-                    self.view.error = f"{self.view.key_mode}_format"
+                    self.view.error = "can_format" if self.view.key_mode == "can" else "mrz_format"
                     return []
                 self.session.access_key = key
                 self._go(State.CARD_READ, "key_entered")
@@ -284,13 +313,13 @@ class Flow:
 
     def _parse_key(self, value: Any) -> AccessKey | None:
         if self.view.key_mode == "can":
-            return AccessKey(can=value) if isinstance(value, str) and CAN.match(value) else None
+            return AccessKey(can=value) if isinstance(value, str) and CAN.fullmatch(value) else None
         if not isinstance(value, tuple | list) or len(value) != 3:
             return None
-        doc, birth, expiry = (str(v).upper() for v in value)
-        if not (doc and len(doc) <= 9 and doc.isalnum() and YYMMDD.match(birth) and YYMMDD.match(expiry)):
+        doc, birth, expiry = (str(v) for v in value)
+        if not (DOCUMENT_NUMBER.fullmatch(doc) and YYMMDD.fullmatch(birth) and YYMMDD.fullmatch(expiry)):
             return None
-        return AccessKey(document_number=doc, birth_date=birth, expiry_date=expiry)
+        return AccessKey(document_number=doc.upper(), birth_date=birth, expiry_date=expiry)
 
     def _on_card_read(self, ev: object) -> list[object]:
         if isinstance(ev, e.CardRead):
@@ -310,7 +339,7 @@ class Flow:
             self.session.access_key = None
             if ev.fault:
                 return self._fault(ev.code)
-            if ev.code == "card_not_authentic":
+            if ev.code in STAFF_CODES:
                 return self._staff(ev.code, record=True)
             return self._fail("card", ev.code)
         return []
@@ -411,7 +440,9 @@ class Flow:
             self._go(State.DONE, "printed", error=outcome, guidance=tracking)
             return cmds
         if isinstance(ev, e.StepFailed):
-            return self._fault(ev.code)
+            # a job the printer is fine without (a layout the font cannot draw, a job the print
+            # journal refuses): staff sees to this applicant, the next one can be served
+            return self._fault(ev.code) if ev.fault else self._staff(ev.code, record=True)
         return []
 
     def _on_done(self, ev: object) -> list[object]:
@@ -439,41 +470,57 @@ class Flow:
         return []
 
     def _on_out_of_service(self, ev: object) -> list[object]:
-        if isinstance(ev, e.DevicesProbed) and ev.healthy and not self.manual_oos:
+        if isinstance(ev, e.DevicesProbed) and ev.healthy:
+            self.fault = ""
             self.ready = True
-            self._go(State.ATTRACT, "recovered")
+            if not self.manual_oos:
+                self._go(State.ATTRACT, "recovered")
         elif isinstance(ev, e.DevicesProbed) and not ev.healthy:
+            self.fault = ev.code or self.fault
             self.view.fault = ev.code or self.view.fault
         return []
 
     # --- technicians ----------------------------------------------------------------------
     def _enter_diagnostics(self) -> list[object]:
         """Never while an operation is in flight; never with an applicant's data on screen."""
-        if self.state in (State.DIAG_PIN, State.DIAG) or self.state in BUSY_STATES - {State.FACE_CHECK}:
+        if self.state in (State.DIAG_PIN, State.DIAG) or self._in_flight():
             return []
         cmds: list[object] = []
-        if self.state is State.FACE_CHECK:
-            cmds.append(c.CancelFaceCheck())
-        if self.state in (State.CARD_WAIT, State.CARD_ACCESS):
-            cmds.append(c.CancelCardWait())
         if not self.session.wiped:
             cmds.append(c.Record(self.session.txn_id, "closed", "technician"))
         cmds += self._wipe()
         self._go(State.DIAG_PIN, "gesture")
         return [*cmds, c.Audit("diagnostics_gesture")]
 
+    def _leave_diagnostics(self, why: str) -> list[object]:
+        """Back to what the kiosk was: out of service while a technician keeps it so or a device
+        fault stands (probed at once, so a repaired kiosk is back within a probe), else attract."""
+        if self.manual_oos:
+            self._go(State.OUT_OF_SERVICE, why, fault="manual")
+            return []
+        if self.fault:
+            self._go(State.OUT_OF_SERVICE, why, fault=self.fault)
+            return [c.ProbeDevices()]
+        self._go(State.ATTRACT, why)
+        return []
+
     def _on_diag_pin(self, ev: object) -> list[object]:
         if isinstance(ev, e.Touch) and ev.action == "pin" and isinstance(ev.value, str):
+            if self.view.pin_checking:
+                return []  # one guess at a time: guesses never queue up behind a check
+            self.view.pin_checking = True
             return [c.VerifyPin(ev.value)]
         if isinstance(ev, e.Touch) and ev.action == "diag_exit":
-            self._go(State.OUT_OF_SERVICE if self.manual_oos else State.ATTRACT, "diag_pin_cancel",
-                     fault="manual" if self.manual_oos else "")
-            return []
-        if isinstance(ev, e.PinChecked):
+            return self._leave_diagnostics("diag_pin_cancel")
+        if isinstance(ev, e.PinChecked) and self.view.pin_checking:  # an answer nobody waits for opens nothing
+            self.view.pin_checking = False
             if ev.result == "ok":
                 self._go(State.DIAG, "pin_ok", key_mode="overview")
                 return [c.RunChecks()]
-            self.view.error = f"pin_{ev.result}"
+            self.view.error = PIN_REFUSED.get(ev.result, "pin_wrong")
+        if isinstance(ev, e.StepFailed) and ev.step == "pin":  # e.g. the audit log cannot be written
+            self.view.pin_checking = False
+            self.view.error = "pin_check_failed"
         return []
 
     def _on_diag(self, ev: object) -> list[object]:
@@ -499,12 +546,11 @@ class Flow:
                 return [c.DiagAction("test_page"), c.Audit("test_page")]
             case "diag_test_read":
                 return [c.DiagAction("test_read"), c.Audit("test_read")]
-            case "diag_reprint" if isinstance(ev.value, str):
-                return [c.DiagAction(f"reprint:{ev.value}"), c.Audit("reprint", ev.value)]
+            case "diag_reprint" | "diag_confirm_printed" | "diag_void" if isinstance(ev.value, str):
+                verb = ev.action.removeprefix("diag_")  # a held print job: staff's three choices
+                return [c.DiagAction(f"{verb}:{ev.value}"), c.Audit(verb, ev.value)]
             case "diag_exit":
-                target = State.OUT_OF_SERVICE if self.manual_oos else State.ATTRACT
-                self._go(target, "diag_exit", fault="manual" if self.manual_oos else "")
-                return [c.Audit("diagnostics_left")]
+                return [c.Audit("diagnostics_left"), *self._leave_diagnostics("diag_exit")]
             case "diag_quit":
                 return [c.Audit("application_quit"), c.QuitApp()]
         return []

@@ -1,6 +1,9 @@
 """Print journal in SQLite: every job's exact bytes and its state, surviving a restart.
 
-States: queued -> sending -> sent -> confirmed, or failed (retryable), or voided (technician).
+States: queued -> sending -> sent -> confirmed; a document (licence, referral receipt) whose print
+failed or was interrupted goes to held (printed again only by staff), a test page to failed;
+voided (staff) is final. Every change can name the states it expects to find, checked in the same
+UPDATE, so two processes (the kiosk and `diag printer`) can never both claim one job.
 The bytes are what gets reprinted, never a re-render, so a reprint is the same document even if
 fonts or layout change in between. They carry the operator's name, so they are encrypted at rest
 with AES-256-GCM (key file 0600 next to the database); the job id and kind are bound in as
@@ -10,6 +13,7 @@ associated data so a blob cannot be moved to another row.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -22,22 +26,25 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from drivers.errors import PrinterJobError
 
-STATES = ("queued", "sending", "sent", "confirmed", "failed", "voided")
+STATES = ("queued", "sending", "sent", "confirmed", "failed", "held", "voided")
 UNFINISHED = ("queued", "sending", "sent")
+FINAL = ("confirmed", "voided")
+JOB_REF = re.compile(r"[0-9a-f]{6,32}")
+DOCUMENTS = ("licence", "referral")  # what an applicant takes away: held for staff, never lost
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS print_jobs (
     job_id      TEXT PRIMARY KEY,
     txn_id      TEXT NOT NULL,
     kind        TEXT NOT NULL,               -- licence | referral | test
-    state       TEXT NOT NULL,
+    state       TEXT NOT NULL,               -- STATES
     attempts    INTEGER NOT NULL DEFAULT 0,
     rows        INTEGER NOT NULL,            -- dot rows: print-time estimate
     nbytes      INTEGER NOT NULL,
     payload     BLOB NOT NULL,               -- nonce || AES-GCM(job bytes)
     error       TEXT NOT NULL DEFAULT '',    -- last error code (drivers.errors codes)
     warning     TEXT NOT NULL DEFAULT '',    -- e.g. printer_paper_near_end
-    flag        TEXT NOT NULL DEFAULT '',    -- why a technician must look at it
+    flag        TEXT NOT NULL DEFAULT '',    -- held: not_printed | print_failed | outcome_unknown
     created     REAL NOT NULL,
     updated     REAL NOT NULL,
     UNIQUE (txn_id, kind)
@@ -47,7 +54,7 @@ CREATE TABLE IF NOT EXISTS print_job_events (
     job_id  TEXT NOT NULL,
     at      REAL NOT NULL,
     state   TEXT NOT NULL,
-    detail  TEXT NOT NULL DEFAULT ''         -- error codes only, never personal data
+    detail  TEXT NOT NULL DEFAULT ''         -- codes and staff actions only, never personal data
 );
 """
 
@@ -168,7 +175,13 @@ class PrintJournal:
         warning: str | None = None,
         flag: str | None = None,
         attempt: bool = False,
+        expect: tuple[str, ...] | None = None,
+        detail: str = "",
     ) -> None:
+        """Move a job to ``state``. With ``expect``, only from one of those states: checked in
+        the UPDATE itself, so a job another thread or process moved first raises
+        PrinterJobError instead of being overwritten. ``detail`` goes to the event log (e.g. the
+        staff action), after the error or flag."""
         if state not in STATES:
             raise ValueError(state)
         sets = ["state = ?", "updated = ?"]
@@ -179,17 +192,44 @@ class PrintJournal:
                 args.append(val)
         if attempt:
             sets.append("attempts = attempts + 1")
+        where = "job_id = ?"
+        if expect is not None:
+            where += f" AND state IN ({', '.join('?' * len(expect))})"
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                cur = self._db.execute(f"UPDATE print_jobs SET {', '.join(sets)} WHERE job_id = ?", (*args, job_id))
+                cur = self._db.execute(f"UPDATE print_jobs SET {', '.join(sets)} WHERE {where}",
+                                       (*args, job_id, *(expect or ())))
                 if cur.rowcount != 1:
-                    raise PrinterJobError(f"no print job {job_id}")
-                self._event(job_id, state, error or flag or "")
+                    row = self._db.execute("SELECT state FROM print_jobs WHERE job_id = ?", (job_id,)).fetchone()
+                    if row is None:
+                        raise PrinterJobError(f"no print job {job_id}")
+                    raise PrinterJobError(f"job {job_id} is {row[0]}, not {' or '.join(expect or ())}")
+                self._event(job_id, state, " ".join(x for x in (error or flag or "", detail) if x))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+
+    def confirm_held(self, job_id: str, by: str) -> None:
+        """Staff decision: the held document did come out (e.g. found in the tray)."""
+        self.set_state(job_id, "confirmed", expect=("held",), flag="", detail=f"confirmed:{by}")
+
+    def void(self, job_id: str, by: str) -> None:
+        """Staff decision: this held document (or failed test page) must never be printed."""
+        self.set_state(job_id, "voided", expect=("held", "failed"), detail=f"voided:{by}")
+
+    def resolve(self, ref: str) -> JobInfo:
+        """The job whose id is ``ref`` or starts with it (the 8 characters screens show)."""
+        ref = ref.strip().lower()
+        if not JOB_REF.fullmatch(ref):
+            raise PrinterJobError(f"job reference {ref!r}: expected 6 to 32 hexadecimal characters")
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_COLS} FROM print_jobs WHERE substr(job_id, 1, ?) = ? LIMIT 2",
+                                    (len(ref), ref)).fetchall()
+        if len(rows) != 1:
+            raise PrinterJobError(f"{'no' if not rows else 'more than one'} print job {ref!r}")
+        return JobInfo(*rows[0])
 
     def jobs(self, states: tuple[str, ...] | None = None, limit: int = 100) -> list[JobInfo]:
         q = f"SELECT {_COLS} FROM print_jobs"

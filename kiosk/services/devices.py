@@ -35,7 +35,7 @@ class Devices:
                 log.exception("closing %s failed", name)
 
 
-def _make_reader(settings: Settings, var: Path) -> IdReader:
+def make_reader(settings: Settings, var: Path) -> IdReader:
     """The demo's virtual chip may carry the simulated applicant's face (reader portrait = "camera"),
     so that chip and camera show the same person; handed over in memory, never written to disk."""
     section = settings.reader
@@ -60,12 +60,16 @@ def build(settings: Settings) -> Devices:
         return devices_catalog.factory(table, section.kind)(section.options, var)
 
     from kiosk.face.verifier import FaceVerifier
-    from kiosk.printing.service import PrintService
+    from kiosk.printing.service import RECOVERED_PRINT, PrintService
 
+    policy = settings.policy.recovered_print
+    if policy not in RECOVERED_PRINT:  # before any device is opened
+        raise ConfigError(settings.path, "policy.recovered_print",
+                          f"expected one of {', '.join(RECOVERED_PRINT)}, got {policy!r}")
     registry = make("registry")
     printer = make("printer")
     camera = make("camera")
-    reader = _make_reader(settings, var)
+    reader = make_reader(settings, var)
     face = FaceVerifier(settings.face)
-    print_service = PrintService(printer, var / "journal.db")
+    print_service = PrintService(printer, var / "journal.db", recovered_print=policy)
     return Devices(reader, camera, printer, registry, face, print_service)

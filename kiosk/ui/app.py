@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from kivy.app import App
@@ -16,6 +17,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
+from kiosk import logs
 from kiosk.flow.machine import Flow
 from kiosk.flow.states import State
 from kiosk.fonts import cjk_font_path
@@ -43,8 +45,7 @@ def diag_info(runner: Runner) -> dict[str, Any]:
 
     from kiosk.diag.config_view import rows
 
-    log_path = runner.settings.var_dir / "logs" / "kiosk.log"
-    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-25:] if log_path.exists() else []
+    lines = logs.tail_lines(runner.settings.var_dir / "logs" / "kiosk.log", 25)
     log_lines = []
     for line in lines:
         try:
@@ -54,12 +55,13 @@ def diag_info(runner: Runner) -> dict[str, Any]:
         except (ValueError, KeyError):
             log_lines.append(line[:200])
     jobs = runner.devices.print_service.recent_jobs(20) if runner.devices else []
-    failed = [{"job_id": j.job_id, "kind": j.kind} for j in jobs if j.state == "failed" or j.flag]
+    held = [{"job_id": j.job_id, "kind": j.kind, "flag": j.flag, "error": j.error, "created": j.created}
+            for j in (runner.devices.print_service.held_jobs() if runner.devices else [])]
     audit = [f"{a['ts'][11:19]} audit {a['event']}" for a in runner.audit.tail(10)]
     recent = [f"{j.job_id[:8]} {j.kind} {j.state} {j.error or ''} {j.warning or ''} {j.flag or ''}".strip()
               for j in jobs[:8]]
     return {"config_lines": [f"{k} = {v}" for k, v in rows(runner.settings)], "log_lines": log_lines + audit,
-            "failed_jobs": failed, "recent_jobs": recent, "manual_oos": runner.flow.manual_oos}
+            "held_jobs": held, "recent_jobs": recent, "manual_oos": runner.flow.manual_oos}
 
 
 class KioskApp(App):
@@ -73,6 +75,7 @@ class KioskApp(App):
         self._rendered: tuple | None = None
         self.exit_code = 0
         self.on_pump: list[Any] = []  # autopilot hooks, called after each pump
+        self.stop_when: Callable[[], bool] = lambda: False  # e.g. SIGTERM received (kiosk.launch)
 
     # --- layout ---------------------------------------------------------------------------
     def build(self) -> Widget:
@@ -114,7 +117,8 @@ class KioskApp(App):
 
     def _pump(self, _dt: float) -> None:
         self.runner.pump()
-        if self.runner.quit_requested:  # the technicians' "leave the application" button
+        # the technicians' "leave the application" button, or the service manager's stop
+        if self.runner.quit_requested or self.stop_when():
             self.stop()
             return
         if self.preview.parent is not None:

@@ -16,7 +16,10 @@ ERRORS = {
                           "the reader again."),
     "card_not_authentic": N_("The chip's data could not be verified as issued by a trusted authority. "
                              "Staff will check your document."),
-    "portrait_unusable": N_("The photo on the chip cannot be used for the face check. Please ask staff."),
+    "portrait_unreadable": N_("The photo stored on the chip cannot be read, so the kiosk cannot compare your "
+                              "face with it."),
+    "portrait_no_face": N_("The kiosk found no face in the photo stored on the chip, so it cannot compare "
+                           "your face with it."),
     "mismatch": N_("Your face did not match the photo on the chip."),
     "liveness_failed": N_("The kiosk could not confirm that a live person is in front of the camera."),
     "no_face": N_("No face was seen. Stand in front of the screen and look at the camera."),
@@ -27,19 +30,61 @@ ERRORS = {
     "can_format": N_("The card access number has 6 digits."),
     "mrz_format": N_("Enter the document number and both dates as 6 digits (YYMMDD)."),
     "requested": N_("A member of staff has been called and will be with you shortly."),
+    "manual": N_("Taken out of service by a technician"),
+    "device_error": N_("Device fault"),
+    "startup_failed": N_("The kiosk could not start its devices"),
+    "internal_error": N_("Internal software error"),
+    "not_started": N_("Not started yet"),
+    "not_checked_yet": N_("Not checked yet"),
+    "disk_low": N_("Disk space low"),
     "reader_unavailable": N_("Card reader unavailable"),
     "reader_timeout": N_("Card reader did not answer"),
     "camera_lost": N_("Camera unavailable"),
+    "face_models_unavailable": N_("Face check unavailable"),
+    "face_error": N_("Face check failed"),
+    "printer_error": N_("Printer fault"),
     "printer_paper_out": N_("Printer out of paper"),
     "printer_cover_open": N_("Printer cover open"),
     "printer_offline": N_("Printer not answering"),
     "printer_cutter_error": N_("Printer cutter fault"),
     "printer_timeout": N_("Printer did not finish"),
-    "printer_not_ready": N_("Printer not ready"),
+    "printer_status_garbled": N_("Printer status unreadable"),
+    "printer_job_error": N_("Print job failed"),
+    "printer_layout_error": N_("The licence layout could not be drawn"),
     "service_unreachable": N_("Registration service unreachable"),
     "service_protocol_error": N_("Registration service gave an invalid answer"),
+    "service_request_rejected": N_("Registration service refused the kiosk's request"),
     "service_timeout": N_("Registration service did not answer"),
     "service_rate_limited": N_("Registration service asked the kiosk to wait a moment"),
+    "printer_jobs_held": N_("Documents held for staff: see the printer page"),
+    "tls_certificate_expired": N_("Registration service certificate expired"),
+    "clock_offset": N_("The kiosk's clock is wrong"),
+    "resident_sam_fault": N_("ID card reader security module fault"),
+    "resident_link_error": N_("ID card reader connection garbled"),
+    "resident_no_reply": N_("ID card reader did not answer"),
+    "resident_decoder_missing": N_("ID card photo decoder missing"),
+    "resident_link_reset": N_("The card reader restarted while reading. Place the card on the reader again."),
+    "resident_select_failed": N_("The card could not be selected. Place it flat on the reader again."),
+    "resident_read_failed": N_("The card could not be read. Place it on the reader again and leave it there until "
+                               "the kiosk says so."),
+    "resident_unknown_card_type": N_("This card is not an identity document the reader knows. Please use your "
+                                     "resident ID card or ask staff."),
+    "resident_status_error": N_("The card reader reported an error. Place the card on the reader again."),
+    "resident_data_invalid": N_("The data read from the card is inconsistent. Please ask staff."),
+    "resident_card_expired": N_("This document has expired. Please ask staff."),
+    "resident_photo_unavailable": N_("The photo on the card cannot be used here. Staff will check your document."),
+    "trust_import_unreadable": N_("The file to import is not a certificate, a CRL or a CSCA master list."),
+    "master_list_unverified": N_("The master list's signature does not verify under a configured master-list "
+                                 "signer anchor; nothing was imported."),
+    "trust_import_rejected": N_("The certificate or CRL cannot be used by the trust store and was not imported."),
+}
+
+PIN_ERRORS = {  # the technicians' PIN screen (flow: PIN_REFUSED and a check that failed)
+    "pin_wrong": N_("Wrong PIN."),
+    "pin_locked": N_("Too many wrong PINs: diagnostics are locked for a while."),
+    "pin_no_pin": N_("No PIN is configured. Set one over SSH with: main.py diag set-pin"),
+    "pin_check_failed": N_("The PIN could not be checked. Try again; if it keeps failing, read the kiosk log "
+                           "over SSH."),
 }
 
 GUIDANCE = {

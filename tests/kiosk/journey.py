@@ -2,14 +2,16 @@
 
 Run as a separate process so that a simulated power cut (os._exit right after a journal step)
 kills everything a real one would:
-    python -m tests.kiosk.journey CONFIG [--crash-after STEP] [--recover-only]
-Prints one JSON line with what happened.
+    python -m tests.kiosk.journey CONFIG [--crash-after STEP] [--crash-in-print STAGE] [--recover-only]
+``--crash-in-print sending`` dies half-way through sending the licence, ``sent`` after the last
+byte left, before the printer confirmed it. Prints one JSON line with what happened.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import urllib.request
@@ -73,14 +75,31 @@ def drive(runner: Runner, can: str, time_limit: float = 120) -> str:
     return f"timeout:{runner.flow.state.value}"
 
 
+def crash_in_print(devices: devices_mod.Devices, stage: str) -> None:
+    """A power cut while the licence is printing: its job is left 'sending' or 'sent'."""
+    if stage == "sending":
+        send = devices.printer.send
+
+        def half_then_die(job: bytes) -> None:
+            send(job[: len(job) // 2])
+            os._exit(137)
+
+        devices.printer.send = half_then_die  # type: ignore[method-assign]
+    else:
+        devices.print_service._wait_for_mechanism = lambda *_: os._exit(137)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("config")
     ap.add_argument("--crash-after", default=None)
+    ap.add_argument("--crash-in-print", choices=["sending", "sent"], default=None)
     ap.add_argument("--recover-only", action="store_true")
     args = ap.parse_args()
     cfg = settings_mod.load(args.config)
     devices = devices_mod.build(cfg)
+    if args.crash_in_print:
+        crash_in_print(devices, args.crash_in_print)
     journal = open_journal(cfg)
     runner = Runner(cfg, devices, journal, crash_after_step=args.crash_after)
     runner.start()  # recovery, camera, models: as the kiosk starts

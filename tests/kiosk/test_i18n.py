@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 from kiosk.i18n import Translator, catalogue
@@ -49,3 +50,11 @@ def test_every_code_the_screens_map_has_a_chinese_text() -> None:
     for table in (messages.ERRORS, messages.REASONS, messages.GUIDANCE, messages.FORM_FIELDS, messages.COMPOSITION):
         untranslated = [code for code, msgid in table.items() if tr(msgid) == msgid]
         assert not untranslated, untranslated
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_each_catalogue_parses_without_a_problem(language: str) -> None:
+    """Babel only warns about a msgid without its msgstr and then drops the entry: refuse it here."""
+    path = ROOT / "assets" / "locale" / language / "LC_MESSAGES" / "kiosk.po"
+    with path.open("rb") as f:
+        read_po(f, abort_invalid=True)

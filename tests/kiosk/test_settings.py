@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 import pytest
+from pydantic.dataclasses import dataclass
 
+from drivers.option_fields import STRICT
 from kiosk import settings
 from kiosk.settings import ConfigError, build_dataclass
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class Sample:
     name: str
     count: int = 1
@@ -74,7 +76,8 @@ BASE = (ROOT / "config" / "default.toml").read_text(encoding="utf-8")
          "expected one of"),
         (BASE.replace("max_attempts = 3", "max_attempts = \"three\""), "policy.max_attempts", "integer"),
         (BASE.replace("width = 1080", "widht = 1080"), "display.widht", "unknown key"),
-        (BASE.replace('language = "zh_CN"', 'language = "fr"'), "kiosk.language", "must be one of"),
+        (BASE.replace('language = "zh_CN"', 'language = "en"').replace('["zh_CN", "en"]', '["zh_CN"]'),
+         "kiosk.language", "must be one of"),
         (BASE.replace('[reader]\nkind = "virtual"', '[reader]\nkind = "virtual"\nbogus = 1'), "reader.bogus",
          "unknown key"),
         ("\n".join(line for line in BASE.splitlines() if not line.startswith("[printer]")

@@ -3,6 +3,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,7 @@ from PIL import Image, ImageFilter
 from qrcode.util import ALPHA_NUM, MODE_ALPHA_NUM, QRData
 
 from registry_service import codec, keys, verify_cli
+from tests.conftest import ROOT
 
 FIELDS = {
     "uscc": "92440305MADGFK2473", "name": "深圳市南山区福兴餐饮店", "entity_type": "个体工商户",
@@ -99,3 +104,72 @@ def test_cannot_run(tmp_path: Path, authority, capsys) -> None:  # type: ignore[
     (tmp_path / "x.txt").write_text("LK1:")
     code, out = run(tmp_path / "x.txt", tmp_path / "no-key.pem", capsys)
     assert code == 2
+
+
+def verify_main(*args: str) -> subprocess.CompletedProcess[str]:
+    """`main.py verify-licence` as a technician runs it, in a process that may not use more than
+    2 GB: a read without bound fails there instead of exhausting the machine."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "verify-licence", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, preexec_fn=limit)
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "dir", "fifo", "huge", "huge_text"])
+def test_files_that_are_not_a_licence_file_are_one_line_exit_2(
+        tmp_path: Path, authority: keys.AuthorityKeys, target: str) -> None:
+    path = {"/dev/zero": Path("/dev/zero"), "dir": tmp_path, "fifo": tmp_path / "fifo",
+            "huge": tmp_path / "huge.png", "huge_text": tmp_path / "huge.txt"}[target]
+    if target == "fifo":
+        os.mkfifo(path)  # nobody writes to it: opening it must not wait for a writer
+    elif target == "huge":
+        with path.open("wb") as f:  # sparse: takes no disk
+            f.write(b"\x89PNG\r\n\x1a\n")
+            f.truncate(verify_cli.MAX_IMAGE_BYTES + 1)
+    elif target == "huge_text":
+        path.write_text("LK1:" + "A" * verify_cli.MAX_TEXT_BYTES)
+    for args in ((str(path), "--public-key", str(authority.public_key_path)),
+                 (str(tmp_path / "payload.txt"), "--public-key", str(path))):
+        (tmp_path / "payload.txt").write_text("LK1:")
+        result = verify_main(*args)
+        assert result.returncode == 2, result.stderr[-2000:]
+        assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+        assert str(path) in result.stderr
+
+
+def test_images_that_do_not_decode_are_exit_2(tmp_path: Path, authority, capsys) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    code, out = run(broken, authority.public_key_path, capsys)
+    assert code == 2 and out["reason"] == "cannot_run" and "does not decode" in out["detail"]
+    bomb = tmp_path / "bomb.png"  # 100 megapixels in a few kilobytes
+    Image.new("1", (10_000, 10_000), 1).save(bomb)
+    assert bomb.stat().st_size < 100_000
+    code, out = run(bomb, authority.public_key_path, capsys)
+    assert code == 2 and "10000x10000" in out["detail"]
+
+
+def test_a_key_that_is_not_an_ed25519_pem_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "payload.txt").write_text("LK1:")
+    (tmp_path / "key.pem").write_text("[kiosk]\nid = 'x'\n")
+    result = verify_main(str(tmp_path / "payload.txt"), "--public-key", str(tmp_path / "key.pem"))
+    assert result.returncode == 2 and "not an Ed25519 public key" in result.stderr
+    assert result.stderr.count("\n") == 1 and "INVALID" not in result.stderr
+
+
+def test_images_are_read_without_opencv(tmp_path: Path, authority: keys.AuthorityKeys) -> None:
+    """The verify tool is part of the service: it must work where no device library is installed."""
+    text = codec.encode_licence(FIELDS, authority.private_key)
+    qr_png(QRData(text.encode(), mode=MODE_ALPHA_NUM), tmp_path / "licence.png")
+    Image.new("L", (200, 200), 255).save(tmp_path / "blank.png")
+    code = (
+        "import sys; sys.modules['cv2'] = None\n"  # `import cv2` now raises ImportError
+        "from registry_service import verify_cli\n"
+        "sys.exit(verify_cli.main())"
+    )
+    for image, expected in (("licence.png", 0), ("blank.png", 1)):
+        result = subprocess.run([sys.executable, "-c", code, str(tmp_path / image), "--public-key",
+                                 str(authority.public_key_path)], cwd=ROOT, capture_output=True, text=True,
+                                timeout=60)
+        assert result.returncode == expected, result.stderr[-2000:]

@@ -1,10 +1,11 @@
 """The project's own virtual eMRTD chip: an ISO 7816-4 card application answering raw APDUs.
 
-It serves an LDS (built by `lds_builder`), runs BAC and PACE (`chip_auth`), enforces secure
-messaging for every LDS file, and reproduces the behaviours readers trip over: no extended
-length, a small maximum Le (6700 or 6Cxx), 6282 at end of file, 6B00 past it, files over
-32 KB that need READ BINARY B1, and a card pulled after N APDUs. Reachable in-process
-(`transport.InProcessTransport`) or through pcscd (`vpcd_card`).
+It serves an LDS (built by `lds_builder`), runs BAC and PACE (`access_control_card`), Active
+and Chip Authentication (`chip_authentication_card`), enforces secure messaging for every LDS
+file, and reproduces the behaviours readers trip over: no extended length (said in the ATR,
+in EF.ATR/INFO, or not at all), a small maximum Le (6700 or 6Cxx), 6282 at end of file, 6B00
+past it, files over 32 KB that need READ BINARY B1, and a card pulled after N APDUs.
+Reachable in-process (`transport.InProcessTransport`) or through pcscd (`vpcd_card`).
 """
 
 from __future__ import annotations
@@ -18,11 +19,15 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from drivers.idcard import active_auth, card_access, tlv
 from drivers.idcard import atr as atr_mod
 from drivers.idcard.apdu import Command
-from drivers.idcard.chip_auth import ChipBac, ChipKeySource, ChipPace, PasswordState
 from drivers.idcard.lds import EMRTD_AID
+from drivers.idcard.sim.access_control_card import ChipBac, ChipKeySource, ChipPace, PasswordState
+from drivers.idcard.sim.chip_authentication_card import ChipCa
 from drivers.idcard.sm import SecureMessaging, SmError
 
 MF_FID = 0x3F00
+ATR_INFO_FID = 0x2F01
+#: short file identifiers of the master file's EFs (the application's are 01xx -> xx)
+MF_SFI = {0x1C: 0x011C, 0x1D: 0x011D, 0x01: ATR_INFO_FID}
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,11 @@ class ChipProfile:
     pace_infos: tuple[card_access.PaceInfo, ...] = (
         card_access.PaceInfo(card_access.pace_oid("ECDH-GM", "AES", 16), 2, 13),)
     extended_length: bool = True
+    atr: str = "capabilities"  # "capabilities": the ATR says whether extended length works;
+    # "type_b": the ATR a reader synthesises for ISO 14443 Type B, which says nothing
+    atr_info: bool = False  # EF.ATR/INFO (2F01) with the extended length information object
+    extended_apdu: str = "drop_sm"  # a chip without extended length, sent one: "drop_sm" (cannot
+    # parse it: plain 6700, session lost) or "6700" (parses it, refuses the length under SM)
     max_le: int = 65536  # largest READ BINARY Le honoured (plaintext bytes)
     short_le_error: str = "6700"  # answer to a too-large Le: "6700" or "6C" (6Cxx)
     pull_after: int = 0  # the card leaves the field after this many APDUs (0 = never)
@@ -50,13 +60,18 @@ class VirtualChip:
                  profile: ChipProfile | None = None,
                  random: Callable[[int], bytes] = os.urandom,
                  key_source: ChipKeySource | None = None,
-                 aa_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | None = None) -> None:
+                 aa_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | None = None,
+                 ca: ChipCa | None = None) -> None:
         profile = profile or ChipProfile()
         self.aa_key = aa_key
+        self.ca = ca
         self.files, self.profile = files, profile
         self.mrz_info, self.can = mrz_info, can
         self.random, self.key_source = random, key_source
-        self.atr = atr_mod.build(profile.extended_length)
+        self.atr = atr_mod.build_type_b() if profile.atr == "type_b" else atr_mod.build(profile.extended_length)
+        if profile.atr_info:
+            files.mf.setdefault(ATR_INFO_FID, atr_mod.build_atr_info(*((65535, 65536) if profile.extended_length
+                                                                       else (261, 258))))
         self.password_state = PasswordState(profile.max_failures, 0, profile.blocked)
         self.apdu_count = 0
         self.removed = False
@@ -66,6 +81,7 @@ class VirtualChip:
     def power_on(self) -> None:
         """Cold reset: security state and selection are lost, the password counter is not."""
         self.sm: SecureMessaging | None = None
+        self._next_sm: SecureMessaging | None = None  # Chip Authentication: after this answer
         self.in_app = False
         self.current: int | None = None
         self.bac = ChipBac(self.mrz_info, self.password_state, self.random) \
@@ -88,7 +104,8 @@ class VirtualChip:
         except ValueError:
             self._drop_sm()
             return b"\x67\x00"
-        if cmd.needs_extended() and not self.profile.extended_length:
+        if (cmd.needs_extended() and not self.profile.extended_length
+                and self.profile.extended_apdu == "drop_sm"):
             self._drop_sm()  # a chip that cannot parse the APDU cannot keep SM in step
             return b"\x67\x00"
         if self.sm is not None and cmd.cla & 0x0C:
@@ -101,7 +118,10 @@ class VirtualChip:
             data, sw = self._dispatch(plain, secure=True)
             if self.sm is not sm:  # re-authenticated inside the session: answer in plain
                 return data + sw.to_bytes(2, "big")
-            return sm.protect_response(data, sw, odd_ins=bool(plain.ins & 1))
+            answer = sm.protect_response(data, sw, odd_ins=bool(plain.ins & 1))
+            if self._next_sm is not None:  # Chip Authentication: new keys from the next command on
+                self.sm, self._next_sm = self._next_sm, None
+            return answer
         if cmd.cla & 0x0C:
             return b"\x69\x88"  # protected command without a session
         if self.sm is not None:
@@ -122,6 +142,8 @@ class VirtualChip:
             return self._read_binary(cmd, secure)
         if ins == 0x88:
             return self._internal_authenticate(cmd, secure)
+        if secure and ins in (0x22, 0x86):
+            return self._chip_authentication(cmd)
         if ins == 0x84 and self.bac is not None and not secure:
             return self.bac.get_challenge(cmd)
         if ins == 0x82 and self.bac is not None and not secure:
@@ -145,6 +167,19 @@ class VirtualChip:
                 self.sm = sm
             return answer
         return b"", 0x6D00
+
+    def _chip_authentication(self, cmd: Command) -> tuple[bytes, int]:
+        if self.ca is None or not self.in_app:
+            return b"", 0x6D00 if cmd.ins == 0x86 else 0x6A86
+        if cmd.ins == 0x22 and (cmd.p1, cmd.p2) == (0x41, 0xA6):
+            (data, sw), self._next_sm = self.ca.set_kat(cmd)
+            return data, sw
+        if cmd.ins == 0x22 and (cmd.p1, cmd.p2) == (0x41, 0xA4):
+            return self.ca.set_at(cmd)
+        if cmd.ins == 0x86:
+            (data, sw), self._next_sm = self.ca.general_authenticate(cmd)
+            return data, sw
+        return b"", 0x6A86
 
     def _internal_authenticate(self, cmd: Command, secure: bool) -> tuple[bytes, int]:
         if self.aa_key is None:
@@ -195,8 +230,8 @@ class VirtualChip:
             offset = int.from_bytes(value, "big")
         elif cmd.p1 & 0x80:
             sfi = cmd.p1 & 0x1F
-            fid = next((f for f in self._df() if f & 0x1F == sfi and f >> 8 == 0x01), None)
-            if fid is None:
+            fid = 0x0100 | sfi if self.in_app else MF_SFI.get(sfi)
+            if fid not in self._df():
                 return b"", 0x6A82
             self.current, offset = fid, cmd.p2
         else:

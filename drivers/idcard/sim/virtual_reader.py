@@ -21,9 +21,10 @@ from drivers.idcard.trust_store import TrustStore
 class VirtualIdReader(IdReader):
     def __init__(self, chip_factory: Callable[[], VirtualChip], trust: TrustStore,
                  insert_after_s: float = 1.0, name: str = "Virtual eMRTD reader",
-                 reader_extended: bool = True) -> None:
+                 reader_extended: bool = True, unproven_chip: str = "refuse") -> None:
         self._factory = chip_factory
         self.trust = trust
+        self.unproven_chip = unproven_chip
         self.insert_after_s = insert_after_s
         self.name = name
         self.reader_extended = reader_extended
@@ -88,7 +89,7 @@ class VirtualIdReader(IdReader):
         if transport is None or not transport.present:
             raise CardRemoved("no card on the virtual reader")
         transport.card.power_on()  # every read starts from a fresh chip state, as after ATR
-        session = ChipSession(transport, self.trust)
+        session = ChipSession(transport, self.trust, unproven_chip=self.unproven_chip)
         try:
             return session.read(key, progress)
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from kivy.graphics import Color, Ellipse
@@ -19,6 +20,12 @@ from kiosk.ui.widgets import Card, Text, grid
 DEVICE_NAMES = {"reader": N_("Card reader"), "camera": N_("Camera"), "printer": N_("Printer"),
                 "api": N_("Registration service"), "storage": N_("Storage")}
 LIGHT = {"ok": theme.OK, "warn": (0.90, 0.60, 0.05, 1), "fault": theme.ACCENT}
+HELD_KIND = {"licence": N_("Licence"), "referral": N_("Referral receipt")}
+HELD_REASON = {  # kiosk.printing.service: why a document is held, i.e. what staff should do first
+    "not_printed": N_("not printed"),
+    "print_failed": N_("printing failed part-way; a torn piece may be in the tray"),
+    "outcome_unknown": N_("it may have printed: look in the tray before printing it again"),
+}
 
 
 class Light(Widget):
@@ -46,9 +53,6 @@ def _overview(ctx: Ctx) -> list[Widget]:
         parts.append(row)
     actions = [button(ctx, tr("Run checks again"), "diag_refresh", font=36, height=120),
                button(ctx, tr("Print a test page"), "diag_test_page", font=36, height=120)]
-    for job in ctx.scratch.get("failed_jobs", []):
-        actions.append(button(ctx, tr("Reprint {kind} {job}", kind=job["kind"], job=job["job_id"][:8]),
-                              "diag_reprint", job["job_id"], font=36, height=120))
     if ctx.scratch.get("manual_oos"):
         actions.append(button(ctx, tr("Put back in service"), "diag_in_service", color=theme.OK, font=36, height=120))
     else:
@@ -70,7 +74,7 @@ def _device(ctx: Ctx, device: str) -> list[Widget]:
     card.bind(minimum_height=card.setter("height"))
     for key, value in {**result.details, "check_s": result.seconds}.items():
         card.add_widget(Text(f"{key}: {value}", font=32))
-    parts += [status, card]
+    parts += [status, *(_held_jobs(ctx) if device == "printer" else []), card]
     if device == "camera" and ctx.camera_widget is not None:
         if ctx.camera_widget.parent is not None:
             ctx.camera_widget.parent.remove_widget(ctx.camera_widget)
@@ -80,13 +84,39 @@ def _device(ctx: Ctx, device: str) -> list[Widget]:
     if device == "printer":
         for job in ctx.scratch.get("recent_jobs", []):
             parts.append(Text(job, font=28, color=theme.MUTED))
-        actions = [button(ctx, tr("Print a test page"), "diag_test_page", font=36, height=120)]
-        actions += [button(ctx, tr("Reprint {kind} {job}", kind=job["kind"], job=job["job_id"][:8]), "diag_reprint",
-                           job["job_id"], font=36, height=120) for job in ctx.scratch.get("failed_jobs", [])]
-        parts.append(grid(2, actions))
+        parts.append(grid(2, [button(ctx, tr("Print a test page"), "diag_test_page", font=36, height=120)]))
     parts.append(grid(2, [button(ctx, tr("Run checks again"), "diag_refresh", font=36, height=120),
                           button(ctx, tr("Devices"), "diag_page", "overview", color=theme.UNSELECTED,
                                  text_color=theme.TEXT, font=36, height=120)]))
+    return parts
+
+
+def _held_jobs(ctx: Ctx) -> list[Widget]:
+    """Documents held for staff: why, and the three decisions. Printing one puts it in the tray
+    now, so it is for the applicant standing here, after checking their ID card."""
+    tr = ctx.tr
+    held = ctx.scratch.get("held_jobs", [])
+    if not held:
+        return []
+    parts: list[Widget] = [Text(tr("Held for staff"), font=40, bold=True, color=theme.ACCENT),
+                           Text(tr("Print a licence only for its applicant, standing here: check the name on "
+                                   "their ID card against the printout before handing it over."), font=30)]
+    now = time.time()
+    for job in held:
+        kind = tr(HELD_KIND.get(job["kind"], job["kind"]))
+        why = tr(HELD_REASON.get(job["flag"], N_("not printed")))
+        minutes = max(0, int((now - job["created"]) // 60))
+        line = tr("{kind} {job}, {minutes} min ago: {why}", kind=kind, job=job["job_id"][:8], minutes=minutes, why=why)
+        card = Card(size_hint_y=None)
+        card.bind(minimum_height=card.setter("height"))
+        card.add_widget(Text(line + (f"  ({job['error']})" if job["error"] else ""), font=32))
+        card.add_widget(grid(3, [
+            button(ctx, tr("Print it now"), "diag_reprint", job["job_id"], font=32, height=110),
+            button(ctx, tr("It came out"), "diag_confirm_printed", job["job_id"], color=theme.OK, font=32,
+                   height=110),
+            button(ctx, tr("Void it"), "diag_void", job["job_id"], color=theme.UNSELECTED, text_color=theme.TEXT,
+                   font=32, height=110)]))
+        parts.append(card)
     return parts
 
 

@@ -6,17 +6,11 @@ from typing import Any
 
 from kivy.uix.widget import Widget
 
-from kiosk.i18n import N_
 from kiosk.ui import theme
+from kiosk.ui.messages import PIN_ERRORS
 from kiosk.ui.screens import Ctx
 from kiosk.ui.screens.common import button, page
 from kiosk.ui.widgets import Card, Text, keypad
-
-PIN_ERRORS = {
-    "pin_wrong": N_("Wrong PIN."),
-    "pin_locked": N_("Too many wrong PINs: diagnostics are locked for a while."),
-    "pin_no_pin": N_("No PIN is configured. Set one over SSH with: main.py diag set-pin"),
-}
 
 
 def build(ctx: Ctx) -> Widget:

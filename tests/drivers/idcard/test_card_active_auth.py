@@ -9,9 +9,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from drivers.errors import CardReadError
-from drivers.idcard import active_auth, tlv, trust_store
+from drivers.idcard import active_auth, clone_check, tlv, trust_store
 from drivers.idcard.base import AccessKey, PassiveAuthResult
-from drivers.idcard.session import ChipSession, _combine
+from drivers.idcard.session import ChipSession
 from drivers.idcard.sim import chip_variants, test_pki
 from drivers.idcard.transport import InProcessTransport
 
@@ -83,19 +83,28 @@ def test_cloned_chip_is_refused_and_named(pki: test_pki.TestPki, trust: trust_st
     assert session.report.active_auth == "failed"
 
 
-def test_chip_without_aa_says_so(pki: test_pki.TestPki, trust: trust_store.TrustStore) -> None:
+def test_chip_without_aa_or_ca_is_a_policy_question(pki: test_pki.TestPki, trust: trust_store.TrustStore) -> None:
     session = ChipSession(InProcessTransport(chip_variants.make_chip("no_aa", pki)), trust)
-    ident = session.read(MRZ)
-    assert ident.authenticity.verified and "copy is not excluded" in ident.authenticity.detail
-    assert session.report.active_auth == "absent"
+    ident = session.read(MRZ)  # the default refuses: staff look at the document
+    assert (ident.authenticity.verified, ident.authenticity.failure) == (False, "no_chip_proof")
+    assert "copy of the chip is not excluded" in ident.authenticity.detail
+    assert session.report.active_auth == "absent" and ident.authenticity.chip_auth == "absent"
+    accepting = ChipSession(InProcessTransport(chip_variants.make_chip("no_aa", pki)), trust, unproven_chip="accept")
+    ident = accepting.read(MRZ)
+    assert ident.authenticity.verified and "copy of the chip is not excluded" in ident.authenticity.detail
+    with pytest.raises(ValueError, match="unproven_chip"):
+        ChipSession(InProcessTransport(chip_variants.make_chip("no_aa", pki)), trust, unproven_chip="maybe")
 
 
 def test_passive_auth_failure_takes_precedence() -> None:
     pa_bad = PassiveAuthResult(False, "dg_hash:DG15", "x")
-    assert _combine(pa_bad, (False, "AA failed")) is pa_bad
+    none = clone_check.ChipAuthRun()
+    assert clone_check.verdict(pa_bad, "failed", "AA failed", none, "refuse").failure == "dg_hash:DG15"
     ok = PassiveAuthResult(True, None, "signed")
-    assert _combine(ok, (False, "AA failed")).failure == "active_auth"
-    assert _combine(ok, (True, "AA ok")).verified
+    assert clone_check.verdict(ok, "failed", "AA failed", none, "refuse").failure == "active_auth"
+    assert clone_check.verdict(ok, "passed", "AA ok", none, "refuse").verified
+    failed_ca = clone_check.ChipAuthRun("failed", "CA-ECDH-AES-128", "wrong keys")
+    assert clone_check.verdict(ok, "passed", "AA ok", failed_ca, "accept").failure == "chip_auth"
 
 
 def test_garbled_aa_answer_is_a_read_error_not_a_verdict(pki: test_pki.TestPki, trust: trust_store.TrustStore) -> None:

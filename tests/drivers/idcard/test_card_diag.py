@@ -60,3 +60,12 @@ def test_wrong_can_exits_1_with_code(capsys: pytest.CaptureFixture[str], var_dir
 def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str], var_dir: Path, argv: list[str]) -> None:
     code, out = _run(capsys, *argv, "--json", "--var-dir", str(var_dir))
     assert code == 2 and json.loads(out)["error"] == "cannot_run"
+
+
+def test_chip_authentication_is_reported(capsys: pytest.CaptureFixture[str], var_dir: Path) -> None:
+    code, out = _run(capsys, "--simulate", "ca_only", "--can", "123456", "--json", "--var-dir", str(var_dir))
+    data = json.loads(out)
+    assert code == 0 and data["chip_authentication"] == "CA-ECDH-AES-128"
+    assert data["active_authentication"] == "absent"
+    code, out = _run(capsys, "--simulate", "ca_cloned", "--can", "123456", "--var-dir", str(var_dir))
+    assert code == 1 and "FAILED (chip_auth)" in out and "Chip Authentication failed" in out

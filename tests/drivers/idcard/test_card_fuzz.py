@@ -11,7 +11,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drivers.errors import CardReadError, DeviceError
-from drivers.idcard import card_access, dg2, dg11, lds, mrz, passive_auth, sod, tlv, trust_store
+from drivers.idcard import (
+    atr,
+    card_access,
+    certificates,
+    dg2,
+    dg11,
+    dg14,
+    lds,
+    master_list,
+    mrz,
+    passive_auth,
+    sod,
+    tlv,
+    trust_import,
+    trust_store,
+)
 from drivers.idcard.apdu import Response
 from drivers.idcard.base import AccessKey
 from drivers.idcard.session import ChipSession
@@ -36,12 +51,14 @@ PARSERS = [
     sod.parse_sod,
     card_access.parse_card_access,
     lambda b: mrz.parse(b.decode("latin-1")),
+    dg14.parse,
+    atr.parse_atr_info,
 ]
 
 
 def _tlv_like() -> st.SearchStrategy[bytes]:
     """Random bytes, and random bytes under a plausible LDS outer tag and length."""
-    tags = st.sampled_from([0x60, 0x61, 0x75, 0x6B, 0x77, 0x31, 0x7F61, 0x5F1F])
+    tags = st.sampled_from([0x60, 0x61, 0x75, 0x6B, 0x6E, 0x77, 0x31, 0x30, 0x7F61, 0x5F1F, 0x7F66])
     return st.one_of(
         st.binary(max_size=300),
         st.builds(lambda t, body, cut: tlv.encode(t, body)[:cut], tags, st.binary(max_size=200), st.integers(0, 210)),
@@ -137,7 +154,9 @@ MUTATIONS = st.one_of(
 
 @FUZZ
 @given(
-    variant=st.sampled_from(["pace", "bac", "no_extended", "pace_3des"]), target=st.integers(0, 30), mutate=MUTATIONS
+    variant=st.sampled_from(["pace", "bac", "no_extended", "pace_3des", "ca_only", "ca_3des", "ca_dh", "plain_atr"]),
+    target=st.integers(0, 30),
+    mutate=MUTATIONS,
 )
 def test_session_with_corrupted_answers(
     pki: test_pki.TestPki, trust: trust_store.TrustStore, variant: str, target: int, mutate
@@ -184,14 +203,15 @@ def test_malformed_card_access(pki: test_pki.TestPki, trust: trust_store.TrustSt
             st.binary(max_size=40),
             st.builds(
                 lambda ins, p1, p2, body: bytes([0x00, ins, p1, p2, len(body)]) + body,
-                st.sampled_from([0xA4, 0xB0, 0xB1, 0x84, 0x82, 0x22, 0x86]),
+                st.sampled_from([0xA4, 0xB0, 0xB1, 0x84, 0x82, 0x22, 0x86, 0x88]),
                 st.integers(0, 255),
                 st.integers(0, 255),
                 st.binary(min_size=1, max_size=60),
             ),
             st.builds(
-                lambda cla, body: bytes([cla, 0xB0, 0x00, 0x00, len(body)]) + body,
+                lambda cla, ins, body: bytes([cla, ins, 0x41, 0xA4, len(body)]) + body,
                 st.sampled_from([0x0C, 0x10, 0x1C]),
+                st.sampled_from([0xB0, 0x22, 0x86]),
                 st.binary(min_size=1, max_size=60),
             ),
         ),
@@ -200,7 +220,59 @@ def test_malformed_card_access(pki: test_pki.TestPki, trust: trust_store.TrustSt
 )
 def test_virtual_chip_answers_any_apdu_with_a_status_word(pki: test_pki.TestPki, apdus: list[bytes]) -> None:
     """The chip must survive garbage too: an exception would kill the vpcd card thread."""
-    chip = chip_variants.make_chip("pace", pki)
+    chip = chip_variants.make_chip("ca_and_aa", pki)
     for apdu in apdus:
         answer = chip.process(apdu)
         assert len(answer) >= 2
+
+
+SLOW_FUZZ = settings(FUZZ, max_examples=40)  # each example builds a chip or a trust store
+
+
+@SLOW_FUZZ
+@given(content=_tlv_like(), variant=st.sampled_from(["ca_only", "ca_3des", "ca_dh"]))
+def test_malformed_dg14_signed_by_the_sod(pki: test_pki.TestPki, trust: trust_store.TrustStore, content: bytes,
+                                         variant: str) -> None:
+    """A DG14 that EF.SOD covers (so Chip Authentication uses it) but holds anything at all."""
+    chip = chip_variants.make_chip(variant, pki, dg14_file=content or b"\x6e\x00")
+    try:
+        ident = ChipSession(InProcessTransport(chip), trust).read(CAN)
+    except DeviceError:
+        return
+    # trailing bytes after DG14's TLV are not read: then EF.SOD's hash differs, the key unused
+    assert ident.authenticity.chip_auth in ("absent", "unsupported", "failed", "passed", "not_trusted")
+    assert ident.authenticity.verified == (ident.authenticity.chip_auth == "passed")
+
+
+@pytest.fixture(scope="module")
+def small_master_list(pki: test_pki.TestPki) -> bytes:
+    raw, _ = pki.master_list(30)
+    return raw
+
+
+@SLOW_FUZZ
+@given(pos=st.integers(0, 100_000), bit=st.integers(0, 7), cut=st.integers(0, 100_000), flip=st.booleans())
+def test_master_list_damage_never_escapes(small_master_list: bytes, pki: test_pki.TestPki, tmp_path_factory,
+                                          pos: int, bit: int, cut: int, flip: bool) -> None:
+    raw = bytearray(small_master_list)
+    if flip:
+        raw[pos % len(raw)] ^= 1 << bit
+    raw = raw[: max(1, cut % (len(raw) + 1))] if not flip else raw
+    items = trust_store.Items()
+    trust_store.collect("list.ml", bytes(raw), items)
+    store = trust_store.build(items, "fuzz", ml_signers=trust_store.load_certificates(pki.ml_signers_dir))
+    assert all(p.reason for p in store.problems)
+    for ml in store.master_lists:
+        assert ml.signature.verified in (True, False)
+    target = tmp_path_factory.mktemp("import")
+    with contextlib.suppress(DeviceError):
+        trust_import.import_file(bytes(raw), "list.ml", target, [], allow_unverified=True)
+
+
+@FUZZ
+@given(data=st.binary(max_size=600))
+def test_certificate_and_master_list_parsers_raise_only_their_errors(data: bytes) -> None:
+    with contextlib.suppress(certificates.CertificateUnreadable):
+        certificates.load(data)
+    with contextlib.suppress(master_list.MasterListUnreadable):
+        master_list.parse(data)

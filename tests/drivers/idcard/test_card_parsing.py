@@ -244,3 +244,17 @@ def test_atr_extended_length_capability() -> None:
         atr.historical_bytes(H("3B8F8001804F0CA000000306030001000000006A"))
         == H("804F0CA000000306030001000000006A")[:15]
     )
+
+
+@pytest.mark.parametrize("digits", ["１２３４５６", "١٢٣٤٥٦", "12345²"])
+def test_access_keys_take_ascii_digits_only(digits: str) -> None:
+    """str.isdigit() takes full-width, Arabic-Indic and superscript digits; a chip key is ASCII."""
+    from drivers.errors import CardAccessDenied
+    from drivers.idcard.base import AccessKey
+    from drivers.idcard.mrz import mrz_information
+    from drivers.idcard.session import _check_key
+
+    with pytest.raises(CardAccessDenied):
+        _check_key(AccessKey(can=digits))
+    with pytest.raises(ValueError):
+        mrz_information("E90000001", digits, "360630")

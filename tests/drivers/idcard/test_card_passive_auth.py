@@ -149,37 +149,6 @@ def test_validity_relative_to_verification_time(pki: test_pki.TestPki, trust: tr
     assert passive_auth.verify(_sod(pki), FILES, trust, earlier).failure == "signer_not_yet_valid"
 
 
-def test_trust_store_formats_and_master_list(pki: test_pki.TestPki, tmp_path: Path) -> None:
-    csca = x509.load_pem_x509_certificate((pki.trust_dir / "csca.pem").read_bytes())
-    d = tmp_path / "store"
-    d.mkdir()
-    (d / "a.der").write_bytes(csca.public_bytes(serialization.Encoding.DER))
-    (d / "junk.txt").write_bytes(b"not a certificate")
-    store = trust_store.load_directory(d)
-    assert len(store.cscas) == 1 and not store.crls
-    # a master list (CMS SignedData with a CscaMasterList) imports as DER files
-    ml = trust_store.CscaMasterList(
-        {"version": 0, "cert_list": [cms.Certificate.load(csca.public_bytes(serialization.Encoding.DER))]}
-    ).dump()
-    sd = cms.SignedData(
-        {
-            "version": "v3",
-            "digest_algorithms": [],
-            "encap_content_info": {"content_type": "2.23.136.1.1.2", "content": ml},
-            "signer_infos": [],
-        }
-    )
-    raw = cms.ContentInfo({"content_type": "signed_data", "content": sd}).dump()
-    target = tmp_path / "imported"
-    assert trust_store.import_master_list(raw, target) == 1
-    imported = trust_store.load_directory(target)
-    assert imported.cscas[0].subject == csca.subject
-    mixed = tmp_path / "mixed"
-    mixed.mkdir()
-    (mixed / "list.ml").write_bytes(raw)
-    assert len(trust_store.load_directory(mixed).cscas) == 1
-
-
 def test_test_pki_cli_and_renewal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base = tmp_path / "pki"
     assert test_pki.main([str(base)]) == 0

@@ -68,6 +68,19 @@ def test_full_read_through_pcscd(rig: Rig) -> None:
     assert report.read_apdus <= 15 and report.seconds < 2.0
 
 
+def test_plain_atr_chip_read_with_extended_apdus_through_pcscd(rig: Rig) -> None:
+    """A Type B ATR says nothing about extended length: the probe finds it through pcscd too,
+    and the second read of the same card goes straight to extended APDUs."""
+    reader = rig.insert("plain_atr")
+    assert reader.read(CAN).authenticity.verified
+    report = reader.last_report
+    assert report is not None and report.extended_source == "probe" and report.extended_length
+    assert report.read_apdus <= 15
+    reader.read(CAN)
+    again = reader.last_report
+    assert again is not None and again.extended_source == "remembered" and again.read_apdus == report.read_apdus
+
+
 def test_wait_for_insertion_and_removal(rig: Rig) -> None:
     reader = rig.insert()
     assert reader.card_present()

@@ -10,10 +10,10 @@ from drivers.errors import CardReadError
 from drivers.idcard import atr, lds, trust_store
 from drivers.idcard.base import AccessKey
 from drivers.idcard.channel import ApduChannel
-from drivers.idcard.chip_auth import ChipPace, PasswordState
 from drivers.idcard.file_reader import FileReader
 from drivers.idcard.session import ChipSession
 from drivers.idcard.sim import chip_variants, test_pki
+from drivers.idcard.sim.access_control_card import ChipPace, PasswordState
 from drivers.idcard.sim.virtual_chip import ChipProfile, Files, VirtualChip
 from drivers.idcard.transport import InProcessTransport
 

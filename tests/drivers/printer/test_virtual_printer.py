@@ -176,3 +176,84 @@ def test_stop_is_prompt(tmp_path: Path) -> None:
     assert time.monotonic() - t < 1
     with pytest.raises(OSError):
         socket.create_connection((vp.host, vp.port), timeout=0.5)
+
+
+def print_images(vp: VirtualPrinter, *heights: int) -> None:
+    with connect(vp) as s:
+        for k, h in enumerate(heights):
+            s.sendall(encode_raster(random_image(576, h, k)) + b"\x1dV\x00")
+        assert ask(s) == b"\x12\x12\x12\x12"  # answered once everything before it is decoded
+
+
+def test_numbering_continues_after_a_restart(tmp_path: Path) -> None:
+    out = tmp_path / "p"
+    with VirtualPrinter(out) as vp:
+        print_images(vp, 8, 9)
+    first = (out / "print-000001.png").read_bytes()
+    with VirtualPrinter(out) as vp:
+        print_images(vp, 10)
+        assert [p.path.name for p in vp.printouts if p.path] == ["print-000003.png"]
+    assert sorted(p.name for p in out.iterdir()) == ["print-000001.png", "print-000002.png", "print-000003.png"]
+    assert (out / "print-000001.png").read_bytes() == first, "an earlier print was overwritten"
+
+
+def test_a_save_cut_short_leaves_no_truncated_png(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kill in the middle of writing a PNG: no half file under a printout's name, and the
+    next start removes the temp file and carries on."""
+    from PIL import Image
+
+    from drivers.printer.decoder import Piece
+
+    out = tmp_path / "p"
+    vp = VirtualPrinter(out).start()
+    real_save = Image.Image.save
+
+    def killed_mid_save(self: Image.Image, fp: object, *args: object, **kw: object) -> None:
+        import io
+
+        buf = io.BytesIO()
+        real_save(self, buf, format="PNG")
+        target = open(fp, "wb") if isinstance(fp, str | Path) else fp  # noqa: SIM115
+        target.write(buf.getvalue()[:100])  # type: ignore[union-attr]
+        target.flush()  # type: ignore[union-attr]
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(Image.Image, "save", killed_mid_save)
+    with pytest.raises(SystemExit):
+        vp._save(Piece(random_image(576, 40), "full"))
+    vp.stop()
+    monkeypatch.setattr(Image.Image, "save", real_save)
+    assert list(out.glob("print-*.png")) == [], "a truncated PNG under a printout's name"
+    (out / ".print-000007.png.tmp").write_bytes(b"\x89PNG half")  # as a SIGKILL would leave it
+    with VirtualPrinter(out) as vp2:
+        print_images(vp2, 12)
+    assert sorted(p.name for p in out.iterdir()) == ["print-000001.png"]
+    with Image.open(out / "print-000001.png") as img:
+        img.load()  # a whole PNG
+        assert img.size == (576, 12)
+
+
+def test_printouts_are_private(tmp_path: Path) -> None:
+    out = tmp_path / "p"
+    out.mkdir(mode=0o755)
+    (out / "print-000001.png").write_bytes(b"")  # from an older version, left as it was
+    with VirtualPrinter(out) as vp:
+        vp.set_paper(5)
+        with connect(vp) as s:
+            s.sendall(encode_raster(random_image(576, 8)) + b"\x1dV\x00")
+            assert ask(s)[3] & 0x60  # paper out mid-job
+        vp.load_paper()  # the torn part is saved
+        print_images(vp, 8, 9)
+    assert out.stat().st_mode & 0o777 == 0o700
+    made = [p for p in out.iterdir() if p.name != "print-000001.png"]
+    assert len(made) == 3 and any(p.name.endswith("-torn.png") for p in made)
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in made)
+
+
+def test_a_shared_directory_is_refused(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    with pytest.raises(ValueError, match="world-writable"):
+        VirtualPrinter(shared).start()
+    assert shared.stat().st_mode & 0o7777 == 0o1777

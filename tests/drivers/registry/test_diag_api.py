@@ -32,10 +32,14 @@ def test_fault(faults: FaultServer, key_path: Path, capsys) -> None:  # type: ig
 
 
 def test_cannot_run(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    code, out = run(
-        ["--url", "http://127.0.0.1:9", "--kiosk-id", "k1", "--public-key", str(tmp_path / "missing.pem")], capsys
-    )
-    assert code == 2
+    (tmp_path / "bad.pem").write_text("not a key")
+    code, out = run(["--url", "http://127.0.0.1:9", "--kiosk-id", "k1", "--public-key", str(tmp_path / "bad.pem")],
+                    capsys)
+    assert code == 2 and out["error"] == "cannot_run"
+    with pytest.raises(SystemExit) as exit_:  # a missing file is an argument error, before anything runs
+        run(["--url", "http://127.0.0.1:9", "--kiosk-id", "k1", "--public-key", str(tmp_path / "missing.pem")],
+            capsys)
+    assert exit_.value.code == 2
 
 
 def test_from_kiosk_config_embedded(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -132,3 +132,12 @@ def test_report_summary_comes_out_of_the_printer(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["healthy"]
     assert len(list((tmp_path / "prints").glob("*.png"))) == 1, "one summary receipt printed"
+
+
+def test_report_receipt_on_a_faulty_printer_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    printer = 'kind = "virtual"        # a loopback'
+    cfg = write_config(tmp_path, replace={printer: 'kind = "virtual"\ncover_open = true #'})
+    result = main("diag", "report", "--out", str(tmp_path / "r.json"), "--print", "--config", str(cfg))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "summary receipt not printed: printer_cover_open" in result.stderr
+    assert not json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["healthy"]

@@ -176,3 +176,35 @@ def test_garbage_from_the_endpoint_is_a_clear_exit_2(tmp_path: Path, no_devices,
             assert "something else than its metrics" in capsys.readouterr().err
     finally:
         server.shutdown()
+
+
+def test_an_endless_answer_is_cut_off(tmp_path: Path, no_devices, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Something else on the kiosk's metrics port that streams without end: read bounded, exit 2."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from kiosk.diag import live
+
+    class Endless(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            chunk = b"# HELP x y\n" * 10_000
+            try:  # stops by itself after 16 times the reader's limit
+                for _ in range(16 * live.MAX_METRICS_BYTES // len(chunk)):
+                    self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, *_a: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Endless)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with InstanceLock(tmp_path) as lock:
+            lock.update(metrics=f"http://127.0.0.1:{server.server_port}")
+            assert cli.main(["--config", str(write_config(tmp_path)), "diag"]) == 2
+        assert "answered more than" in capsys.readouterr().err
+    finally:
+        server.shutdown()

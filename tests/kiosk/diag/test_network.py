@@ -57,6 +57,31 @@ def test_clock_offset(skew_s: int) -> None:
         assert offset is not None and abs(offset - skew_s) <= 1.0
 
 
+class BigDocument(SkewedClock):
+    """Serves a 14 KB document on GET, as the registration service's /openapi.json."""
+
+    body_bytes = 0
+
+    def do_GET(self) -> None:
+        body = b"x" * 14_336
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        type(self).body_bytes += len(body)
+
+    def do_HEAD(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "14336")
+        self.end_headers()
+
+
+def test_clock_offset_reads_only_the_date_header() -> None:
+    for url in serve(BigDocument):
+        assert network.clock_offset_s(requests.Session(), url) is not None
+    assert BigDocument.body_bytes == 0
+
+
 def self_signed(tmp: Path, days: int) -> ssl.SSLContext:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "registry.test")])

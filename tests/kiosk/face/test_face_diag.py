@@ -29,6 +29,12 @@ def test_face_match_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(capsys.readouterr().out)["error"] == "face_error"
 
 
+@pytest.mark.parametrize("threshold", ["0.7", "-1", "nan"])
+def test_face_match_threshold_out_of_range_is_exit_2(threshold: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_face_match(["a.jpg", "b.jpg", "--threshold", threshold]) == 2
+    assert "--threshold: expected a number greater than 0 and at most 0.6" in capsys.readouterr().err
+
+
 def test_face_match_no_face_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     blank = tmp_path / "blank.png"  # a synthetic grey picture, no face
     import cv2

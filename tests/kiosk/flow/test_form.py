@@ -55,3 +55,13 @@ def test_the_request_carries_the_form_and_the_chip() -> None:
     assert app.operator_id_number == "110105199003071234" and app.operator_birth_date == "1990-03-07"
     assert app.premises == "科技园路1号" and app.phone == "13800138000"
     assert app.scope_codes == ["H6210"]
+
+
+@pytest.mark.parametrize("house", ["１２", "١٢", "۱۲", "1２", "12\n", "²"])
+def test_a_house_number_is_ascii_digits(house: str) -> None:
+    assert form.problems({**b.COMPLETE_FORM, "house_number": house}) == ["invalid:house_number"]
+
+
+@pytest.mark.parametrize("phone", ["１３８００１３８０００", "١٣٨٠٠١٣٨٠٠٠", "1380013800０", "13800138000\n"])
+def test_a_phone_number_is_ascii_digits(phone: str) -> None:
+    assert form.problems({**b.COMPLETE_FORM, "phone": phone}) == ["invalid:phone"]

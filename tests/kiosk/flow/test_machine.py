@@ -250,6 +250,7 @@ def test_device_faults_go_out_of_service_and_wipe(state: State, event: object) -
         assert c.CancelFaceCheck in kinds(cmds)
     if state in (State.SUBMIT, State.PRINTING):
         assert flow.view.pending_txn, "a submitted application is kept for recovery"
+        assert flow.view.document_held is (state is State.PRINTING), "the screen sends them to staff"
         if state is State.SUBMIT:
             assert steps(cmds) == ["fault"]
     else:
@@ -298,7 +299,7 @@ def test_idle_timeout_wipes_and_returns_to_attract(state: State) -> None:
     assert flow.state is State.ATTRACT
     assert steps(cmds) == ["closed"] and cmds[[type(x) for x in cmds].index(c.Record)].outcome == "idle_timeout"
     assert not flow.session.holds_personal_data() and flow.view.language == "zh_CN"
-    if state in (State.CARD_WAIT, State.CARD_ACCESS):
+    if state is State.CARD_WAIT:  # on the CAN keypad the wait already ended when the card came
         assert isinstance(cmds[0], c.CancelCardWait)
 
 
@@ -479,3 +480,108 @@ def test_a_failed_start_up_goes_out_of_service_and_a_healthy_probe_brings_it_bac
     assert flow.state is State.OUT_OF_SERVICE and flow.view.fault == "camera_lost"
     flow.dispatch(e.DevicesProbed(True))
     assert flow.state is State.ATTRACT and flow.view.ready
+
+
+@pytest.mark.parametrize("code", ["portrait_unreadable", "portrait_no_face"])
+def test_a_chip_portrait_the_kiosk_cannot_use_goes_to_staff_not_retry(code: str) -> None:
+    """The portrait reads the same every time: a retry cannot help, staff checks the document."""
+    flow, _ = make_flow()
+    advance_to(flow, State.CARD_READ)
+    cmds = flow.dispatch(e.StepFailed("card", code, False))
+    assert flow.state is State.STAFF and flow.view.error == code
+    assert steps(cmds) == ["staff"] and c.AlertStaff(code) in cmds
+    assert flow.dispatch(e.Touch("resume")) == [] and flow.state is State.STAFF
+
+
+def test_a_card_read_arriving_after_its_state_was_left_is_wiped_and_ignored() -> None:
+    flow, clock = make_flow()
+    advance_to(flow, State.CARD_READ)
+    clock.advance(T.card_read + 0.1)
+    flow.dispatch(e.Tick())
+    assert flow.state is State.OUT_OF_SERVICE
+    late = b.identity()
+    assert flow.dispatch(e.CardRead(late, object())) == [] and flow.state is State.OUT_OF_SERVICE
+    assert set(late.portrait) <= {0} and late.name_national == "" and flow.session.identity is None
+
+
+def test_the_face_check_command_carries_the_reference() -> None:
+    """The runner's worker gets what it needs in the command and never reads the session."""
+    flow, _ = make_flow()
+    advance_to(flow, State.CARD_READ)
+    reference = object()
+    cmds = flow.dispatch(e.CardRead(b.identity(), reference))
+    assert cmds[-1] == c.StartFaceCheck(reference) and repr(reference) not in repr(cmds[-1])
+    flow.dispatch(e.Touch("staff"))
+    assert flow.dispatch(e.Touch("resume"))[-1] == c.StartFaceCheck(reference), "resuming checks again"
+
+
+# Only ASCII counts as a digit or a letter: str.isdigit/isalnum and \d also take full-width,
+# Arabic-Indic and other scripts' digits, upper() turns 'ſ' and 'ı' into ASCII, and '$' matches
+# before a trailing newline.
+NOT_ASCII_DIGITS = ["１２３４５６", "١٢٣٤٥٦", "۱۲۳۴۵۶", "12345６", "123456\n", "\n123456"]
+
+
+@pytest.mark.parametrize("bad", NOT_ASCII_DIGITS)
+def test_a_can_is_six_ascii_digits(bad: str) -> None:
+    flow, _ = make_flow()
+    advance_to(flow, State.CARD_ACCESS)
+    assert flow.dispatch(e.Touch("submit_key", bad)) == []
+    assert flow.state is State.CARD_ACCESS and flow.view.error == "can_format"
+
+
+@pytest.mark.parametrize("key", [
+    ("E１２３４５６７", "900307", "350101"), ("١٢٣٤٥", "900307", "350101"), ("ſ1234567", "900307", "350101"),
+    ("ı1234567", "900307", "350101"), ("E12345678\n", "900307", "350101"), ("E1234567", "900307\n", "350101"),
+    ("E1234567", "９００３０７", "350101"), ("E1234567", "900307", "٣٥٠١٠١"), ("E1234-567", "900307", "350101"),
+])
+def test_mrz_data_is_ascii(key: tuple[str, str, str]) -> None:
+    flow, _ = make_flow()
+    advance_to(flow, State.CARD_ACCESS)
+    flow.dispatch(e.Touch("key_mode", "mrz"))
+    assert flow.dispatch(e.Touch("submit_key", key)) == [] and flow.view.error == "mrz_format"
+
+
+@pytest.mark.parametrize("outcome", ["approved", "manual_review"])
+def test_a_decision_about_to_print_is_an_operation_in_flight(outcome: str) -> None:
+    """The authority has issued: neither the staff button nor the technicians' gesture may leave
+    the licence (or referral) unprinted. Before, STAFF's idle timeout then wiped it unprinted."""
+    flow, clock = make_flow()
+    advance_to(flow, State.SUBMIT)
+    flow.dispatch(e.Decided(b.decision(outcome)))
+    assert flow.dispatch(e.Touch("staff")) == [c.AlertStaff("requested")]
+    assert flow.state is State.DECISION and flow.view.staff_called
+    assert flow.dispatch(e.Touch("diag_gesture")) == [] and flow.state is State.DECISION
+    clock.advance(T.decision_auto_advance + 0.1)
+    cmds = flow.dispatch(e.Tick())
+    assert flow.state is State.PRINTING and isinstance(cmds[-1], c.PrintLicence | c.PrintReferral)
+
+
+def test_a_rejection_is_an_input_state_where_staff_can_come() -> None:
+    flow, _ = make_flow()
+    advance_to(flow, State.SUBMIT)
+    flow.dispatch(e.Decided(b.decision("rejected")))
+    flow.dispatch(e.Touch("staff"))
+    assert flow.state is State.STAFF
+
+
+def test_the_transition_history_does_not_grow_for_months() -> None:
+    flow, _ = make_flow()
+    for _ in range(1000):
+        flow.dispatch(e.Touch("start"))
+        flow.dispatch(e.Touch("decline"))
+    assert flow.state is State.ATTRACT
+    assert len(flow.history) <= 100 and flow.history[-1] == (State.CONSENT, State.ATTRACT, "decline")
+
+
+@pytest.mark.parametrize("code", ["printer_layout_error", "printer_job_error"])
+def test_a_print_job_problem_that_is_no_device_fault_calls_staff_and_keeps_the_kiosk_in_service(code: str) -> None:
+    """E.g. the font lacks a rare character of the applicant's name: the printer is fine, the next
+    applicant can be served; this one needs staff (the print journal keeps the job for a reprint)."""
+    flow, _ = make_flow()
+    advance_to(flow, State.PRINTING)
+    cmds = flow.dispatch(e.StepFailed("print", code, False))
+    assert flow.state is State.STAFF and flow.view.error == code
+    assert c.AlertStaff(code) in cmds and steps(cmds) == ["staff"]
+    assert not any(isinstance(x, c.AlertTechnician) for x in cmds)
+    flow.dispatch(e.Touch("cancel"))
+    assert flow.state is State.ATTRACT and not flow.session.holds_personal_data()

@@ -82,3 +82,18 @@ def test_repr_of_rows_has_no_payload(tmp_path: Path) -> None:
     j = PrintJournal(tmp_path / "journal.db")
     job = j.add("T1", "licence", SECRET, 1)
     assert "payload" not in repr(j.get(job)) and str(len(SECRET)) in repr(j.get(job))
+
+
+def test_a_change_from_an_unexpected_state_is_refused(tmp_path: Path) -> None:
+    """The expected state is checked in the UPDATE itself: a job another process moved first is
+    not overwritten (e.g. a reprint claiming a job that was voided meanwhile)."""
+    j = PrintJournal(tmp_path / "journal.db")
+    other = PrintJournal(tmp_path / "journal.db")  # as the technician's CLI would open it
+    job = j.add("T1", "licence", b"x", 5)
+    j.set_state(job, "held", expect=("queued",), flag="not_printed")
+    other.set_state(job, "voided", expect=("held",), detail="voided:cli")
+    with pytest.raises(PrinterJobError, match="is voided, not held"):
+        j.set_state(job, "sending", expect=("held",), attempt=True)
+    info = j.get(job)
+    assert (info.state, info.attempts) == ("voided", 0)
+    assert j.events(job) == [("queued", ""), ("held", "not_printed"), ("voided", "voided:cli")]

@@ -23,7 +23,7 @@ VIEWS: dict[State, dict] = {
     State.DONE: {"guidance": "T-20261127-0001"},
     State.RETRY: {"error": "card_access_denied", "retry_step": "card"},
     State.STAFF: {"error": "card_not_authentic"},
-    State.OUT_OF_SERVICE: {"fault": "printer_paper_out", "pending_txn": True},
+    State.OUT_OF_SERVICE: {"fault": "printer_paper_out", "pending_txn": True, "document_held": True},
     State.DIAG_PIN: {"error": "pin_wrong"},
     State.DIAG: {"key_mode": "overview"},
 }

@@ -140,3 +140,23 @@ def test_no_mobile_number_is_fine_and_not_shown(ui: Harness) -> None:
     _on_form(ui)
     ui.tap("form_done")
     assert ui.runner.flow.state is State.REVIEW and "手机号码" not in ui.texts()
+
+
+def test_an_unusable_chip_portrait_sends_for_staff_in_the_applicants_language(ui: Harness) -> None:
+    from kiosk.ui.touch import find_button
+
+    ui.reset()
+    ui.tap("start")
+    ui.tap("language", "en")
+    ui.runner.flow._go(State.CARD_READ, "test")  # the read itself is the runner tests' business
+    ui.runner.post(e.StepFailed("card", "portrait_no_face", False))
+    ui.until(lambda: ui.runner.flow.state is State.STAFF, what="staff screen")
+    texts = " ".join(ui.texts())
+    assert "found no face in the photo stored on the chip" in texts and "member of staff has been called" in texts
+    assert find_button(ui.app.root, "resume") is None, "no trying again alone: the portrait will not change"
+    ui.screenshot("staff-portrait-en")
+    ui.tap("language", "zh_CN")
+    assert any("芯片中存储的照片里未检测到人脸" in t for t in ui.texts())
+    ui.screenshot("staff-portrait-zh_CN")
+    ui.tap("cancel")
+    assert ui.runner.flow.state is State.ATTRACT

@@ -121,3 +121,38 @@ def test_overview_config_and_log_pages(ui: Harness) -> None:
     ui.tap("diag_in_service")
     ui.tap("diag_exit")
     assert ui.runner.flow.state is State.ATTRACT
+
+
+def test_printer_page_settles_a_held_licence(ui: Harness) -> None:
+    """A licence whose print failed is held: the printer page says why and offers print, 'it came
+    out' and void; the overview shows the printer's fault without taking the kiosk out of service."""
+    import pytest
+
+    from drivers.errors import PrinterCoverOpen
+    from tests.kiosk.printing.printing_testutil import make_licence
+
+    svc, vp = ui.runner.devices.print_service, ui.runner.devices.printer.virtual
+    vp.open_cover()
+    with pytest.raises(PrinterCoverOpen):
+        svc.print_licence("T-held", make_licence())
+    vp.open_cover(False)
+    (job,) = svc.held_jobs()
+    ui.reset()
+    gesture(ui)
+    type_pin(ui, TECH_PIN)
+    ui.until(lambda: ui.runner.flow.state is State.DIAG and len(ui.runner.flow.view.checks) == 5, what="checks")
+    printer = next(r for r in ui.runner.flow.view.checks if r.device == "printer")
+    assert (printer.status, printer.reason) == ("fault", "printer_jobs_held")
+    assert any("有文书等待工作人员处理" in t for t in ui.texts())
+    ui.tap("diag_page", "device:printer")
+    ui.until(lambda: any(job.job_id[:8] in t and "未打印" in t for t in ui.texts()), what="the held licence")
+    assert any("身份证" in t for t in ui.texts()), "staff are told to check the ID card"
+    ui.screenshot("diag-printer-held")
+    printed = len(vp.printouts)
+    ui.tap("diag_void", job.job_id)
+    ui.until(lambda: svc.journal.get(job.job_id).state == "voided", what="voided")
+    ui.until(lambda: not any(job.job_id[:8] in t and "未打印" in t for t in ui.texts()), what="the card gone")
+    assert len(vp.printouts) == printed, "voided, not printed"
+    assert ("void", job.job_id) in [(a["event"], a.get("detail")) for a in ui.runner.audit.tail(5)]
+    ui.tap("diag_exit")
+    assert ui.runner.flow.state is State.ATTRACT

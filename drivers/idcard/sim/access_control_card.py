@@ -1,4 +1,4 @@
-"""Card side of BAC and PACE for the virtual chip: answers as an ICAO chip does.
+"""Card side of BAC and PACE (access control) for the virtual chip: answers as an ICAO chip does.
 
 Status words follow ICAO 9303-11 / ISO 7816-4: 6300 failed authentication, 6983 blocked,
 6A80 bad parameters, 6A88 unknown password reference, 6985 wrong sequence.
