@@ -41,6 +41,10 @@ class GuardedConfig(uvicorn.Config):
 
     def __init__(self, app: Any, limits: ConnectionLimits, **kwargs: Any) -> None:
         kwargs.setdefault("timeout_keep_alive", limits.idle_timeout_s)
+        # uvicorn would take X-Forwarded-For from any client on 127.0.0.1 as the client's
+        # address, which is where the rate limiter turns when a request names no kiosk; the
+        # service is not behind a proxy unless deployed so, and then says so here
+        kwargs.setdefault("proxy_headers", False)
         super().__init__(app, http=GuardedHttpToolsProtocol, **kwargs)
         self.limits = limits
 

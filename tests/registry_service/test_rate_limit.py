@@ -129,3 +129,16 @@ def test_client_certificate_is_the_identity_under_mutual_tls(tmp_path: Path) -> 
         assert codes == [200, 200, 200, 429]
     finally:
         svc.stop()
+
+
+def test_a_forwarded_for_header_does_not_choose_the_address(tmp_path: Path) -> None:
+    """Without a kiosk id the address is the identity: the peer's, not one a header claims."""
+    svc = embedded.start("", tmp_path / "keys", settings=settings_for(tmp_path, rate_limits=TIGHT))
+    try:
+        with requests.Session() as s:
+            s.trust_env = False
+            codes = [s.get(svc.url + "/v1/reference-data", timeout=5,
+                           headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code for i in range(4)]
+        assert codes == [200, 200, 200, 429]
+    finally:
+        svc.stop()
