@@ -135,3 +135,16 @@ class PrinterNoReply(PrinterOffline):
     printed later, when the printer starts reading again."""
 
     code = "printer_offline"
+
+
+class ServiceRateLimited(ServiceUnreachable):
+    """The service answered 429 (too many requests from this kiosk) and asked for a wait longer
+    than the call had left. It processed nothing: the same request (same Idempotency-Key) may be
+    sent again after ``retry_after_s``, and a submission pending in the journal is replayed as
+    any unanswered one is."""
+
+    code = "service_rate_limited"
+
+    def __init__(self, detail: str = "", retry_after_s: float = 0.0) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-import anyio
 from fastapi import APIRouter, FastAPI, Header, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.convertors import Convertor, register_url_convertor
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from licence_wire import credit_code
+from licence_wire.protocol import IDEMPOTENCY_KEY_PATTERN, KIOSK_ID_PATTERN
 from registry_service import keys as keys_mod
 from registry_service.db import make_engine, migrate
+from registry_service.limits import RateLimits, check_retention
 from registry_service.problems import PROBLEM_JSON, RequestGuard, install, problem_response
+from registry_service.rate_limit import KioskRateLimiter, RateLimitGuard
 from registry_service.reference import catalogue
 from registry_service.registry import Registry, Reply
+from registry_service.retention import Purger
 from registry_service.schemas import (
     ApplicationIn,
     DecisionOut,
@@ -31,13 +37,11 @@ from registry_service.schemas import (
     VerifyIn,
     VerifyOut,
 )
+from registry_service.store import Unavailable
+from registry_service.submit_route import SubmitEndpoint, is_submission
 
 API_VERSION = "1.0.0"
-IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
-KIOSK_ID_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
-
-
-USCC_PATTERN = r"^[0-9A-HJ-NP-RTUW-Y]{18}$"
+USCC_PATTERN = credit_code.PATTERN
 
 
 class _UsccConvertor(Convertor[str]):
@@ -56,6 +60,10 @@ class _UsccConvertor(Convertor[str]):
 register_url_convertor("uscc", _UsccConvertor())
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class ServiceSettings:
     database_url: str
@@ -66,14 +74,28 @@ class ServiceSettings:
     # over the GIL: on this 2-CPU machine 4 gave 1.5x the closed-loop throughput and a lower
     # p99 at 300/s than 40, 8 or 2 (docs/registration-api.md).
     submit_threads: int = 4
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    rate_limits: RateLimits = field(default_factory=RateLimits)
+    # Stored answers are kept this long, then cleared by a purge every purge_interval_s
+    # (0: never in this process). Must exceed the kiosks' replay window (registry_service.retention).
+    retention_hours: float = 90 * 24
+    purge_interval_s: float = 3600.0
+    clock: Callable[[], datetime] = field(default=_now)  # a named function: settings pickle
+
+
+_RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before sending the same "
+                                  "request again", "schema": {"type": "integer", "minimum": 1}}}
 
 
 def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {
+    """Problem responses of a route; every route may answer 429 (per-kiosk rate limit)."""
+    out: dict[int | str, dict[str, Any]] = {
         s: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "problem"}
         for s in statuses
     }
+    out[429] = {"model": Problem, "content": {PROBLEM_JSON: {}}, "headers": _RETRY_AFTER,
+                "description": "rate_limited: this kiosk sent too many requests; nothing was "
+                "processed, send the same request again after Retry-After seconds"}
+    return out
 
 
 IdemKey = Annotated[
@@ -88,7 +110,21 @@ def _reply(reply: Reply) -> Response:
     return Response(reply.body, reply.status, headers=headers, media_type="application/json")
 
 
-def create_app(settings: ServiceSettings) -> FastAPI:
+class RegistryApp(FastAPI):
+    """FastAPI, except that submissions take the lean path of ``submit_route`` (behind the
+    same rate-limit and request guards)."""
+
+    submission: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.submission is not None and is_submission(scope):
+            await self.submission(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
+def create_app(settings: ServiceSettings) -> RegistryApp:
+    check_retention(settings.retention_hours)  # before anything is created
     engine = make_engine(settings.database_url)
     migrate(engine)
     authority = keys_mod.load_or_create(settings.key_dir)
@@ -96,7 +132,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     registry = Registry(engine, authority, cat, clock=settings.clock)
     reference_json = cat.as_json()
 
-    app = FastAPI(
+    app = RegistryApp(
         title="Individual-business registration API",
         version=API_VERSION,
         description="Submit an individual-business (个体工商户) application and receive an "
@@ -109,37 +145,46 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.state.registry = registry
     app.state.engine = engine
     app.state.keys = authority
+    app.state.purger = None
+    if settings.purge_interval_s > 0:
+        app.state.purger = Purger(registry.store, settings.retention_hours,
+                                  settings.purge_interval_s, settings.clock).start()
     install(app)
     app.add_middleware(RequestGuard, max_body=settings.max_body_bytes)
+    app.state.rate_limiter = KioskRateLimiter(settings.rate_limits)
+    app.add_middleware(RateLimitGuard, limiter=app.state.rate_limiter)
+    endpoint = SubmitEndpoint(registry, settings.submit_threads)
+    app.state.submit_pool = endpoint.pool
+    app.submission = RateLimitGuard(RequestGuard(endpoint, settings.max_body_bytes),
+                                    app.state.rate_limiter)
 
     @app.exception_handler(OperationalError)
-    async def _busy(_req: Request, _exc: OperationalError) -> JSONResponse:
+    @app.exception_handler(Unavailable)
+    async def _busy(_req: Request, _exc: Exception) -> JSONResponse:
         return problem_response(503, "service_busy", headers={"Retry-After": "1"})
 
     v1 = APIRouter(prefix="/v1")
-    submit_slots: list[anyio.CapacityLimiter] = []
 
     @v1.post(
         "/applications",
         status_code=201,
         response_model=DecisionOut,
-        responses=_problems(400, 409, 413, 415, 422, 503),
+        responses=_problems(400, 409, 410, 413, 415, 422, 503),
         summary="Submit an application; the decision is immediate",
     )
     async def submit(
         application: ApplicationIn, idempotency_key: IdemKey, kiosk_id: KioskId
     ) -> Response:
-        if not submit_slots:  # created in the event loop that serves the requests
-            submit_slots.append(anyio.CapacityLimiter(settings.submit_threads))
-        reply = await anyio.to_thread.run_sync(
-            registry.submit, kiosk_id, idempotency_key, application, limiter=submit_slots[0]
-        )
+        # Served by submit_route.SubmitEndpoint; declared here for the OpenAPI document, and
+        # kept answering identically (tests/registry_service/test_submit_route.py).
+        reply = await asyncio.get_running_loop().run_in_executor(
+            endpoint.pool, registry.submit, kiosk_id, idempotency_key, application)
         return _reply(reply)
 
     @v1.get(
         "/applications/{application_id}",
         response_model=DecisionOut,
-        responses=_problems(404, 409, 422),
+        responses=_problems(404, 409, 410, 422),
         summary="Decision of an earlier submission",
     )
     def application(
@@ -166,7 +211,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     def licence(uscc: Annotated[str, PathParam(pattern=USCC_PATTERN)]) -> dict[str, Any]:
         return registry.licence(uscc)
 
-    @v1.get("/reference-data", response_model=ReferenceDataOut,
+    @v1.get("/reference-data", response_model=ReferenceDataOut, responses=_problems(),
             summary="Pick lists for the application form")
     def reference_data() -> dict[str, Any]:
         return reference_json

@@ -6,7 +6,6 @@ free port, so parallel kiosks/tests never collide), in a daemon thread.
 
 from __future__ import annotations
 
-import socket
 import ssl
 import threading
 import time
@@ -15,7 +14,10 @@ from pathlib import Path
 
 import uvicorn
 
+from registry_service import server as server_mod
 from registry_service.app import ServiceSettings, create_app
+from registry_service.connection_guard import GuardedConfig
+from registry_service.limits import ConnectionLimits
 
 
 @dataclass
@@ -32,7 +34,11 @@ class EmbeddedService:
     def stop(self, timeout: float = 5.0) -> None:
         self._server.should_exit = True
         self._thread.join(timeout)
-        self._server.config.app.state.engine.dispose()  # close the database file/connections
+        state = self._server.config.app.state
+        if state.purger is not None:
+            state.purger.stop()
+        state.submit_pool.shutdown(wait=False)
+        state.engine.dispose()  # close the database file/connections
 
     def __enter__(self) -> EmbeddedService:
         return self
@@ -51,23 +57,19 @@ def start(
     tls_cert: str | None = None,
     tls_key: str | None = None,
     client_ca: str | None = None,
+    limits: ConnectionLimits | None = None,
 ) -> EmbeddedService:
     """Start the service; with ``tls_cert``/``tls_key`` it speaks HTTPS, and with
     ``client_ca`` it also requires a client certificate from that CA (mutual TLS)."""
     settings = settings or ServiceSettings(database_url=database_url, key_dir=key_dir)
     app = create_app(settings)  # migrations and key creation happen here, synchronously
-    # proto must be IPPROTO_TCP, not 0: asyncio only sets TCP_NODELAY on accepted sockets whose
-    # proto says TCP, and without it every response waits ~40 ms for a delayed ACK.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
+    sock = server_mod.listen(host, port)
     bound_port = sock.getsockname()[1]
     # with a client CA the server demands kiosk certificates (mutual TLS); without one it asks for
     # none, which is uvicorn's default and needs no setting
     client_auth = {"ssl_ca_certs": client_ca, "ssl_cert_reqs": ssl.CERT_REQUIRED} if client_ca else {}
-    config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30,
+    config = GuardedConfig(
+        app, limits or ConnectionLimits(), log_level="warning", access_log=False, lifespan="off",
         backlog=2048,
         ssl_certfile=tls_cert,
         ssl_keyfile=tls_key,

@@ -9,11 +9,13 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -29,10 +31,19 @@ _SerialKey = BigInteger().with_variant(Integer(), "sqlite")
 class ApplicationRow(Base):
     """One decided submission. Also the idempotency record: (kiosk_id, idempotency_key) is
     unique and the stored response is written in the same statement as the licence, so a
-    replay after a crash between commit and response returns exactly what was issued."""
+    replay after a crash between commit and response returns exactly what was issued. After
+    the retention period the stored response and the request fingerprint are cleared and the
+    row stays, key included, as a tombstone: a replay that late is refused (410), never
+    decided a second time."""
 
     __tablename__ = "applications"
-    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key", name="uq_app_idem"),)
+    __table_args__ = (
+        UniqueConstraint("kiosk_id", "idempotency_key", name="uq_app_idem"),
+        # the retention purge's way to the old stored answers (registry_service.retention)
+        Index("ix_app_replayable_created", "created_at",
+              postgresql_where=text("response_body IS NOT NULL"),
+              sqlite_where=text("response_body IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(_SerialKey, primary_key=True, autoincrement=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,15 +18,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("registry_service")
+_LENGTH = re.compile(r"[0-9]{1,19}", re.ASCII)  # not isdigit(): superscript 2 is a latin-1 digit
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://licence-kiosk.example/problems/"
 
 TITLES = {
     "malformed_json": "Request body is not valid JSON",
+    "malformed_request": "Request framing is malformed (e.g. Content-Length)",
     "invalid_request": "Request does not match the schema",
     "idempotency_key_missing": "Idempotency-Key header missing or malformed",
     "kiosk_id_missing": "X-Kiosk-Id header missing or malformed",
     "idempotency_key_reused": "Idempotency-Key was used with a different request",
+    "idempotency_key_expired": "The answer stored for this Idempotency-Key is past its retention",
+    "application_expired": "The stored decision of this application is past its retention",
     "request_in_progress": "The first request with this Idempotency-Key is still in progress",
     "body_too_large": "Request body too large",
     "unsupported_media_type": "Content-Type must be application/json",
@@ -34,6 +39,7 @@ TITLES = {
     "licence_not_found": "No such licence",
     "method_not_allowed": "Method not allowed",
     "service_busy": "Service busy, retry later",
+    "rate_limited": "Too many requests from this kiosk, retry after Retry-After seconds",
     "internal_error": "Internal error",
 }
 
@@ -113,9 +119,16 @@ class RequestGuard:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        declared = headers.get("content-length", "")
-        if declared and (not declared.isdigit() or int(declared) > self.max_body):
+        declared = content_type = None
+        for name, value in scope["headers"]:  # ASGI header names are lower-case already
+            if name == b"content-length" and declared is None:
+                declared = value.decode("latin-1")
+            elif name == b"content-type" and content_type is None:
+                content_type = value.decode("latin-1")
+        if declared is not None and not _LENGTH.fullmatch(declared):
+            await self._reject(scope, send, 400, "malformed_request")
+            return
+        if declared is not None and int(declared) > self.max_body:
             await self._reject(scope, send, 413, "body_too_large")
             return
         chunks: list[bytes] = []
@@ -133,7 +146,7 @@ class RequestGuard:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        media = headers.get("content-type", "").split(";")[0].strip().lower()
+        media = (content_type or "").split(";")[0].strip().lower()
         if body and not (media == "application/json" or media.endswith("+json")):
             await self._reject(scope, send, 415, "unsupported_media_type")
             return

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from registry_service.checks import resident_id_valid
+from licence_wire import resident_id
 from registry_service.reference import Catalogue
 
 APPROVED, MANUAL_REVIEW, REJECTED = "approved", "manual_review", "rejected"
@@ -40,9 +40,11 @@ REVIEW = {"operator_minor_review", "scope_prior_permit"}
 NOTICE = {"scope_post_permit"}  # approved; the licence carries the permit note
 
 FORBIDDEN_WORDS = ("中国", "中华", "全国", "国家", "国际")
-_CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
-_OPERATOR_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff][\u3400-\u4dbf\u4e00-\u9fff·]{0,29}$")
-_HOUSE_NUMBER = re.compile(r"^\d{1,5}号(?:[\u4e00-\u9fff0-9A-Z-]{0,30})$")
+# fullmatch, never ^...$ (which accepts a trailing newline), and [0-9], never \d (which accepts
+# every Unicode decimal digit: Arabic-Indic house numbers would pass)
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_OPERATOR_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff][\u3400-\u4dbf\u4e00-\u9fff·]{0,29}")
+_HOUSE_NUMBER = re.compile(r"[0-9]{1,5}号[\u4e00-\u9fff0-9A-Z-]{0,30}")
 _COMPOSITION = {"individual": "个人经营", "family": "家庭经营"}
 TRADE_NAME_MAX = 10
 
@@ -71,14 +73,11 @@ def age_on(birth: date, today: date) -> int:
 
 def check_operator(id_number: str, birth_date: str, name: str, today: date) -> list[str]:
     reasons: list[str] = []
-    if not _OPERATOR_NAME.match(name):
+    if not _OPERATOR_NAME.fullmatch(name):
         reasons.append("operator_name_invalid")
-    if not resident_id_valid(id_number):
+    if not resident_id.is_valid(id_number):  # canonical spelling only: see licence_wire
         return [*reasons, "id_number_invalid"]
-    try:
-        birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    except ValueError:
-        return [*reasons, "id_number_invalid"]
+    birth = resident_id.birth_date(id_number)
     if birth.isoformat() != birth_date:
         reasons.append("id_birth_date_mismatch")
     if birth > today:
@@ -108,7 +107,7 @@ def check_name(
         return []
     reasons: list[str] = []
     normalised = name_key(trade_name) or ""
-    if not _CJK.match(trade_name):
+    if not _CJK.fullmatch(trade_name):
         reasons.append("name_invalid_characters")
     if len(trade_name) < 2:
         reasons.append("name_too_short")
@@ -165,7 +164,7 @@ def check_premises(division_code: str, premises: str, cat: Catalogue) -> list[st
     for street in division.streets:
         if premises.startswith(street):
             rest = premises[len(street) :]
-            return [] if _HOUSE_NUMBER.match(rest) else ["premises_house_number_invalid"]
+            return [] if _HOUSE_NUMBER.fullmatch(rest) else ["premises_house_number_invalid"]
     return ["premises_not_in_list"]
 
 

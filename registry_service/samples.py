@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from registry_service.checks import resident_id_check_char
+from licence_wire.resident_id import make
 
 # Common characters for generated 字号; none forms a forbidden word with its neighbour.
 _NAME_CHARS = "福兴隆顺和盛昌泰安康乐美佳鑫源丰祥瑞恒达宏春华明新"
 
 
 def resident_id(birth: date, sequence: int = 123, address: str = "440305") -> str:
-    first17 = f"{address}{birth:%Y%m%d}{sequence % 1000:03d}"
-    return first17 + resident_id_check_char(first17)
+    return make(address, birth, sequence)
 
 
 def trade_name(n: int) -> str:

@@ -30,6 +30,7 @@ def create_http(options: HttpClientOptions, var_dir: Path) -> RegistrationClient
         client_cert=_resolve(options.client_cert, var_dir),
         client_key=_resolve(options.client_key, var_dir),
         max_attempts=options.max_attempts,
+        deadline_s=options.deadline_s,
     )
 
 

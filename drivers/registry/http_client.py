@@ -9,8 +9,10 @@ on a submit must be retried (the first attempt may have been issued; the replay 
 from __future__ import annotations
 
 import ipaddress
+import json as json_mod
 import logging
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -20,17 +22,32 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from drivers.errors import ServiceProtocolError, ServiceRequestRejected, ServiceUnreachable
+from drivers.errors import (
+    ServiceProtocolError,
+    ServiceRateLimited,
+    ServiceRequestRejected,
+    ServiceUnreachable,
+)
 from drivers.registry.base import RegistrationClient
 from drivers.registry.models import Application, Decision, Licence, ReferenceData
 from drivers.registry.wire import parse_decision, parse_licence, parse_reference_data, verify_signed
-from registry_service import codec
+from licence_wire import codec, protocol, resident_id
 
 log = logging.getLogger("drivers.registry")
 
 MAX_RESPONSE_BYTES = 1 << 20
-_RETRY_STATUSES = {429, 500, 502, 503, 504}
+_READ_CHUNK = 16384
+_LENGTH = re.compile(r"[0-9]{1,19}", re.ASCII)
+_RETRY_STATUSES = {500, 502, 503, 504}
 _LOOPBACK_NAMES = {"localhost"}
+_SECONDS = re.compile(r"[0-9]{1,6}", re.ASCII)  # Retry-After delay-seconds; not isdigit(): "²"
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """Retry-After as delay-seconds (ASCII digits only), else None (an HTTP date or garbage)."""
+    if retry_after and _SECONDS.fullmatch(retry_after.strip()):
+        return float(retry_after.strip())
+    return None
 
 
 def _is_loopback(host: str) -> bool:
@@ -55,11 +72,13 @@ class HttpRegistrationClient(RegistrationClient):
         client_cert: str | None = None,
         client_key: str | None = None,
         max_attempts: int = 4,
+        deadline_s: float = 30.0,
         backoff_s: float = 0.2,
         backoff_max_s: float = 3.0,
         software_version: str = "",
         on_close: Callable[[], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
@@ -70,15 +89,21 @@ class HttpRegistrationClient(RegistrationClient):
             raise ValueError("plain http is allowed only to a loopback address")
         if (client_cert is None) != (client_key is None):
             raise ValueError("client_cert and client_key go together")
+        if not protocol.valid_kiosk_id(kiosk_id):
+            raise ValueError("kiosk_id must be 1-64 of A-Z a-z 0-9 _ . -")
         self.base_url = base_url.rstrip("/")
         self.kiosk_id = kiosk_id
         self.public_key = codec.load_public_key(authority_public_key)
         self.timeout = (connect_timeout, read_timeout)
         self.max_attempts = max(1, max_attempts)
+        if not deadline_s > 0:
+            raise ValueError("deadline_s must be more than 0")
+        self.deadline_s = deadline_s
         self.backoff_s, self.backoff_max_s = backoff_s, backoff_max_s
         self.software_version = software_version
         self._on_close = on_close
         self._sleep = sleep
+        self._clock = clock
         self.session = requests.Session()
         self.session.verify = ca_bundle or True  # never False
         self.session.trust_env = False  # no proxy or CA overrides from the environment
@@ -86,9 +111,10 @@ class HttpRegistrationClient(RegistrationClient):
             self.session.cert = (client_cert, client_key)
         self.session.headers.update(
             {
-                "X-Kiosk-Id": kiosk_id,
+                protocol.KIOSK_ID_HEADER: kiosk_id,
                 "Accept": "application/json, application/problem+json",
                 "User-Agent": "licence-kiosk-registry-client/1",
+                "Accept-Encoding": "identity",
             }
         )
 
@@ -98,12 +124,14 @@ class HttpRegistrationClient(RegistrationClient):
 
     def submit(self, application: Application, idempotency_key: str) -> Decision:
         body = asdict(application)
+        # the wire's edge for a number read from a chip: the API takes only the canonical form
+        body["operator_id_number"] = resident_id.normalise(application.operator_id_number)
         decision = parse_decision(
             self._call(
                 "POST",
                 "/v1/applications",
                 json=body,
-                headers={"Idempotency-Key": idempotency_key},
+                headers={protocol.IDEMPOTENCY_KEY_HEADER: idempotency_key},
                 retry=True,  # same key on every attempt: the service answers at most once
                 ok=(200, 201),
             ),
@@ -163,19 +191,22 @@ class HttpRegistrationClient(RegistrationClient):
         retry: bool,
         ok: tuple[int, ...] = (200,),
     ) -> Any:
+        """One call: attempts (failures) are bounded by max_attempts, and the whole call, waits
+        included, by deadline_s. A 429 is not a failure: nothing was processed, so the same
+        request goes again after Retry-After if that still fits the deadline, and otherwise
+        ServiceRateLimited says how long the kiosk should wait."""
+        deadline = self._clock() + self.deadline_s
         attempts = self.max_attempts if retry else 1
-        for attempt in range(1, attempts + 1):
-            last = attempt == attempts
+        attempt = 0
+        while True:
+            attempt += 1
+            last = attempt >= attempts
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise ServiceUnreachable(f"{method} {path}: no answer within {self.deadline_s:g} s")
+            timeout = (min(self.timeout[0], remaining), min(self.timeout[1], remaining))
             try:
-                resp = self.session.request(
-                    method,
-                    self.base_url + path,
-                    json=json,
-                    headers=headers,
-                    timeout=self.timeout,
-                    allow_redirects=False,
-                )
-                content = resp.content
+                resp, content = self._exchange(method, path, json, headers, timeout, deadline)
             except requests.exceptions.SSLError as exc:
                 # A certificate problem does not heal by retrying.
                 raise ServiceUnreachable(f"TLS failure: {type(exc).__name__}") from None
@@ -187,7 +218,7 @@ class HttpRegistrationClient(RegistrationClient):
                 log.warning("%s %s attempt %d: %s", method, path, attempt, type(exc).__name__)
                 if last:
                     raise ServiceUnreachable(f"{method} {path}: {type(exc).__name__}") from None
-                self._sleep(self._backoff(attempt, None))
+                self._pause(self._backoff(attempt, None), deadline, f"{method} {path}")
                 continue
             except requests.exceptions.RequestException as exc:
                 raise ServiceProtocolError(f"{method} {path}: {type(exc).__name__}") from None
@@ -195,6 +226,15 @@ class HttpRegistrationClient(RegistrationClient):
             if status in ok:
                 return self._json(resp, content, path)
             problem = self._problem(resp, content)
+            if status == 429:
+                wait = _seconds(resp.headers.get("Retry-After")) or self._backoff(attempt, None)
+                if not retry or self._clock() + wait > deadline:
+                    raise ServiceRateLimited(f"{method} {path}: HTTP 429 {problem}".strip(),
+                                             retry_after_s=wait)
+                log.warning("%s %s: rate limited, retrying in %.1f s", method, path, wait)
+                attempt -= 1  # not a failed attempt: the service did nothing
+                self._sleep(wait)
+                continue
             retryable = status in _RETRY_STATUSES or (
                 status == 409 and problem == "request_in_progress"
             )
@@ -202,16 +242,50 @@ class HttpRegistrationClient(RegistrationClient):
                 log.warning("%s %s attempt %d: HTTP %d %s", method, path, attempt, status, problem)
                 if last:
                     raise ServiceUnreachable(f"{method} {path}: HTTP {status} {problem}".strip())
-                self._sleep(self._backoff(attempt, resp.headers.get("Retry-After")))
+                self._pause(self._backoff(attempt, resp.headers.get("Retry-After")), deadline,
+                            f"{method} {path}")
                 continue
             if 400 <= status < 500 and problem:
                 raise ServiceRequestRejected(f"{method} {path}: HTTP {status}", reason=problem)
             raise ServiceProtocolError(f"{method} {path}: unexpected HTTP {status}")
-        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _pause(self, seconds: float, deadline: float, what: str) -> None:
+        if self._clock() + seconds >= deadline:
+            raise ServiceUnreachable(f"{what}: no answer within {self.deadline_s:g} s")
+        self._sleep(seconds)
+
+    def _exchange(self, method: str, path: str, body: Any, headers: dict[str, str] | None,
+                  timeout: tuple[float, float], deadline: float) -> tuple[requests.Response, bytes]:
+        """One request and its body, read as a stream and abandoned at MAX_RESPONSE_BYTES: a
+        service (or something impersonating it) that sends an endless body must not fill the
+        kiosk's memory before the size is checked."""
+        resp = self.session.request(method, self.base_url + path, json=body, headers=headers,
+                                    timeout=timeout, allow_redirects=False, stream=True)
+        try:
+            declared = resp.headers.get("Content-Length", "")
+            if _LENGTH.fullmatch(declared) and int(declared) > MAX_RESPONSE_BYTES:
+                raise ServiceProtocolError(f"{path}: response of {declared} bytes refused")
+            # identity only (asked for in the session headers): a compressed body would be
+            # inflated a whole network read at a time, past any bound checked here
+            if resp.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
+                raise ServiceProtocolError(f"{path}: unexpected content encoding")
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in resp.iter_content(chunk_size=_READ_CHUNK):
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise ServiceProtocolError(f"{path}: response over {MAX_RESPONSE_BYTES} bytes")
+                if self._clock() > deadline:  # read_timeout bounds each read, not a slow drip
+                    raise ServiceUnreachable(f"{path}: answer not complete within {self.deadline_s:g} s")
+                chunks.append(chunk)
+            return resp, b"".join(chunks)
+        finally:
+            resp.close()  # an unfinished body closes the connection instead of pooling it
 
     def _backoff(self, attempt: int, retry_after: str | None) -> float:
-        if retry_after and retry_after.isdigit():
-            return min(float(retry_after), self.backoff_max_s)
+        seconds = _seconds(retry_after)
+        if seconds is not None:
+            return min(seconds, self.backoff_max_s)
         # full jitter: many kiosks recovering from one outage must not retry in lock-step
         return random.uniform(0, min(self.backoff_max_s, self.backoff_s * 2 ** (attempt - 1)))
 
@@ -220,19 +294,17 @@ class HttpRegistrationClient(RegistrationClient):
         if not resp.headers.get("Content-Type", "").startswith("application/problem+json"):
             return ""
         try:
-            code = resp.json().get("code", "")
-        except (ValueError, AttributeError):
+            code = json_mod.loads(content).get("code", "")
+        except (ValueError, AttributeError, RecursionError):
             return ""
         return code if isinstance(code, str) and len(code) <= 64 else ""
 
     @staticmethod
     def _json(resp: requests.Response, content: bytes, path: str) -> Any:
-        if len(content) > MAX_RESPONSE_BYTES:
-            raise ServiceProtocolError(f"{path}: response too large")
         media = resp.headers.get("Content-Type", "").split(";")[0].strip()
         if media != "application/json":
             raise ServiceProtocolError(f"{path}: unexpected content type {media!r}")
         try:
-            return resp.json()
-        except ValueError:
+            return json_mod.loads(content)
+        except (ValueError, RecursionError):  # also UnicodeDecodeError; [[[[... nested too deep
             raise ServiceProtocolError(f"{path}: response is not JSON") from None

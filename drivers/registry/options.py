@@ -48,6 +48,9 @@ class HttpClientOptions:
     client_cert: str = ""  # mutual TLS: kiosk certificate (PEM) ...
     client_key: str = ""  # ... and its key
     max_attempts: Annotated[int, Field(ge=1, le=10)] = 4
+    # one call, retries and waits (e.g. a 429's Retry-After) included; keep it below the flow's
+    # submit timeout ([timeouts] submit, 40 s), so that the flow hears the client's own answer
+    deadline_s: Annotated[float, Field(gt=0, le=300)] = 30.0
 
     def __post_init__(self) -> None:
         if bool(self.client_cert) != bool(self.client_key):

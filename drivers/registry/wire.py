@@ -14,11 +14,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from drivers.errors import ServiceProtocolError
 from drivers.registry.models import Decision, Division, Licence, ReferenceData, ScopeItem
-from registry_service import codec
-from registry_service.checks import uscc_valid
+from licence_wire import codec, credit_code
 
 OUTCOMES = ("approved", "manual_review", "rejected")
-_REASON = re.compile(r"^[a-z0-9_]{1,64}$")
+_REASON = re.compile(r"[a-z0-9_]{1,64}", re.ASCII)
 
 
 def _str(doc: dict[str, Any], key: str, *, allow_empty: bool = True) -> str:
@@ -57,7 +56,7 @@ def parse_licence(value: Any, public_key: Ed25519PublicKey) -> Licence:
         raise ServiceProtocolError(f"licence QR payload invalid ({exc.reason})") from None
     if signed_fields != fields:
         raise ServiceProtocolError("licence fields differ from its signed QR payload")
-    if not uscc_valid(fields["uscc"]) or fields["uscc"][1] != "2":
+    if not credit_code.is_valid(fields["uscc"]) or fields["uscc"][1] != "2":
         raise ServiceProtocolError("licence carries an invalid credit code")
     return Licence(**fields, qr_payload=qr)
 
@@ -70,7 +69,7 @@ def parse_decision(value: Any, public_key: Ed25519PublicKey) -> Decision:
         raise ServiceProtocolError("unknown outcome")
     reasons = doc.get("reasons")
     if not isinstance(reasons, list) or not all(
-        isinstance(r, str) and _REASON.match(r) for r in reasons
+        isinstance(r, str) and _REASON.fullmatch(r) for r in reasons
     ):
         raise ServiceProtocolError("reasons malformed")
     tracking = _str(doc, "tracking_number")

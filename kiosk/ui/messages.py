@@ -55,6 +55,7 @@ ERRORS = {
     "service_protocol_error": N_("Registration service gave an invalid answer"),
     "service_request_rejected": N_("Registration service refused the kiosk's request"),
     "service_timeout": N_("Registration service did not answer"),
+    "service_rate_limited": N_("Registration service asked the kiosk to wait a moment"),
     "printer_jobs_held": N_("Documents held for staff: see the printer page"),
     "tls_certificate_expired": N_("Registration service certificate expired"),
     "clock_offset": N_("The kiosk's clock is wrong"),

@@ -15,8 +15,12 @@ import pytest
 import requests
 
 from registry_service.app import ServiceSettings
+from registry_service.limits import RateLimits
 
 FIXED_NOW = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)  # 2026-06-01 12:00 in Beijing
+# Tests that play many kiosks' traffic through one kiosk id; the limits have their own tests.
+UNLIMITED = RateLimits(submit_per_minute=10**6, submit_burst=10**6, request_per_minute=10**6,
+                       request_burst=10**6)
 
 
 def settings_for(tmp_path: Path, **kw: object) -> ServiceSettings:
@@ -24,6 +28,8 @@ def settings_for(tmp_path: Path, **kw: object) -> ServiceSettings:
         database_url=kw.pop("database_url", f"sqlite:///{tmp_path / 'reg.db'}"),  # type: ignore[arg-type]
         key_dir=tmp_path / "keys",
         clock=kw.pop("clock", lambda: FIXED_NOW),  # type: ignore[arg-type]
+        rate_limits=kw.pop("rate_limits", UNLIMITED),  # type: ignore[arg-type]
+        purge_interval_s=kw.pop("purge_interval_s", 0),  # type: ignore[arg-type]
         **kw,  # type: ignore[arg-type]
     )
 

@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from registry_service import codec, samples
+from licence_wire import codec
+from registry_service import samples
 from registry_service.app import API_VERSION, create_app
 from registry_service.orm import ApplicationRow, LicenceRow
 from registry_service.schemas import ApplicationIn

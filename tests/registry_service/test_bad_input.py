@@ -146,3 +146,84 @@ def test_fuzzed_bytes_never_500(api: TestClient, body: bytes) -> None:
     for path in ("/v1/applications", "/v1/licences/verify", "/v1/heartbeat"):
         r = post_raw(api, body, path=path)
         assert 400 <= r.status_code < 500, r.text
+
+
+# --- digits outside ASCII: Python's \d, str.isdigit() and Rust's \d all accept some of them --
+DIGIT_SCRIPTS = {
+    "full-width": "０１２３４５６７８９",
+    "arabic-indic": "٠١٢٣٤٥٦٧٨٩",
+    "superscript": "⁰¹²³⁴⁵⁶⁷⁸⁹",
+}
+
+
+def _digits(text: str, script: str) -> str:
+    return text.translate(str.maketrans("0123456789", DIGIT_SCRIPTS[script]))
+
+
+def _decision(api: TestClient, **override: object) -> dict:  # type: ignore[type-arg]
+    r = post_raw(api, json.dumps(samples.application(**override)).encode())
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+@pytest.mark.parametrize("script", DIGIT_SCRIPTS)
+def test_non_ascii_digits_in_schema_fields_are_422(api: TestClient, script: str) -> None:
+    good = samples.application()
+    for field in ("operator_birth_date", "division_code", "industry_code", "phone"):
+        value = _digits(good[field] or "13800138000", script)
+        r = post_raw(api, json.dumps({**good, field: value}).encode())
+        assert_problem(r, 422, "invalid_request")
+        assert r.json()["errors"][0]["field"] == f"body.{field}"
+    r = post_raw(api, json.dumps({**good, "scope_codes": [_digits("G0101", script)]}).encode())
+    assert_problem(r, 422, "invalid_request")
+
+
+@pytest.mark.parametrize("script", DIGIT_SCRIPTS)
+def test_non_ascii_digits_in_rule_fields_are_rule_reasons(api: TestClient, script: str) -> None:
+    good = samples.application()
+    d = _decision(api, operator_id_number=_digits(good["operator_id_number"], script))
+    assert d["outcome"] == "rejected" and "id_number_invalid" in d["reasons"]
+    d = _decision(api, premises=_digits(good["premises"], script), trade_name="福隆")
+    assert d["outcome"] == "rejected" and d["reasons"] == ["premises_house_number_invalid"]
+    d = _decision(api, trade_name=_digits("福兴12", script))
+    assert d["outcome"] == "rejected" and d["reasons"] == ["name_invalid_characters"]
+
+
+@pytest.mark.parametrize("script", DIGIT_SCRIPTS)
+def test_non_ascii_digits_in_headers_are_400(api: TestClient, script: str) -> None:
+    body = json.dumps(samples.application())
+    key = _digits("key-0123456789", script).encode()  # raw UTF-8 bytes on the wire
+    r = api.post("/v1/applications", content=body, headers={
+        "X-Kiosk-Id": "k1", "Content-Type": "application/json", "Idempotency-Key": key})
+    assert_problem(r, 400, "idempotency_key_missing")
+    r = api.post("/v1/applications", content=body, headers={
+        "X-Kiosk-Id": _digits("kiosk-01", script).encode(), "Content-Type": "application/json",
+        "Idempotency-Key": "abcdefgh12"})
+    assert_problem(r, 400, "kiosk_id_missing")
+
+
+@pytest.mark.parametrize("length", ["²", "١٢", "６４", "-1", "1e3", " 12"])
+def test_content_length_that_is_not_ascii_digits(length: str) -> None:
+    """The guard reads Content-Length itself; the HTTP parser in front normally refuses these,
+    but the guard must not depend on it (superscript 2 is a latin-1 character)."""
+    import asyncio
+
+    from registry_service.problems import RequestGuard
+
+    sent: list[dict] = []  # type: ignore[type-arg]
+
+    async def app(_scope, _receive, _send):  # type: ignore[no-untyped-def]
+        raise AssertionError("must not reach the app")
+
+    async def receive():  # type: ignore[no-untyped-def]
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def send(message):  # type: ignore[no-untyped-def]
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST",
+             "headers": [(b"content-length", length.encode("utf-8")),
+                         (b"content-type", b"application/json")]}
+    asyncio.run(RequestGuard(app)(scope, receive, send))
+    assert sent[0]["status"] == 400
+    assert json.loads(sent[1]["body"])["code"] == "malformed_request"

@@ -12,13 +12,16 @@ import requests
 from sqlalchemy import create_engine, func, select
 
 from registry_service import embedded, samples
+from registry_service.app import ServiceSettings
 from registry_service.orm import ApplicationRow, LicenceRow
+from tests.registry_service.svc_helpers import UNLIMITED
 
 
 @pytest.fixture
 def svc(tmp_path: Path) -> Iterator[tuple[embedded.EmbeddedService, str]]:
     url = f"sqlite:///{tmp_path / 'reg.db'}"
-    s = embedded.start(url, tmp_path / "keys")
+    s = embedded.start(url, tmp_path / "keys",
+                       settings=ServiceSettings(url, tmp_path / "keys", rate_limits=UNLIMITED))
     yield s, url
     s.stop()
 
@@ -87,7 +90,6 @@ def test_submissions_use_a_bounded_number_of_threads(
 ) -> None:
     """Twelve kiosks at once are decided by at most ``submit_threads`` threads (the rest wait in
     the event loop), and every one of them still gets its licence."""
-    from registry_service.app import ServiceSettings
     from registry_service.registry import Registry
 
     inside, peak, lock = 0, 0, threading.Lock()
@@ -106,7 +108,8 @@ def test_submissions_use_a_bounded_number_of_threads(
                 inside -= 1
 
     url = f"sqlite:///{tmp_path / 'reg.db'}"
-    settings = ServiceSettings(database_url=url, key_dir=tmp_path / "keys", submit_threads=3)
+    settings = ServiceSettings(database_url=url, key_dir=tmp_path / "keys", submit_threads=3,
+                               rate_limits=UNLIMITED)
     monkeypatch.setattr(Registry, "submit", counted)
     s = embedded.start(url, tmp_path / "keys", settings=settings)
     try:

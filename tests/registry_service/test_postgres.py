@@ -14,10 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select
 
 from registry_service import embedded, samples
-from registry_service.app import create_app
+from registry_service.app import ServiceSettings, create_app
 from registry_service.orm import ApplicationRow, LicenceRow
 from tests.registry_service.pg_sandbox import PgUnavailable, cluster
 from tests.registry_service.svc_helpers import (
+    UNLIMITED,
     free_port,
     headers,
     settings_for,
@@ -41,7 +42,8 @@ def pg_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def pg_service(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    svc = embedded.start(pg_url, tmp_path_factory.mktemp("pgkeys"))
+    keys = tmp_path_factory.mktemp("pgkeys")
+    svc = embedded.start(pg_url, keys, settings=ServiceSettings(pg_url, keys, rate_limits=UNLIMITED))
     yield svc.url
     svc.stop()
 
@@ -173,12 +175,40 @@ def test_standalone_cli_with_database_url(pg_url: str, tmp_path: Path) -> None:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "registry_service", "--port", str(port), "--database", pg_url,
-         "--key-dir", str(tmp_path / "keys")],
+         "--key-dir", str(tmp_path / "keys"), "--workers", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     try:
         r = wait_until_serving(proc, port)
         assert r.json()["info"]["version"] == "1.0.0"
+        # the worker processes got the settings (and the limits) through the pickled factory
+        body = samples.application(trade_name=samples.trade_name(4321))
+        r = requests.post(f"http://127.0.0.1:{port}/v1/applications", json=body,
+                          headers=headers(), timeout=10)
+        assert r.status_code == 201 and r.json()["outcome"] == "approved"
+        assert requests.get(f"http://127.0.0.1:{port}/v1/reference-data", timeout=5,
+                            headers={"X-Pad": "a" * 20000}).status_code == 431
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_lost_database_connections_are_503_then_replaced(pg_service: str, pg_url: str) -> None:
+    """Connections the server dropped (restart, failover, idle kill) answer 503 service_busy
+    once each, are thrown away, and the retry with the same key is decided normally."""
+    for i in range(3):  # pooled connections exist
+        assert _post(pg_service, samples.application(trade_name=samples.trade_name(5000 + i)),
+                     f"pg-warm-{i:04d}").status_code == 201
+    e = create_engine(pg_url)
+    with e.connect() as c:
+        c.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE pid <> pg_backend_pid() AND datname = current_database()")
+    e.dispose()
+    body = samples.application(trade_name=samples.trade_name(5100))
+    answers = [_post(pg_service, body, "pg-after-kill-1") for _ in range(25)]
+    busy = [r for r in answers if r.status_code == 503]
+    assert all(r.json()["code"] == "service_busy" and r.headers["retry-after"] == "1" for r in busy)
+    decided = [r for r in answers if r.status_code == 201]
+    assert decided and len({r.json()["application_id"] for r in decided}) == 1
+    assert answers[-1].status_code == 201
+    assert busy, "the dropped connections were not noticed"

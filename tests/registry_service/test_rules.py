@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from licence_wire import resident_id
 from registry_service import samples
 from registry_service.reference import catalogue
 from registry_service.rules import APPROVED, MANUAL_REVIEW, REJECTED, age_on, assess
@@ -63,10 +64,17 @@ def test_id_check_character_rejected() -> None:
     assert "id_number_invalid" in run(operator_id_number="44030519850314").reasons
     # valid check character but impossible date (Feb 30)
     first17 = "44030519850230123"
-    from registry_service.checks import resident_id_check_char
-
     assert "id_number_invalid" in run(
-        operator_id_number=first17 + resident_id_check_char(first17)).reasons
+        operator_id_number=first17 + resident_id.check_char(first17)).reasons
+
+
+def test_id_number_only_in_its_canonical_spelling() -> None:
+    """x for X is folded by the kiosk at the wire; the API refuses it (licence_wire.resident_id)."""
+    birth = date(1990, 5, 17)
+    number = next(n for s in range(1000) if (n := samples.resident_id(birth, s)).endswith("X"))
+    assert run(operator_id_number=number, operator_birth_date=birth.isoformat()).outcome == APPROVED
+    lower = run(operator_id_number=number[:17] + "x", operator_birth_date=birth.isoformat())
+    assert lower.outcome == REJECTED and "id_number_invalid" in lower.reasons
 
 
 def test_birth_date_must_match_id() -> None:

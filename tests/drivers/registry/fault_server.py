@@ -6,13 +6,21 @@ Each request takes the next behaviour from a script (the last one repeats):
   "hang"           never answer
   "reset"          close the connection with an RST before answering
   "status:N"       answer HTTP N with a problem document
+  ("status", N, {header: value}) the same with extra response headers
   "garbage"        200 with a body that is not JSON
   "html"           200 text/html
   ("tamper", fn)   forward, then return fn(parsed JSON) re-serialised
+  "endless"        200 application/json without a length, bytes until the client hangs up
+  "endless_chunked" the same in chunked transfer encoding
+  "huge_length"    the same with Content-Length: 10**12
+  "deep_json"      200 with 200,000 nested JSON arrays (about 400 KB)
+  "gzip_bomb"      200 with Content-Encoding: gzip, 10 MB of spaces in 10 KB
+Endless bodies stop at ENDLESS_CAP; ``sent`` counts the body bytes the server got out.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 import struct
@@ -24,6 +32,8 @@ from typing import Any
 
 import requests
 
+ENDLESS_CAP = 256 * 1024 * 1024
+
 
 class FaultServer:
     def __init__(self, upstream: str | None = None, hang_s: float = 2.0) -> None:
@@ -31,6 +41,7 @@ class FaultServer:
         self.hang_s = hang_s
         self.script: list[Any] = ["proxy"]
         self.requests: list[dict[str, Any]] = []
+        self.sent = 0
         self._lock = threading.Lock()
         outer = self
 
@@ -78,13 +89,31 @@ class FaultServer:
             h.connection.close()
             return
         if isinstance(action, str) and action.startswith("status:"):
-            status = int(action.split(":")[1])
+            action = ("status", int(action.split(":")[1]), {})
+        if isinstance(action, tuple) and action[0] == "status":
+            _, status, extra = action
             self._send(
                 h,
                 status,
                 json.dumps({"type": "about:blank", "title": "x", "status": status, "code": "service_busy"}).encode(),
                 "application/problem+json",
+                extra,
             )
+            return
+        if action in ("endless", "endless_chunked", "huge_length"):
+            self._endless(h, action)
+            return
+        if action == "gzip_bomb":
+            h.send_response(200)
+            h.send_header("Content-Type", "application/json")
+            h.send_header("Content-Encoding", "gzip")
+            payload = gzip.compress(b" " * 10_000_000)
+            h.send_header("Content-Length", str(len(payload)))
+            h.end_headers()
+            h.wfile.write(payload)
+            return
+        if action == "deep_json":
+            self._send(h, 200, b"[" * 200_000 + b"]" * 200_000, "application/json")
             return
         if action == "garbage":
             self._send(h, 200, b'{"outcome": "approved", ', "application/json")
@@ -102,6 +131,23 @@ class FaultServer:
             payload = json.dumps(fn(json.loads(payload)), ensure_ascii=False).encode()
         self._send(h, status, payload, ctype)
 
+    def _endless(self, h: BaseHTTPRequestHandler, action: str) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        if action == "endless_chunked":
+            h.send_header("Transfer-Encoding", "chunked")
+        elif action == "huge_length":
+            h.send_header("Content-Length", str(10**12))
+        h.end_headers()
+        h.close_connection = True
+        piece = b"[" + b" " * 65535
+        try:
+            while self.sent < ENDLESS_CAP:
+                h.wfile.write(b"10000\r\n" + piece + b"\r\n" if action == "endless_chunked" else piece)
+                self.sent += len(piece)
+        except OSError:
+            pass  # the client hung up
+
     def _forward(self, h: BaseHTTPRequestHandler, body: bytes) -> tuple[int, str, bytes]:
         assert self.upstream
         headers = {k: v for k, v in h.headers.items() if k.lower() in ("content-type", "idempotency-key", "x-kiosk-id")}
@@ -109,9 +155,16 @@ class FaultServer:
         return r.status_code, r.headers.get("Content-Type", ""), r.content
 
     @staticmethod
-    def _send(h: BaseHTTPRequestHandler, status: int, payload: bytes, ctype: str) -> None:
+    def _send(h: BaseHTTPRequestHandler, status: int, payload: bytes, ctype: str,
+              extra: dict[str, str] | None = None) -> None:
         h.send_response(status)
         h.send_header("Content-Type", ctype)
+        for name, value in (extra or {}).items():
+            try:  # latin-1 where it can be (superscript 2 is one byte), else raw UTF-8 bytes
+                value.encode("latin-1")
+            except UnicodeEncodeError:
+                value = value.encode().decode("latin-1")
+            h.send_header(name, value)
         h.send_header("Content-Length", str(len(payload)))
         h.end_headers()
         h.wfile.write(payload)

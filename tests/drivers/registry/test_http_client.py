@@ -4,7 +4,10 @@ loopback server in front of it."""
 from __future__ import annotations
 
 import itertools
+import json
+import time
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +15,11 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from drivers.errors import ServiceProtocolError, ServiceRequestRejected, ServiceUnreachable
-from drivers.registry.http_client import HttpRegistrationClient
+from drivers.errors import ServiceProtocolError, ServiceRateLimited, ServiceRequestRejected, ServiceUnreachable
+from drivers.registry.http_client import MAX_RESPONSE_BYTES, HttpRegistrationClient
 from drivers.registry.models import Application
-from registry_service import codec, samples
+from licence_wire import codec
+from registry_service import samples
 from registry_service.embedded import EmbeddedService
 from tests.drivers.registry.fault_server import FaultServer
 
@@ -85,6 +89,16 @@ def test_same_key_other_payload_is_a_typed_rejection(service: EmbeddedService, k
     assert isinstance(exc.value, ServiceProtocolError)
 
 
+def test_lower_case_x_from_a_chip_is_sent_canonical(faults: FaultServer, key_path: Path) -> None:
+    """A chip may spell the check character x; the API takes only X, so the client folds it."""
+    birth = date(1990, 5, 17)
+    number = next(n for s in range(1000) if (n := samples.resident_id(birth, s)).endswith("X"))
+    d = client(faults.url, key_path).submit(
+        application(operator_id_number=number[:17] + "x", birth=birth), uuid.uuid4().hex)
+    assert d.outcome == "approved"
+    assert json.loads(faults.requests[0]["body"])["operator_id_number"] == number
+
+
 # --- flaky network ----------------------------------------------------------------------
 def test_lost_response_is_retried_with_same_key_and_issues_once(
     faults: FaultServer, key_path: Path, service: EmbeddedService
@@ -126,6 +140,15 @@ def test_5xx_retried_then_success(faults: FaultServer, key_path: Path) -> None:
     assert client(faults.url, key_path).reference_data().version
 
 
+@pytest.mark.parametrize("retry_after", ["²", "١", "２", "1.5", "-1", "Wed, 21 Oct 2015 07:28:00 GMT"])
+def test_retry_after_that_is_not_ascii_seconds_falls_back_to_backoff(
+        faults: FaultServer, key_path: Path, retry_after: str) -> None:
+    faults.script = [("status", 503, {"Retry-After": retry_after}), "proxy"]
+    slept: list[float] = []
+    assert client(faults.url, key_path, sleep=slept.append).reference_data().version
+    assert len(slept) == 1 and 0 <= slept[0] <= 0.2  # the first jittered backoff step
+
+
 def test_5xx_forever_is_unreachable(faults: FaultServer, key_path: Path) -> None:
     faults.script = ["status:503"]
     with pytest.raises(ServiceUnreachable):
@@ -154,6 +177,120 @@ def test_garbage_is_protocol_error_not_retried(faults: FaultServer, key_path: Pa
     with pytest.raises(ServiceProtocolError):
         client(faults.url, key_path).submit(application(), uuid.uuid4().hex)
     assert len(faults.requests) == 1
+
+
+@pytest.mark.parametrize("action", ["endless", "endless_chunked", "huge_length"])
+def test_endless_body_is_abandoned_at_the_size_limit(faults: FaultServer, key_path: Path,
+                                                      action: str) -> None:
+    faults.script = [action]
+    with pytest.raises(ServiceProtocolError, match="response"):
+        client(faults.url, key_path, read_timeout=5).reference_data()
+    assert len(faults.requests) == 1  # not retried
+    # what the server got out before the client hung up: the limit plus socket buffers
+    assert faults.sent < MAX_RESPONSE_BYTES + 8 * 1024 * 1024
+
+
+def test_compressed_body_is_refused_unread(faults: FaultServer, key_path: Path) -> None:
+    faults.script = ["gzip_bomb"]
+    with pytest.raises(ServiceProtocolError, match="encoding"):
+        client(faults.url, key_path).reference_data()
+
+
+def test_deeply_nested_json_is_a_protocol_error(faults: FaultServer, key_path: Path) -> None:
+    faults.script = ["deep_json"]
+    with pytest.raises(ServiceProtocolError):
+        client(faults.url, key_path).reference_data()
+
+
+# --- rate limits and the call's deadline -------------------------------------------------
+class FakeTime:
+    """sleep() advances clock(): the client's deadline arithmetic without real waiting."""
+
+    def __init__(self) -> None:
+        self.now, self.slept = 100.0, []  # type: ignore[var-annotated]
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_429_waits_retry_after_and_resends_the_same_request(faults: FaultServer, key_path: Path) -> None:
+    faults.script = [("status", 429, {"Retry-After": "2"}), ("status", 429, {"Retry-After": "2"}), "proxy"]
+    t = FakeTime()
+    d = client(faults.url, key_path, sleep=t.sleep, clock=t.clock, max_attempts=1).submit(
+        application(), "rate-limited-key-1")
+    assert d.outcome == "approved"
+    assert t.slept == [2.0, 2.0]  # the full Retry-After, and not counted as failed attempts
+    posts = [r for r in faults.requests if r["method"] == "POST"]
+    assert len(posts) == 3 and len({r["body"] for r in posts}) == 1
+    assert {r["headers"]["Idempotency-Key"] for r in posts} == {"rate-limited-key-1"}
+
+
+def test_429_longer_than_the_deadline_is_a_typed_error_at_once(faults: FaultServer, key_path: Path) -> None:
+    faults.script = [("status", 429, {"Retry-After": "60"})]
+    t = FakeTime()
+    with pytest.raises(ServiceRateLimited) as exc:
+        client(faults.url, key_path, sleep=t.sleep, clock=t.clock, deadline_s=30).submit(
+            application(), uuid.uuid4().hex)
+    assert exc.value.code == "service_rate_limited" and exc.value.retry_after_s == 60
+    assert isinstance(exc.value, ServiceUnreachable)  # handled wherever unreachable is
+    assert t.slept == [] and len(faults.requests) == 1
+
+
+def test_429_forever_ends_at_the_deadline(faults: FaultServer, key_path: Path) -> None:
+    faults.script = [("status", 429, {"Retry-After": "3"})]
+    t = FakeTime()
+    with pytest.raises(ServiceRateLimited):
+        client(faults.url, key_path, sleep=t.sleep, clock=t.clock, deadline_s=10).submit(
+            application(), uuid.uuid4().hex)
+    assert t.slept == [3.0, 3.0, 3.0] and len(faults.requests) == 4
+
+
+def test_heartbeat_429_is_not_waited_for(faults: FaultServer, key_path: Path) -> None:
+    faults.script = [("status", 429, {"Retry-After": "1"})]
+    with pytest.raises(ServiceRateLimited):
+        client(faults.url, key_path).heartbeat()
+    assert len(faults.requests) == 1
+
+
+def test_deadline_bounds_the_whole_call(faults: FaultServer, key_path: Path) -> None:
+    """Many attempts that each time out: the call still ends at its deadline."""
+    faults.script = ["hang"]
+    c = client(faults.url, key_path, read_timeout=0.3, max_attempts=50, deadline_s=1.0,
+               sleep=time.sleep)
+    t0 = time.monotonic()
+    with pytest.raises(ServiceUnreachable):
+        c.submit(application(), uuid.uuid4().hex)
+    assert time.monotonic() - t0 < 2.0
+    assert 2 <= len(faults.requests) < 10
+
+
+def test_rate_limited_submissions_wait_and_never_duplicate(tmp_path: Path) -> None:
+    """Against the real service with a burst of 2 and one submission a second: the third
+    waits for Retry-After (1 s, really) and every application is decided exactly once."""
+    from registry_service import embedded
+    from registry_service.limits import RateLimits
+    from tests.registry_service.svc_helpers import settings_for
+
+    limits = RateLimits(submit_per_minute=60, submit_burst=2)
+    svc = embedded.start("", tmp_path / "keys", settings=settings_for(tmp_path, rate_limits=limits))
+    try:
+        c = client(svc.url, svc.public_key_path, read_timeout=5, sleep=time.sleep)
+        keys = [uuid.uuid4().hex for _ in range(3)]
+        t0 = time.monotonic()
+        decisions = [c.submit(application(), k) for k in keys]
+        assert time.monotonic() - t0 >= 0.9
+        assert all(d.outcome == "approved" for d in decisions)
+        assert len({d.application_id for d in decisions}) == 3
+        with svc._server.config.app.state.engine.connect() as conn:
+            n = conn.exec_driver_sql("select count(*), count(distinct idempotency_key) "
+                                     "from applications").one()
+        assert tuple(n) == (3, 3)
+    finally:
+        svc.stop()
 
 
 # --- signatures -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from drivers.errors import ServiceProtocolError
 from drivers.registry.wire import parse_decision, parse_reference_data
-from registry_service import codec
+from licence_wire import codec
 from registry_service.reference import catalogue
 
 KEY = Ed25519PrivateKey.generate()
@@ -95,6 +95,26 @@ def test_valid_approval() -> None:
                 "application_id": "a1",
                 "outcome": "rejected",
                 "reasons": ["Name Taken!"],
+                "tracking_number": "",
+                "licence": None,
+                "decided_at": "x",
+            }
+        ),
+        signed(
+            {
+                "application_id": "a1",
+                "outcome": "rejected",
+                "reasons": ["name_taken\n"],  # a $-anchored pattern would let the newline pass
+                "tracking_number": "",
+                "licence": None,
+                "decided_at": "x",
+            }
+        ),
+        signed(
+            {
+                "application_id": "a1",
+                "outcome": "rejected",
+                "reasons": ["name_taken٣"],
                 "tracking_number": "",
                 "licence": None,
                 "decided_at": "x",

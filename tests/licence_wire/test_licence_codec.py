@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registry_service import codec
+from licence_wire import codec
 
 FIELDS = {
     "uscc": "92440305MADGFK2473",
@@ -115,3 +115,22 @@ def test_document_signature() -> None:
         codec.verify_document({**doc, "a": 2}, sig, PUB)
     with pytest.raises(codec.SignatureInvalid):
         codec.verify_document(doc, "zz", PUB)
+
+
+@given(st.binary(max_size=1200))
+def test_table_base45_encoder_matches_the_base45_package(data: bytes) -> None:
+    assert codec.b45encode(data) == base45.b45encode(data).decode("ascii")
+    assert base45.b45decode(codec.b45encode(data)) == data
+
+
+def test_encode_with_a_precomputed_key_id_is_the_same_payload() -> None:
+    kid = codec.key_id(PUB)
+    assert codec.encode_licence(FIELDS, KEY, kid) == codec.encode_licence(FIELDS, KEY)
+
+
+def test_long_licence_round_trips_with_the_small_window() -> None:
+    """A licence near the QR code's capacity still inflates to the signed fields."""
+    fields = {**FIELDS, "scope": "一般项目：" + "；".join(f"项目{i}日用百货销售" for i in range(120))}
+    text = codec.encode_licence(fields, KEY)
+    assert len(text) < 4296
+    assert codec.decode_licence(text, PUB) == fields
