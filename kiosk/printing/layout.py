@@ -100,8 +100,9 @@ def fit_font(text: str, path: Path, size: int, width: int, min_size: int = 16) -
     return _font(str(path), size)
 
 
-def qr_image(payload: str, max_px: int, min_module: int = 3) -> Image.Image:
-    """QR code of a Base45 payload in alphanumeric mode (5.5 bits/char instead of 8)."""
+def qr_matrix(payload: str) -> list[list[bool]]:
+    """Modules of the QR code of a Base45 payload in alphanumeric mode (5.5 bits/char instead of
+    8), error correction M, with its 4-module quiet zone; True = dark."""
     if not payload:
         raise LayoutError("empty QR payload")
     bad = {c for c in payload if c not in QR_ALPHABET}
@@ -113,11 +114,16 @@ def qr_image(payload: str, max_px: int, min_module: int = 3) -> Image.Image:
         qr.make(fit=True)
     except (ValueError, qrcode.exceptions.DataOverflowError) as exc:  # beyond version 40
         raise LayoutError(f"QR payload of {len(payload)} characters is too large") from exc
-    modules = qr.modules_count + 2 * qr.border
+    return qr.get_matrix()
+
+
+def qr_image(payload: str, max_px: int, min_module: int = 3) -> Image.Image:
+    """QR code of a Base45 payload as a 1-bit image at most ``max_px`` square."""
+    matrix = qr_matrix(payload)
+    modules = len(matrix)
     box = max_px // modules
     if box < min_module:  # below ~0.37 mm per module phone cameras stop reading thermal prints
         raise LayoutError(f"QR needs {modules} modules: too large for {max_px} dots")
-    matrix = qr.get_matrix()  # includes the quiet zone
     img = Image.new("1", (len(matrix[0]), len(matrix)), 1)
     img.putdata([0 if cell else 1 for row in matrix for cell in row])
     return img.resize((img.width * box, img.height * box), Image.Resampling.NEAREST)
