@@ -58,6 +58,10 @@ class SheetPrinter(ABC):
         """The job's state now."""
 
     @abstractmethod
+    def active_jobs(self, job_name: str) -> list[int]:
+        """Ids of the unfinished jobs with this name (after a crash that lost the job id)."""
+
+    @abstractmethod
     def cancel(self, job_id: int) -> bool:
         """Cancel the job; True once it is cancelled or was already finished."""
 

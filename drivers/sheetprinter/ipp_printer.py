@@ -106,6 +106,16 @@ class IppSheetPrinter(SheetPrinter):
                         tuple(str(r) for r in resp.values(ipp.JOB, "job-state-reasons")),
                         int(attrs.get("job-impressions-completed", 0) or 0))
 
+    def active_jobs(self, job_name: str) -> list[int]:
+        req = self.client.request(ipp.GET_JOBS, self.path)
+        req.add(ipp.KEYWORD, ipp.OPERATION, "which-jobs", "not-completed")
+        req.add(ipp.KEYWORD, ipp.OPERATION, "requested-attributes", "job-id", "job-name", "job-state")
+        resp = self.client.call(self.path, req)
+        if not resp.ok:
+            raise PrinterOffline(f"Get-Jobs {self.path}: IPP status 0x{resp.code:04x}")
+        return [int(j["job-id"]) for j in resp.attrs(ipp.JOB)
+                if j.get("job-name") == job_name and int(j.get("job-state", 9)) < 7]
+
     def cancel(self, job_id: int) -> bool:
         req = self.client.request(ipp.CANCEL_JOB, self.path)
         req.add(ipp.INTEGER, ipp.OPERATION, "job-id", job_id)

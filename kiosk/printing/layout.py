@@ -235,6 +235,40 @@ def render_licence(lic: Licence, width_dots: int = 576, fonts: Fonts | None = No
     return c.finish(bottom=16)
 
 
+def render_receipt(
+    lic: Licence,
+    case_number: str,
+    collect_at: str,
+    width_dots: int = 576,
+    fonts: Fonts | None = None,
+) -> Image.Image:
+    """回执 for a licence printed on sheet stock: proof of the decision with the case number, the
+    name, the USCC and the verification QR code, and where the licence itself is collected."""
+    fonts = fonts or Fonts.default()
+    if not lic.uscc:
+        raise LayoutError("licence without 统一社会信用代码")
+    check_coverage(case_number + (lic.name or "") + lic.uscc + collect_at, fonts.regular)
+    c = _Canvas(width_dots)
+    inner = width_dots - 2 * MARGIN
+    c.y = 8
+    c.text("营业执照领取回执", fit_font("营业执照领取回执", fonts.bold, 48, inner), center=True, gap=0)
+    c.text("Receipt · Business Licence issued", _font(str(fonts.regular), 18), center=True)
+    c.rule(3)
+    c.field("受理编号", "Case no.", case_number, fonts)
+    c.field("名称", "Name", lic.name or "—", fonts)
+    c.text("统一社会信用代码  Unified Social Credit Code", _font(str(fonts.regular), 18))
+    c.text(lic.uscc, fit_font(lic.uscc, fonts.bold, 40, inner), center=True, gap=4)
+    c.rule(2)
+    small = _font(str(fonts.regular), 24)
+    for line in wrap(collect_at, small, inner):
+        c.text(line, small)
+    c.text("此回执不是营业执照。 This receipt is not the licence.", _font(str(fonts.regular), 18))
+    c.rule(2)
+    c.paste(qr_image(lic.qr_payload, min(inner, 400)))
+    c.text("扫码核验电子执照  Scan to verify", _font(str(fonts.regular), 18), center=True)
+    return c.finish(bottom=16)
+
+
 def render_referral(
     decision: Decision,
     width_dots: int = 576,
