@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from drivers.sheetprinter.ipp_printer import IppSheetPrinter
-from drivers.sheetprinter.options import CupsSheetPrinterOptions, VirtualSheetPrinterOptions
+from drivers.sheetprinter.options import CupsSheetPrinterOptions, NoSheetPrinterOptions, VirtualSheetPrinterOptions
 
 
 class ConfiguredSheetPrinter(IppSheetPrinter):
@@ -23,6 +23,10 @@ class ConfiguredSheetPrinter(IppSheetPrinter):
         for hook in self._close_hooks:
             hook()  # type: ignore[operator]
         self._close_hooks.clear()
+
+
+def create_none(options: NoSheetPrinterOptions, var_dir: Path) -> None:
+    return None
 
 
 def create_cups(options: CupsSheetPrinterOptions, var_dir: Path) -> ConfiguredSheetPrinter:

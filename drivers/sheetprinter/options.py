@@ -21,6 +21,11 @@ def _check_server(server: str) -> None:
 
 
 @dataclass(frozen=True, config=STRICT)
+class NoSheetPrinterOptions:
+    """No sheet printer: the licence is printed on the thermal printer ([printing] outputs = "thermal")."""
+
+
+@dataclass(frozen=True, config=STRICT)
 class CupsSheetPrinterOptions:
     # CUPS: its domain socket (the kiosk's own user is known to CUPS there), host:port, or a printer's URI
     server: Text = "/run/cups/cups.sock"

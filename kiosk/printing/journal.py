@@ -32,6 +32,7 @@ FINAL = ("confirmed", "voided")
 JOB_REF = re.compile(r"[0-9a-f]{6,32}")
 DOCUMENTS = ("licence", "referral", "receipt")  # what an applicant takes away: held for staff, never lost
 SHEET_PREFIX = "licence_"  # licence_fuben, licence_zhengben: PDF jobs for the sheet printer's stock
+SHEET_TEST = "sheet_test"  # a plain-paper specimen on the sheet printer (technicians)
 
 
 def is_document(kind: str) -> bool:
@@ -40,7 +41,7 @@ def is_document(kind: str) -> bool:
 
 def is_sheet(kind: str) -> bool:
     """Jobs whose bytes are a PDF for the sheet printer (else ESC/POS for the thermal one)."""
-    return kind.startswith(SHEET_PREFIX)
+    return kind.startswith(SHEET_PREFIX) or kind == SHEET_TEST
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS print_jobs (

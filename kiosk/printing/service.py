@@ -24,7 +24,16 @@ from drivers.printer.base import Printer
 from drivers.printer.profiles import PrinterProfile
 from drivers.printer.status import raise_for_status
 from drivers.registry.models import Decision, Licence
-from kiosk.printing.journal import FINAL, SHEET_PREFIX, STATES, JobInfo, PrintJournal, is_document, is_sheet
+from kiosk.printing.journal import (
+    FINAL,
+    SHEET_PREFIX,
+    SHEET_TEST,
+    STATES,
+    JobInfo,
+    PrintJournal,
+    is_document,
+    is_sheet,
+)
 from kiosk.printing.layout import Fonts, render_licence, render_receipt, render_referral
 from kiosk.printing.raster import build_job
 
@@ -38,6 +47,15 @@ NOT_PRINTED = "not_printed"  # nothing of it left the kiosk: print it
 PRINT_FAILED = "print_failed"  # printing started and failed: at most a torn part came out
 OUTCOME_UNKNOWN = "outcome_unknown"  # it may have come out whole: look in the tray first
 REPRINTABLE = (NOT_PRINTED, PRINT_FAILED)  # what "print" policy may print again by itself
+
+
+def specimen_licence() -> Licence:
+    """A made-up licence for test pages and previews (no real person)."""
+    return Licence(
+        uscc="92450100MA5XXXXX0A", name="示例市示例区样本小吃店", entity_type="个体工商户", operator="样本",
+        composition="个人经营", premises="示例省示例市示例区示例路1号",
+        scope="一般项目：餐饮管理；食品销售（仅销售预包装食品）（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）",
+        registration_date="2019-01-01", authority="示例市示例区市场监督管理局", qr_payload="KIOSK SHEET PRINTER TEST")
 
 
 def held_jobs(journal: PrintJournal) -> list[JobInfo]:
@@ -186,6 +204,19 @@ class PrintService:
         """Any 1-bit image as a journaled job (test page, diagnostics report)."""
         with self._lock:
             job_id = self.journal.add(txn_id, kind, build_job(img, self.profile), img.height)
+            return self._run(job_id, ("queued",))
+
+    def print_sheet_test(self, licence: Licence | None = None) -> str:
+        """A specimen licence in plain-paper mode on the sheet printer (frame and fixed texts
+        drawn): for a technician with plain paper in the tray, never for the licence stock."""
+        from kiosk.printing.sheet_pdf import render_sheet
+
+        with self._lock:
+            layout = next(iter(self.layouts.values()), None)
+            if self.sheet is None or layout is None:
+                raise PrinterJobError("no sheet printer and layout configured")
+            pdf = render_sheet(licence or specimen_licence(), layout, plain=True).pdf
+            job_id = self.journal.add(f"sheet-test-{secrets.token_hex(6)}", SHEET_TEST, pdf, 1)
             return self._run(job_id, ("queued",))
 
     # --- staff actions (diagnostics printer page, `diag printer`) -----------------------------
@@ -383,16 +414,19 @@ class PrintService:
         from drivers.sheetprinter.tracking import wait_until_done
 
         job_id = job.job_id
-        layout = self.layouts.get(job.kind)
+        layout = self.layouts.get(job.kind) or (next(iter(self.layouts.values()), None)
+                                                if job.kind == SHEET_TEST else None)
         if layout is None:
             raise PrinterJobError(f"job {job_id}: no layout configured for {job.kind}")
+        held = "held" if is_document(job.kind) else "failed"
         self._active = job_id
         try:
             try:
                 self._check_sheet()
             except PrinterError as exc:
                 flag = NOT_PRINTED if job.state == "queued" or not job.flag else job.flag
-                self.journal.set_state(job_id, "held", expect=claim_from, error=exc.code, flag=flag, detail=detail)
+                self.journal.set_state(job_id, held, expect=claim_from, error=exc.code,
+                                       flag=flag if held == "held" else "", detail=detail)
                 log.error("sheet job not started", extra={"job": job_id, "code": exc.code})
                 raise
             self.journal.set_state(job_id, "sending", attempt=True, error="", device_job="", expect=claim_from,
@@ -402,7 +436,8 @@ class PrintService:
             except PrinterError as exc:
                 # a refusal queued nothing; a lost connection may have left the job queued there
                 flag = OUTCOME_UNKNOWN if isinstance(exc, PrinterOffline) else NOT_PRINTED
-                self.journal.set_state(job_id, "held", expect=("sending",), error=exc.code, flag=flag)
+                self.journal.set_state(job_id, held, expect=("sending",), error=exc.code,
+                                       flag=flag if held == "held" else "")
                 log.error("sheet job not accepted", extra={"job": job_id, "code": exc.code})
                 raise
             self.journal.set_state(job_id, "sent", expect=("sending",), device_job=str(device_job))
@@ -410,7 +445,8 @@ class PrintService:
                 wait_until_done(self.sheet, device_job, self.sheet.job_timeout_s, self.sheet.poll_s)
             except PrinterError as exc:
                 flag = self._stop_sheet_job(device_job, exc)
-                self.journal.set_state(job_id, "held", expect=("sent",), error=exc.code, flag=flag)
+                self.journal.set_state(job_id, held, expect=("sent",), error=exc.code,
+                                       flag=flag if held == "held" else "")
                 log.error("sheet job failed", extra={"job": job_id, "code": exc.code, "flag": flag})
                 raise
             self.journal.set_state(job_id, "confirmed", flag="", expect=("sent",))

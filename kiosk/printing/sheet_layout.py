@@ -153,7 +153,7 @@ def _entries(path: Path, data: dict[str, Any], key: str, cls: Any) -> tuple[Any,
 def load_layout(path: Path | str) -> Layout:
     """Parse and check one layout file; any problem is a ConfigError naming the file and key."""
     path = Path(path)
-    if not path.is_absolute() and not path.exists():
+    if not path.is_absolute():
         path = PROJECT_ROOT / path
     try:
         data = tomllib.loads(path.read_text("utf-8"))
