@@ -136,9 +136,11 @@ def cups(cups_available: None, tmp_path: Path) -> Iterator[CupsQueues]:
         queues.remove_all()
 
 
-def pdf_from(q: Queue, timeout_s: float = 60.0) -> bytes:
-    """The one PDF cups-pdf wrote for the queue (it writes the file before the job completes)."""
+def pdfs_from(q: Queue, count: int = 1, timeout_s: float = 60.0) -> list[bytes]:
+    """The PDFs cups-pdf wrote for the queue, oldest first (it writes each before its job completes)."""
     assert q.out_dir is not None
-    found = poll(lambda: sorted(q.out_dir.glob("*.pdf")), timeout_s, f"a PDF from cups-pdf in {q.out_dir}")
-    assert len(found) == 1, found
-    return found[0].read_bytes()
+    out_dir = q.out_dir
+    found = poll(lambda: len(list(out_dir.glob("*.pdf"))) >= count and sorted(
+        out_dir.glob("*.pdf"), key=lambda p: p.stat().st_mtime_ns), timeout_s, f"{count} PDFs from cups-pdf")
+    assert len(found) == count, found  # type: ignore[arg-type]
+    return [p.read_bytes() for p in found]  # type: ignore[union-attr]
