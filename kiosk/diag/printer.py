@@ -106,15 +106,17 @@ def _options(args: argparse.Namespace) -> tuple[EscposPrinterOptions | VirtualPr
 def _sheet_setup(args: argparse.Namespace, var_dir: Path) -> tuple[Any, Any, tuple[Any, ...]]:
     """The config's sheet printer, [printing] and layouts (none when --backend names another
     thermal printer, or the kiosk prints on thermal paper only)."""
-    if args.backend is not None or getattr(args, "printer_options", None) is not None:
+    cfg = getattr(args, "settings", None)
+    if args.backend is not None or (cfg is None and getattr(args, "printer_options", None) is not None):
         return None, None, ()
     from kiosk import devices_catalog
     from kiosk import settings as settings_mod
 
-    try:
-        cfg = settings_mod.load(getattr(args, "config", None))
-    except settings_mod.ConfigError as exc:
-        raise ValueError(str(exc)) from exc
+    if cfg is None:
+        try:
+            cfg = settings_mod.load(getattr(args, "config", None))
+        except settings_mod.ConfigError as exc:
+            raise ValueError(str(exc)) from exc
     section = cfg.sheet_printer
     sheet = devices_catalog.factory("sheet_printer", section.kind)(section.options, var_dir)
     return sheet, cfg.printing, cfg.layouts
