@@ -4,8 +4,10 @@ States: queued -> sending -> sent -> confirmed; a document (licence, referral re
 failed or was interrupted goes to held (printed again only by staff), a test page to failed;
 voided (staff) is final. Every change can name the states it expects to find, checked in the same
 UPDATE, so two processes (the kiosk and `diag printer`) can never both claim one job.
-The bytes are what gets reprinted, never a re-render, so a reprint is the same document even if
-fonts or layout change in between. They carry the operator's name, so they are encrypted at rest
+Bytes are ESC/POS for the thermal printer, or a PDF for the sheet printer (kinds
+``licence_<stock>``, with the print system's job id in ``device_job``). The bytes are what gets
+reprinted, never a re-render, so a reprint is the same document even if fonts or layout change in
+between. They carry the operator's name, so they are encrypted at rest
 with AES-256-GCM (key file 0600 next to the database); the job id and kind are bound in as
 associated data so a blob cannot be moved to another row.
 """

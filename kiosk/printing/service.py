@@ -7,6 +7,9 @@ that attempt fails, or a crash interrupts it, the document is *held*: kept, neve
 nobody watches, and printed again only by staff (``reprint``) unless the bureau's policy
 ``recovered_print = "print"`` says its tray is supervised. Staff can also ``confirm_printed`` (it
 did come out) or ``void`` it. Test pages are simply ``failed``.
+With a sheet printer (``outputs`` "sheet" or "sheet+receipt") the licence is one PDF job per copy
+on the stock, followed in the print system (CUPS) to "completed" and cancelled there when it
+stops, plus the 回执 on the thermal printer.
 """
 
 from __future__ import annotations

@@ -155,3 +155,16 @@ def test_restart_after_the_sheet_came_out_confirms_it(tmp_path, vprint, sheet, l
     assert svc.settle(job_id) == "printed"
     assert svc.journal.get(job_id).state == "confirmed"
     svc.close()
+
+
+def test_a_receipt_printer_fault_stops_the_set_before_the_licence_prints(tmp_path, vprint, sheet,
+                                                                          licence) -> None:
+    from drivers.errors import PrinterCoverOpen
+
+    vprint.virtual.open_cover()
+    svc = service(tmp_path, vprint, sheet)
+    with pytest.raises(PrinterCoverOpen):
+        svc.print_licence("txn-1", licence)
+    assert sheet.virtual.jobs == {}  # no licence in the tray without the 回执 that says where it is
+    assert {j.kind: j.flag for j in svc.held_jobs()} == {"licence_fuben": "not_printed", "receipt": "not_printed"}
+    svc.close()
