@@ -445,7 +445,8 @@ class PrintService:
                 raise
             self.journal.set_state(job_id, "sent", expect=("sending",), device_job=str(device_job))
             try:
-                wait_until_done(self.sheet, device_job, self.sheet.job_timeout_s, self.sheet.poll_s)
+                wait_until_done(self.sheet, device_job, getattr(self.sheet, "job_timeout_s", 90.0),
+                                getattr(self.sheet, "poll_s", 0.25))
             except PrinterError as exc:
                 flag = self._stop_sheet_job(device_job, exc)
                 self.journal.set_state(job_id, held, expect=("sent",), error=exc.code,
