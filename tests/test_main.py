@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.conftest import ROOT, SHARED_DATA, write_config
+from tests.conftest import ROOT, write_config
 
 ARTIFACTS = ROOT / "test-artifacts" / "autopilot"
 
@@ -40,7 +40,6 @@ def test_missing_config_file(tmp_path: Path) -> None:
     assert result.returncode == 2 and "does not exist" in result.stderr
 
 
-@pytest.mark.skipif(not (SHARED_DATA / "video").is_dir(), reason=f"test data folder {SHARED_DATA / 'video'} absent")
 def test_autopilot_issues_and_prints_a_licence_through_the_real_ui(tmp_path: Path) -> None:
     shots = ARTIFACTS
     for old in shots.glob("*.png") if shots.exists() else []:

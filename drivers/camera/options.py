@@ -31,10 +31,10 @@ class OpenCvCameraOptions:
 @dataclass(frozen=True)
 class SimulatedCameraOptions:
     scenario: str = "applicant"  # one of SCENARIOS
-    clip_path: str = "../shared/data/video/new_face_video-90.mp4"  # relative to the project root
+    clip_path: str = "assets/demo/applicant.mp4"  # relative to the project root
     image_dir: str = ""  # scenario "images": loop the images of this folder instead of the clip
     fps: float = 0.0  # 0 = the clip's own frame rate
     grace_s: float = 2.0
     disappear_after_s: float = 2.5  # scenario "disappearing": frames stop after this long
     seed: int = 0  # attackers' hand motion; the applicant's script is deterministic
-    attribution: str = 'Video: © 2012 Aaron "tango" Tang, CC BY 2.0'  # the shared clip's licence requires it
+    attribution: str = 'Video: © 2012 Aaron "tango" Tang, CC BY 2.0, cut and re-encoded'  # assets/demo/LICENSE.md

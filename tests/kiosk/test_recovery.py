@@ -13,10 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SHARED_DATA, write_config
-
-pytestmark = pytest.mark.skipif(not (SHARED_DATA / "video").is_dir(),
-                                reason=f"test data folder {SHARED_DATA / 'video'} absent")
+from tests.conftest import ROOT, write_config
 
 
 def journey(config: Path, *args: str) -> tuple[int, dict]:

@@ -7,12 +7,12 @@ import threading
 
 import pytest
 from face_testdata import (
-    PORTRAITS,
+    CLIP,
     SEED_BLINK_LEFT,
     SEED_BLINK_RIGHT,
     SEED_LEFT_RIGHT,
     SEED_RIGHT_BLINK,
-    require,
+    portraits,
     run_check,
 )
 
@@ -54,7 +54,7 @@ def test_scripted_applicant_passes(seed: int) -> None:
 
 
 def test_scripted_applicant_against_someone_elses_portrait_is_a_mismatch() -> None:
-    other = FaceVerifier().enrol((require(PORTRAITS) / "biden.jpg").read_bytes())
+    other = FaceVerifier().enrol((portraits() / "biden.jpg").read_bytes())
     decision = run_check("applicant", SEED_BLINK_RIGHT, reference=other)
     assert not decision.passed
     assert decision.reason == "mismatch"
@@ -145,11 +145,9 @@ def _run_still(image, guidance: list) -> object:
 
 
 def test_nobody_in_view_is_no_face() -> None:
-    from face_testdata import CLIP
-
     from drivers.camera.sim import load_clip, segments
 
-    clip = load_clip(require(CLIP), frozenset({segments.BACKGROUND_FRAME}))
+    clip = load_clip(CLIP, frozenset({segments.BACKGROUND_FRAME}))
     guidance: list[str] = []
     decision = _run_still(clip[segments.BACKGROUND_FRAME], guidance)
     assert (decision.passed, decision.reason) == (False, "no_face")
@@ -159,11 +157,10 @@ def test_nobody_in_view_is_no_face() -> None:
 def test_a_face_too_far_away_gets_move_closer_then_timeout() -> None:
     import cv2
     import numpy as np
-    from face_testdata import CLIP
 
     from drivers.camera.sim import load_clip, segments
 
-    clip = load_clip(require(CLIP), frozenset({segments.A_NEUTRAL.start + 5}))
+    clip = load_clip(CLIP, frozenset({segments.A_NEUTRAL.start + 5}))
     small = cv2.resize(clip[segments.A_NEUTRAL.start + 5], (320, 240))
     canvas = np.zeros((480, 640, 3), np.uint8)
     canvas[120:360, 160:480] = small  # eye distance ~50 px: too far
@@ -175,12 +172,11 @@ def test_a_face_too_far_away_gets_move_closer_then_timeout() -> None:
 
 def test_a_dark_face_gets_more_light() -> None:
     import numpy as np
-    from face_testdata import CLIP
 
     from drivers.camera.sim import load_clip, segments
 
     index = segments.A_NEUTRAL.start + 5
-    clip = load_clip(require(CLIP), frozenset({index}))
+    clip = load_clip(CLIP, frozenset({index}))
     dark = (clip[index].astype(np.float32) * 0.35).astype(np.uint8)
     guidance: list[str] = []
     decision = _run_still(dark, guidance)
