@@ -1,5 +1,16 @@
 """A camera whose frames come from a script instead of a sensor, delivered at the real frame rate
-through the same latest-frame slot and grace rule as the OpenCV driver."""
+through the same latest-frame slot and grace rule as the OpenCV driver.
+
+The simulated sensor makes frame k of a run at script time k / fps (seconds since start()),
+numbers it like a sensor's frame counter and stamps it with that time. Nobody analysing (the
+preview, diagnostics): frames follow the wall clock, and the ones the thread was too late for are
+skipped, as a real sensor's are when the host is busy. While a stream() is open (the face check)
+the camera runs in lockstep with that consumer: frame k+1 is made only once the consumer has taken
+frame k and asks for more, and never before its time on the wall clock. The consumer sees every
+frame and the script's clock advances per frame delivered, so a busy CPU slows the simulated
+person down instead of making the check miss half of a head turn: the scripted applicant does the
+same thing on a loaded machine as on an idle one.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
-from drivers.camera.base import Camera
+from drivers.camera.base import Camera, Frame, FrameStream
 from drivers.camera.slot import LatestFrameSlot, SlotCamera
 
 
@@ -22,50 +33,122 @@ class FrameScript(Protocol):
 
 
 class ScriptedCamera(SlotCamera, Camera):
-    def __init__(self, script: FrameScript, fps: float, size: tuple[int, int], grace_s: float = 2.0) -> None:
+    def __init__(self, script: FrameScript, fps: float, size: tuple[int, int], grace_s: float = 2.0,
+                 lockstep: bool = True) -> None:
         self._script = script
         self._period = 1.0 / fps
         self._size = size
+        self._lockstep = lockstep
         self._slot = LatestFrameSlot(grace_s)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._t0 = 0.0
-        self._script_lock = threading.Lock()
+        self._origin = 0.0  # time.monotonic() at start(): script time 0
+        self._k = -1  # index of the newest frame made in this run: the script's clock stands at its time
+        self._seq_base = 0
+        self._cv = threading.Condition()  # guards the script, _k and the consumer hand-shake
+        self._streams = 0
+        self._made_seq = 0  # seq of the newest frame put in the slot
+        self._taken_seq = 0  # newest seq the lockstep consumer has taken and asked past
 
+    # --- the sensor ---------------------------------------------------------------------------
     def start(self) -> None:
         if self._thread is not None:
             return
-        self._t0 = time.monotonic()
         self._slot.reset()
+        self._seq_base = self._made_seq = self._taken_seq = self._slot.last_seq
+        self._k = -1
+        self._origin = time.monotonic()
         self._stop.clear()
-        self._tick()  # the first frame is there when start() returns, as with a real camera
+        self._make(0)  # the first frame is there when start() returns, as with a real camera
         self._thread = threading.Thread(target=self._run, name="sim-camera", daemon=True)
         self._thread.start()
 
-    def _tick(self) -> None:
-        with self._script_lock:
-            image = self._script.next_frame(time.monotonic() - self._t0)
-        if image is None:
-            self._slot.note_fault("simulated camera unplugged")
-        else:
-            self._slot.put(image)
+    def _make(self, k: int) -> None:
+        with self._cv:
+            self._k = k
+            image = self._script.next_frame(k * self._period)
+            if image is None:
+                self._slot.hold(False)
+                self._slot.note_fault("simulated camera unplugged")
+                return
+            seq = self._seq_base + k + 1
+            self._slot.put(image, seq=seq, timestamp=self._origin + k * self._period)
+            self._made_seq = seq
+
+    def _wait_for_consumer(self) -> bool:
+        """In lockstep, until the consumer has taken the newest frame. False once stopped."""
+        with self._cv:
+            while self._streams and self._taken_seq < self._made_seq and not self._stop.is_set():
+                self._slot.hold(True)  # waiting for the consumer is not a lost camera
+                self._cv.wait(self._period)
+            return not self._stop.is_set()
 
     def _run(self) -> None:
-        next_at = time.monotonic()
-        while not self._stop.is_set():
-            next_at += self._period
-            delay = next_at - time.monotonic()
-            if delay > 0:
-                self._stop.wait(delay)
-            else:
-                next_at = time.monotonic()  # fell behind (busy CPU): drop, never queue
-            if not self._stop.is_set():
-                self._tick()
+        while self._wait_for_consumer():
+            k = self._k + 1
+            delay = self._origin + k * self._period - time.monotonic()
+            if delay > 0 and self._stop.wait(delay):
+                return  # never ahead of the wall clock
+            with self._cv:
+                lockstep = self._streams > 0
+            if not lockstep:  # fell behind (busy CPU): skip to the frame due now, never queue
+                k = max(k, int((time.monotonic() - self._origin) / self._period))
+            self._make(k)
+
+    # --- consumers ----------------------------------------------------------------------------
+    def stream(self) -> FrameStream:
+        return _LockstepStream(self) if self._lockstep else super().stream()
+
+    def _attach(self) -> None:
+        with self._cv:
+            self._streams += 1
+            self._cv.notify_all()
+
+    def _detach(self) -> None:
+        with self._cv:
+            self._streams -= 1
+            self._cv.notify_all()
+
+    def _taken(self, seq: int) -> None:
+        with self._cv:
+            self._taken_seq = max(self._taken_seq, seq)
+            self._cv.notify_all()
+
+    def _now(self) -> float:
+        with self._cv:
+            return self._origin + max(self._k, 0) * self._period
 
     def prompt(self, action: str | None) -> None:
-        with self._script_lock:
-            self._script.prompt(action, time.monotonic() - self._t0)
+        with self._cv:
+            self._script.prompt(action, max(self._k, 0) * self._period)
 
     @property
     def resolution(self) -> tuple[int, int]:
         return self._size
+
+    @property
+    def script(self) -> FrameScript:
+        """What is being played (tests look at what a scripted person did)."""
+        return self._script
+
+
+class _LockstepStream(FrameStream):
+    """Every frame, in order; the clock is the simulated sensor's (advances per frame made)."""
+
+    def __init__(self, camera: ScriptedCamera) -> None:
+        super().__init__(camera)
+        self._sim = camera
+        camera._attach()
+
+    def now(self) -> float:
+        return self._sim._now()
+
+    def next(self, timeout: float) -> Frame | None:
+        self._sim._taken(self.last_seq)  # everything up to here is analysed: make the next one
+        frame = self._sim._slot.wait_newer(self.last_seq, timeout)
+        if frame is not None:
+            self.last_seq = frame.seq
+        return frame
+
+    def close(self) -> None:
+        self._sim._detach()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from drivers.camera.factory import SimulatedCameraOptions, create_simulated, resolve_clip_path
 from drivers.camera.sim import demo_portrait
+from drivers.camera.sim.player import ScriptedCamera
 from kiosk.face.options import FaceOptions
 from kiosk.face.verifier import FaceDecision, FaceReference, FaceVerifier
 from tests.conftest import shared_data
@@ -48,10 +49,15 @@ def run_check(
     options: FaceOptions | None = None,
     cancel: threading.Event | None = None,
     guidance: list[tuple[str, str | None]] | None = None,
+    cameras: list[ScriptedCamera] | None = None,
 ) -> FaceDecision:
+    """One check of ``scenario``; ``cameras`` receives the camera, to look at what its script did."""
     reference = reference or demo_reference()
     verifier = FaceVerifier(options or FaceOptions(), rng=random.Random(seed))
     camera = create_simulated(SimulatedCameraOptions(scenario=scenario), ROOT / "var")
+    assert isinstance(camera, ScriptedCamera)
+    if cameras is not None:
+        cameras.append(camera)
     camera.start()
     seen = guidance if guidance is not None else []
     try:
