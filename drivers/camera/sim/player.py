@@ -47,6 +47,7 @@ class ScriptedCamera(SlotCamera, Camera):
         self._seq_base = 0
         self._cv = threading.Condition()  # guards the script, _k and the consumer hand-shake
         self._streams = 0
+        self._paused = False
         self._made_seq = 0  # seq of the newest frame put in the slot
         self._taken_seq = 0  # newest seq the lockstep consumer has taken and asked past
 
@@ -65,35 +66,49 @@ class ScriptedCamera(SlotCamera, Camera):
 
     def _make(self, k: int) -> None:
         with self._cv:
-            self._k = k
-            image = self._script.next_frame(k * self._period)
-            if image is None:
-                self._slot.hold(False)
-                self._slot.note_fault("simulated camera unplugged")
-                return
-            seq = self._seq_base + k + 1
-            self._slot.put(image, seq=seq, timestamp=self._origin + k * self._period)
-            self._made_seq = seq
+            self._make_locked(k)
 
-    def _wait_for_consumer(self) -> bool:
-        """In lockstep, until the consumer has taken the newest frame. False once stopped."""
-        with self._cv:
-            while self._streams and self._taken_seq < self._made_seq and not self._stop.is_set():
-                self._slot.hold(True)  # waiting for the consumer is not a lost camera
-                self._cv.wait(self._period)
-            return not self._stop.is_set()
+    def _make_locked(self, k: int) -> None:
+        self._k = k
+        image = self._script.next_frame(k * self._period)
+        if image is None:
+            self._slot.hold(False)
+            self._slot.note_fault("simulated camera unplugged")
+            return
+        seq = self._seq_base + k + 1
+        self._slot.put(image, seq=seq, timestamp=self._origin + k * self._period)
+        self._made_seq = seq
+
+    def _holding(self) -> bool:
+        """Paused, or in lockstep with a consumer that has not taken the newest frame yet."""
+        return self._paused or bool(self._streams and self._taken_seq < self._made_seq)
 
     def _run(self) -> None:
-        while self._wait_for_consumer():
+        while True:
+            with self._cv:
+                while self._holding() and not self._stop.is_set():
+                    self._slot.hold(True)  # holding a frame back on purpose is not a lost camera
+                    self._cv.wait(self._period)
+            if self._stop.is_set():
+                return
             k = self._k + 1
             delay = self._origin + k * self._period - time.monotonic()
             if delay > 0 and self._stop.wait(delay):
                 return  # never ahead of the wall clock
             with self._cv:
-                lockstep = self._streams > 0
-            if not lockstep:  # fell behind (busy CPU): skip to the frame due now, never queue
-                k = max(k, int((time.monotonic() - self._origin) / self._period))
-            self._make(k)
+                if self._holding():
+                    continue  # paused, or a consumer arrived, while waiting
+                if not self._streams:  # fell behind (busy CPU): skip to the frame due now, never queue
+                    k = max(k, int((time.monotonic() - self._origin) / self._period))
+                self._make_locked(k)
+
+    def pause(self, paused: bool) -> None:
+        """Stop the simulated world in front of the camera: no frame is made from the moment this
+        returns until it is resumed, and a consumer in lockstep waits with its clock standing
+        still (e.g. while the autopilot photographs the screen)."""
+        with self._cv:
+            self._paused = paused
+            self._cv.notify_all()
 
     # --- consumers ----------------------------------------------------------------------------
     def stream(self) -> FrameStream:

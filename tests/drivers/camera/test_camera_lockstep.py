@@ -119,3 +119,23 @@ def test_after_the_stream_closes_the_camera_runs_on_the_wall_clock_again() -> No
         assert latest is not None and latest.seq > held.seq + 3  # nobody takes frames: it keeps going
     finally:
         camera.stop()
+
+
+def test_paused_nothing_is_made_and_the_consumer_waits_with_its_clock_still() -> None:
+    script = Recorder()
+    camera = ScriptedCamera(script, FPS, (4, 4), grace_s=0.05)
+    camera.start()
+    try:
+        with camera.stream() as frames:
+            taken = frames.next(5.0)
+            assert taken is not None
+            camera.pause(True)
+            made = len(script.events)
+            assert frames.next(0.3) is None  # six grace periods: held, not lost
+            assert len(script.events) == made and camera.latest() is not None
+            assert frames.now() == pytest.approx(taken.timestamp)
+            camera.pause(False)
+            resumed = frames.next(5.0)
+            assert resumed is not None and resumed.seq == taken.seq + 1
+    finally:
+        camera.stop()
