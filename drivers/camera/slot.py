@@ -134,6 +134,11 @@ class SlotCamera:
     def latest(self) -> Frame | None:
         return self._slot.get()
 
+    @property
+    def fault(self) -> str:
+        """Why frames stopped coming, while they do not (technicians' detail); "" otherwise."""
+        return self._slot.lost_detail
+
     def stream(self) -> FrameStream:
         assert isinstance(self, Camera)
         return SlotStream(self, self._slot)

@@ -14,6 +14,7 @@ same thing on a loaded machine as on an idle one.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Protocol
@@ -22,6 +23,8 @@ import numpy as np
 
 from drivers.camera.base import Camera, Frame, FrameStream
 from drivers.camera.slot import LatestFrameSlot, SlotCamera
+
+log = logging.getLogger(__name__)
 
 
 class FrameScript(Protocol):
@@ -48,6 +51,7 @@ class ScriptedCamera(SlotCamera, Camera):
         self._cv = threading.Condition()  # guards the script, _k and the consumer hand-shake
         self._streams = 0
         self._paused = False
+        self._unplugged = False
         self._made_seq = 0  # seq of the newest frame put in the slot
         self._taken_seq = 0  # newest seq the lockstep consumer has taken and asked past
 
@@ -58,6 +62,7 @@ class ScriptedCamera(SlotCamera, Camera):
         self._slot.reset()
         self._seq_base = self._made_seq = self._taken_seq = self._slot.last_seq
         self._k = -1
+        self._unplugged = False
         self._origin = time.monotonic()
         self._stop.clear()
         self._make(0)  # the first frame is there when start() returns, as with a real camera
@@ -71,23 +76,39 @@ class ScriptedCamera(SlotCamera, Camera):
     def _make_locked(self, k: int) -> None:
         self._k = k
         image = self._script.next_frame(k * self._period)
+        self._unplugged = image is None
         if image is None:
-            self._slot.hold(False)
+            self._update_hold()
             self._slot.note_fault("simulated camera unplugged")
             return
         seq = self._seq_base + k + 1
         self._slot.put(image, seq=seq, timestamp=self._origin + k * self._period)
         self._made_seq = seq
+        self._update_hold()
 
     def _holding(self) -> bool:
         """Paused, or in lockstep with a consumer that has not taken the newest frame yet."""
         return self._paused or bool(self._streams and self._taken_seq < self._made_seq)
 
+    def _update_hold(self) -> None:
+        """Paused or in lockstep, the sensor delivers when it is asked to, so silence is not a lost
+        camera; an unplugged one (its script says so) is, after the grace period."""
+        self._slot.hold((self._paused or self._streams > 0) and not self._unplugged)
+
     def _run(self) -> None:
+        try:
+            self._play()
+        except Exception as exc:  # a broken script is a lost camera, never a silent hang
+            log.exception("simulated camera failed")
+            with self._cv:
+                self._unplugged = True
+                self._update_hold()
+                self._slot.note_fault(f"simulated camera failed ({type(exc).__name__})")
+
+    def _play(self) -> None:
         while True:
             with self._cv:
                 while self._holding() and not self._stop.is_set():
-                    self._slot.hold(True)  # holding a frame back on purpose is not a lost camera
                     self._cv.wait(self._period)
             if self._stop.is_set():
                 return
@@ -108,6 +129,7 @@ class ScriptedCamera(SlotCamera, Camera):
         still (e.g. while the autopilot photographs the screen)."""
         with self._cv:
             self._paused = paused
+            self._update_hold()
             self._cv.notify_all()
 
     # --- consumers ----------------------------------------------------------------------------
@@ -117,16 +139,19 @@ class ScriptedCamera(SlotCamera, Camera):
     def _attach(self) -> None:
         with self._cv:
             self._streams += 1
+            self._update_hold()
             self._cv.notify_all()
 
     def _detach(self) -> None:
         with self._cv:
             self._streams -= 1
+            self._update_hold()
             self._cv.notify_all()
 
     def _taken(self, seq: int) -> None:
         with self._cv:
             self._taken_seq = max(self._taken_seq, seq)
+            self._update_hold()
             self._cv.notify_all()
 
     def _now(self) -> float:

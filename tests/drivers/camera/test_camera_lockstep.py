@@ -93,17 +93,17 @@ def test_holding_a_frame_for_a_slow_consumer_is_not_a_lost_camera() -> None:
 
 def test_an_unplugged_camera_is_lost_to_the_stream_after_grace() -> None:
     camera = ScriptedCamera(Recorder(frames=3), FPS, (4, 4), grace_s=0.1)
-    camera.start()
-    try:
-        with camera.stream() as frames:
+    with camera.stream() as frames:  # in lockstep from the first frame: none is made unseen
+        camera.start()
+        try:
             seen = [frames.next(5.0) for _ in range(3)]
             assert all(f is not None for f in seen)
             deadline = time.monotonic() + 10
             with pytest.raises(CameraLost, match="unplugged"):
                 while time.monotonic() < deadline:
                     assert frames.next(0.05) is None
-    finally:
-        camera.stop()
+        finally:
+            camera.stop()
 
 
 def test_after_the_stream_closes_the_camera_runs_on_the_wall_clock_again() -> None:
