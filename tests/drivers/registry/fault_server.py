@@ -17,7 +17,6 @@ import json
 import socket
 import struct
 import threading
-import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -28,7 +27,8 @@ import requests
 class FaultServer:
     def __init__(self, upstream: str | None = None, hang_s: float = 2.0) -> None:
         self.upstream = upstream
-        self.hang_s = hang_s
+        self.hang_s = hang_s  # the longest a "hang" lasts; close() ends every hang at once
+        self._released = threading.Event()
         self.script: list[Any] = ["proxy"]
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -53,6 +53,7 @@ class FaultServer:
         self._thread.start()
 
     def close(self) -> None:
+        self._released.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -69,7 +70,7 @@ class FaultServer:
             )
         action = self._next()
         if action == "hang":
-            time.sleep(self.hang_s)
+            self._released.wait(self.hang_s)
             h.close_connection = True
             return
         if action == "reset":
@@ -94,7 +95,7 @@ class FaultServer:
             return
         status, ctype, payload = self._forward(h, body)
         if action == "proxy_then_hang":
-            time.sleep(self.hang_s)
+            self._released.wait(self.hang_s)
             h.close_connection = True
             return
         if isinstance(action, tuple) and action[0] == "tamper":
