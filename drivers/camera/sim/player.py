@@ -9,7 +9,12 @@ the camera runs in lockstep with that consumer: frame k+1 is made only once the 
 frame k and asks for more, and never before its time on the wall clock. The consumer sees every
 frame and the script's clock advances per frame delivered, so a busy CPU slows the simulated
 person down instead of making the check miss half of a head turn: the scripted applicant does the
-same thing on a loaded machine as on an idle one.
+same thing on a loaded machine as on an idle one. ``lockstep=False`` keeps the real-sensor
+behaviour for the consumer too.
+
+Waiting for the consumer, or paused (pause(): the autopilot photographing a screen), the camera
+is not silent in the grace rule's sense; a script that says "unplugged" (or fails) still makes
+it CameraLost after ``grace_s``.
 """
 
 from __future__ import annotations
