@@ -119,6 +119,15 @@ class Journal:
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
+    def expired(self, since: float) -> list[str]:
+        """Transactions closed since ``since`` because the authority no longer answers for them
+        (kiosk.recovery): staff must check each one with the authority. Newest first."""
+        rows = self._db.execute(
+            "SELECT txn_id FROM txn WHERE closed=1 AND outcome LIKE 'expired:%' AND updated_at >= ? "
+            "ORDER BY updated_at DESC", (since,)
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def counts(self) -> dict[str, int]:
         """Open and closed transactions, for diagnostics."""
         rows = self._db.execute("SELECT closed, count(*) FROM txn GROUP BY closed").fetchall()

@@ -31,6 +31,7 @@ from kiosk.flow import events as e
 from kiosk.flow.machine import Flow
 from kiosk.journal import Journal
 from kiosk.metrics import Metrics
+from kiosk.printing.retention import PrintRetention
 from kiosk.services.devices import Devices
 from kiosk.settings import Settings
 
@@ -86,6 +87,7 @@ class Runner:
         self.quit_requested = False
         self.metrics = Metrics()
         self.technician = TechnicianDuties(settings, journal, self.metrics, lambda: self.devices)
+        self.print_retention = PrintRetention(settings.var_dir / "journal.db", settings.policy.print_retention_hours)
         self._up = False  # every device built and started, the face models loaded
 
     @property
@@ -172,7 +174,8 @@ class Runner:
             if self.devices is None:
                 assert self._build is not None
                 self.devices = self._build()
-            self.recovered = recovery.recover(self.journal, self.devices)
+            self.recovered = recovery.recover(self.journal, self.devices, self._alert_staff)
+            self.print_retention.run_if_due()
             self.devices.camera.start()
         except DeviceError as exc:
             log.error("start-up failed", extra={"code": exc.code, "detail": exc.detail})
@@ -258,6 +261,11 @@ class Runner:
                 self.quit_requested = True
             case _:
                 raise TypeError(f"unknown command {cmd!r}")
+
+    def _alert_staff(self, code: str) -> None:
+        """A staff alert from a worker (recovery), as the flow's AlertStaff would raise it."""
+        self.alerts.append(("staff", code))
+        log.warning("staff called", extra={"reason": code})
 
     def _crash_point(self, name: str) -> None:
         """Crash-recovery tests: a simulated power cut at a named point (journal steps, and
@@ -350,5 +358,6 @@ class Runner:
         code = checks.first_fault(results)
         self.metrics.out_of_service.set(1 if code else 0)
         if not code and recover:
-            recovery.recover(self.journal, self.devices)
+            recovery.recover(self.journal, self.devices, self._alert_staff)
+        self.print_retention.run_if_due()  # probes run while nobody is at the kiosk
         return e.DevicesProbed(not code, code)
