@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drivers.errors import DeviceError
-from kiosk import recovery
+from kiosk import held_documents, recovery
 from kiosk.diag import checks
 from kiosk.diag.audit import AuditLog
 from kiosk.diag.duties import TechnicianDuties
@@ -233,7 +233,8 @@ class Runner:
             case c.LoadReferenceData():
                 self._spawn("reference", self._load_reference)
             case c.Submit():
-                self.journal.store_submission(cmd.txn_id, cmd.idempotency_key, cmd.application)
+                holder = self.journal.holder_ref(*cmd.document) if cmd.document else None
+                self.journal.store_submission(cmd.txn_id, cmd.idempotency_key, cmd.application, holder)
                 self._spawn("submit", self._submit, cmd)
             case c.PrintLicence():
                 self._spawn("print", self._print, cmd)
@@ -313,6 +314,7 @@ class Runner:
     def _read_card(self, key: Any) -> object:
         identity = self.devices.reader.read(key)
         try:
+            held_documents.refuse_if_waiting(self.journal, self.devices.print_service, identity)
             reference = self.devices.face.enrol(bytes(identity.portrait))
         except BaseException:  # whatever went wrong, the chip data goes now, not at garbage collection
             identity.wipe()

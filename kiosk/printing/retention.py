@@ -6,7 +6,8 @@ whole. Once a job is confirmed or voided nobody may print it again (``PrintServi
 refuses), so its bytes only cost disk (about 94 KB per licence) and keep the operator's name at
 rest for no purpose. The row itself stays (kind, state, timings, error and flag: the record of what
 happened), and an event notes that the bytes went. Held jobs keep their bytes until staff resolve
-them, however long that takes.
+them, however long that takes. The keyed hash of the applicant's document that a settled
+transaction kept (kiosk.held_documents) goes at the same time.
 
 The journal file shares its pages with the transaction journal. SQLite only returns freed pages
 to the file system in auto_vacuum mode, which an existing database only enters through one full
@@ -85,6 +86,7 @@ class PrintRetention:
                     db.execute("INSERT INTO print_job_events (job_id, at, state, detail) "
                                "SELECT job_id, ?, state, 'bytes_dropped:retention' FROM print_jobs WHERE job_id = ?",
                                (now, job_id))
+                forgotten = self._forget_holders(db, before)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -92,9 +94,21 @@ class PrintRetention:
             self._shrink(db)
         finally:
             db.close()
-        if ids:
-            log.info("print journal bytes dropped after the retention period", extra={"jobs": len(ids)})
+        if ids or forgotten:
+            log.info("print journal bytes dropped after the retention period",
+                     extra={"jobs": len(ids), "holders_forgotten": forgotten})
         return len(ids)
+
+    @staticmethod
+    def _forget_holders(db: sqlite3.Connection, before: float) -> int:
+        """The keyed hash of the document (kiosk.held_documents) of transactions closed before the
+        period whose documents are settled: nothing is waiting for that applicant any more."""
+        if "holder_ref" not in {r[1] for r in db.execute("PRAGMA table_info(txn)")}:
+            return 0
+        return db.execute(
+            "UPDATE txn SET holder_ref = NULL WHERE holder_ref IS NOT NULL AND closed = 1 AND updated_at < ? "
+            "AND NOT EXISTS (SELECT 1 FROM print_jobs j WHERE j.txn_id = txn.txn_id "
+            "AND j.state NOT IN ('confirmed', 'voided'))", (before,)).rowcount
 
     @staticmethod
     def _shrink(db: sqlite3.Connection) -> None:

@@ -87,6 +87,25 @@ def test_crash_after_each_step(tmp_path: Path, step: str, issued_after: int) -> 
 
 
 @needs_clip
+@pytest.mark.parametrize("step", ["answered", "printing"])
+def test_an_applicant_back_after_a_crash_is_sent_to_staff_for_the_held_licence(tmp_path: Path, step: str) -> None:
+    """Killed once the authority had issued: the restarted kiosk holds the licence. The applicant,
+    seeing nothing come out, starts again with the same document: the card read recognises it
+    (a keyed hash journaled with the submission) and sends them to staff instead of letting a
+    new application, under the next trade name, issue a second licence."""
+    config = write_config(tmp_path)
+    rc, first = journey(config, "--crash-after", step)
+    assert rc == 137, first
+    rc, second = journey(config)
+    assert rc == 0, second
+    assert second["journey"] == "staff:document_already_issued", second
+    assert licences(tmp_path) == 1 and len(held_licences(tmp_path)) == 1 and printed_licences(tmp_path) == 0
+    journal = sqlite3.connect(tmp_path / "journal.db")
+    refs = [r[0] for r in journal.execute("SELECT holder_ref FROM txn WHERE holder_ref IS NOT NULL")]
+    assert len(refs) == 1 and int(refs[0], 16) and len(refs[0]) == 64, "a keyed hash for the submitted transaction"
+
+
+@needs_clip
 @pytest.mark.parametrize("stage", ["sending", "sent"])
 def test_crash_while_printing_holds_the_licence_until_staff_act(tmp_path: Path, stage: str) -> None:
     """Killed mid-print: the licence may be in the printer, whole or torn. It is held with the

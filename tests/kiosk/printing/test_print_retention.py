@@ -75,3 +75,27 @@ def test_runs_when_due_and_never_raises(tmp_path: Path) -> None:
     assert r.run_if_due() is None, "a journal that cannot be purged now is purged later"
     with pytest.raises(ValueError):
         PrintRetention(db, 0)
+
+
+def test_the_document_hash_of_settled_old_transactions_goes(tmp_path: Path) -> None:
+    from kiosk.flow.form import to_application
+    from kiosk.journal import Journal
+    from kiosk.sealing import Sealer
+    from tests.kiosk.flow import builders as b
+
+    journal = Journal(tmp_path / "journal.db", Sealer(tmp_path / "journal.key"))
+    printed = PrintJournal(tmp_path / "journal.db")
+    app = to_application(b.identity(), dict(b.COMPLETE_FORM))
+    for txn, state in (("T-printed", "confirmed"), ("T-held", "held")):
+        journal.record(txn, "started")
+        journal.record(txn, "submitting", "k")
+        journal.store_submission(txn, "k-" + txn, app, journal.holder_ref("CHN", txn))
+        journal.record(txn, "closed", "x")
+        job = printed.add(txn, "licence", b"x" * 100, 10)
+        printed.set_state(job, state)
+    PrintRetention(tmp_path / "journal.db", 1, clock=lambda: time.time() + 2 * 3600).run()
+    assert journal.holder_transactions(journal.holder_ref("CHN", "T-printed")) == []
+    assert [t.txn_id for t in journal.holder_transactions(journal.holder_ref("CHN", "T-held"))] == ["T-held"]
+    journal.close()
+    printed.close()
+
