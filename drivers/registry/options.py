@@ -75,3 +75,6 @@ class EmbeddedServiceOptions:
     connect_timeout: ConnectTimeout = 2.0
     read_timeout: ReadTimeout = 10.0
     fresh_database: bool = False  # demo: delete the default SQLite file first (names free again)
+    # the service's operator_recent_application rule (hours; 0: off): off for the demo, whose
+    # virtual card applies again and again; a real authority keeps its own (24 h by default)
+    recent_application_hours: Annotated[float, Field(ge=0, le=8760)] = 0
