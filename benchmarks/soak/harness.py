@@ -317,9 +317,14 @@ class Soak:
         msg = self.kiosk.wait_for("after_restart", 120) or {}
         if not first:
             result = self._applicant_after_restart(a, msg, face)
+            txns = sorted(self.ledger[a.index])
             self.kiosk.send(cmd="after_restart", txns=txns, on_paper=sorted(self._txns_on_paper()), technician=True)
             for t in (self.kiosk.wait_for("after_restart", 120) or {}).get("technician", []):
                 self.stats.technician[_action(t)] += 1
+            if result.get("outcome") == "staff" and self._on_paper(self.ledger[a.index]):
+                # the kiosk recognised the document at the card read and sent the applicant to
+                # the counter, where staff printed the held licence
+                result["outcome"] = "served_by_staff"
             return result
         return self._applicant_after_restart(a, msg, face)
 
