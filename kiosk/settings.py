@@ -179,6 +179,8 @@ class PolicySection:
     submit_retries: Annotated[int, Field(ge=0, le=10)] = 3  # not read: [registry] max_attempts bounds retries
     # unprinted documents after a fault or crash: "hold" for staff, or "print" (a tray staff watch)
     recovered_print: Literal["hold", "print"] = "hold"
+    # a printed or voided document's stored bytes are dropped this long after (held ones: never)
+    print_retention_hours: Annotated[float, Field(ge=0.01, le=8760)] = 168
 
 
 Copy = Literal["fuben", "zhengben"]

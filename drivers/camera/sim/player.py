@@ -163,6 +163,13 @@ class ScriptedCamera(SlotCamera, Camera):
         with self._cv:
             return self._origin + max(self._k, 0) * self._period
 
+    def swap_script(self, script: FrameScript) -> FrameScript:
+        """Put another script in front of the lens (an unplugged cable, another person) from
+        the next frame on; returns the one it replaces, to put back later."""
+        with self._cv:
+            previous, self._script = self._script, script
+        return previous
+
     def prompt(self, action: str | None) -> None:
         with self._cv:
             self._script.prompt(action, max(self._k, 0) * self._period)
