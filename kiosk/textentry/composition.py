@@ -58,6 +58,7 @@ class Composition:
     _ink: int = 0  # bumped on every stroke change: the handwriting cache key
     _cache_key: tuple = ()
     _cache: list[Candidate] = field(default_factory=list)
+    _cache_asked: int = 0  # the limit the cached answer was asked with
 
     # -- state -------------------------------------------------------------------------------
     @property
@@ -116,14 +117,15 @@ class Composition:
             key = ("h", self._ink)
         else:
             return []
-        if key != self._cache_key or len(self._cache) < limit:
+        # ask again only for a new input, or for more than was asked when the engine had more
+        if key != self._cache_key or (limit > self._cache_asked and len(self._cache) >= self._cache_asked):
             if key[0] == "p":
                 assert self.pinyin is not None
                 self._cache = self.pinyin.candidates(self.letters, limit)
             else:
                 assert self.handwriting is not None
                 self._cache = self.handwriting.candidates(self.strokes, limit, self.pad_size)
-            self._cache_key = key
+            self._cache_key, self._cache_asked = key, limit
         return self._cache[:limit]
 
     def current_page(self) -> CandidatePage:
@@ -185,6 +187,17 @@ class Composition:
             self.text += self.chosen
             self.segments = []
 
+    def insert(self, literal: str) -> str:
+        """Append text typed as is (digits of a house number): pending letters are converted first,
+        pending strokes dropped. Returns what fitted."""
+        self.space()
+        if self.strokes:
+            self.strokes = []
+            self._ink += 1
+        fitted = literal[: max(self.max_length - self.length, 0)]
+        self.text += fitted
+        return fitted
+
     def delete(self) -> None:
         self.page = 0
         if self.letters:
@@ -197,6 +210,11 @@ class Composition:
             self._ink += 1
         elif self.text:
             self.text = self.text[:-1]
+
+    def discard_pending(self) -> None:
+        """Drop letters, chosen segments and strokes; the committed text stays."""
+        self.letters, self.segments, self.strokes, self.page = "", [], [], 0
+        self._ink += 1
 
     def clear(self) -> None:
         self.text, self.letters, self.segments, self.strokes, self.page = "", "", [], [], 0

@@ -135,6 +135,11 @@ patch:
 _LEXICON_PATCH = "  translator/dictionary: {name}\n"
 
 
+def _check_schema(shared_dir: Path, schema: str) -> None:
+    if not (shared_dir / f"{schema}.schema.yaml").is_file():
+        raise PinyinUnavailable(f"rime schema {schema} not in {shared_dir}: install rime-data-pinyin-simp")
+
+
 def _write_if_changed(path: Path, text: str) -> None:
     """Rewrite only on change: rime recompiles whatever is newer than its build."""
     if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -161,14 +166,14 @@ class RimeEngine:
     @classmethod
     def shared(cls, user_dir: Path, shared_dir: Path = SHARED_DATA, schema: str = SCHEMA,
                shop_lexicon: bool = True) -> RimeEngine:
+        _check_schema(Path(shared_dir), schema)  # also when an engine is already running
         with cls._instance_lock:
             if cls._instance is None:
                 cls._instance = cls(Path(user_dir), Path(shared_dir), schema, shop_lexicon)
             return cls._instance
 
     def __init__(self, user_dir: Path, shared_dir: Path, schema: str, shop_lexicon: bool = True) -> None:
-        if not (shared_dir / f"{schema}.schema.yaml").is_file():
-            raise PinyinUnavailable(f"rime schema {schema} not in {shared_dir}: install rime-data-pinyin-simp")
+        _check_schema(shared_dir, schema)
         try:
             to_simplified("中")
         except OpenCCMissing as e:

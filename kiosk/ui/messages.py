@@ -40,6 +40,10 @@ ERRORS = {
     "service_protocol_error": N_("Registration service gave an invalid answer"),
     "service_timeout": N_("Registration service did not answer"),
     "printer_jobs_held": N_("Documents held for staff: see the printer page"),
+    "textentry_pinyin_unavailable": N_("Pinyin typing is not available on this kiosk. Please write by hand."),
+    "textentry_handwriting_unavailable": N_("Handwriting is not available on this kiosk. Please type pinyin."),
+    "textentry_unavailable": N_("Chinese text entry is not available on this kiosk. Please ask staff."),
+    "textentry_engine_failed": N_("The Chinese input stopped working. Please ask staff."),
 }
 
 GUIDANCE = {
