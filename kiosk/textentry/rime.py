@@ -211,14 +211,10 @@ class RimeEngine:
 
     @staticmethod
     def _write_lexicon(user_dir: Path, schema: str) -> str:
-        """The shop-name lexicon as a rime dictionary importing the schema's own; "" without
-        pypinyin (the plain dictionary then serves)."""
+        """The shop-name lexicon as a rime dictionary importing the schema's own."""
         from kiosk.textentry import lexicon
 
-        try:
-            text = lexicon.rime_dict(schema)
-        except ImportError:
-            return ""
+        text = lexicon.rime_dict(schema)
         _write_if_changed(user_dir / f"{lexicon.NAME}.dict.yaml", text)
         return _LEXICON_PATCH.format(name=lexicon.NAME)
 
