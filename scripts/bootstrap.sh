@@ -10,7 +10,10 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 RUN_PKGS=(pcscd libpcsclite-dev swig gcc libgl1 libegl1 libgl1-mesa-dri libglx-mesa0 libmtdev1
-          fonts-noto-cjk xvfb xauth ca-certificates)
+          fonts-noto-cjk xvfb xauth ca-certificates
+          # Chinese text entry (docs/text-entry.md): pinyin (librime + Apache-2.0 pinyin_simp data,
+          # googlepinyin as the alternative backend), OpenCC for Simplified output, zinnia handwriting
+          librime1 rime-data-pinyin-simp libopencc1.1 libgooglepinyin0 libzinnia0)
 # vpcd is a test tool only: it listens on all interfaces and must never be installed on a kiosk.
 TEST_PKGS=(vsmartcard-vpcd postgresql)
 

@@ -49,6 +49,7 @@ LABELS = {
     "hint_pinyin": N_("Type the pinyin, then tap the right characters below."),
     "hint_handwriting": N_("Write one character in the box with your finger, then tap it below."),
     "hint_choose": N_("Tap the right characters below, or keep typing."),
+    "hint_choose_handwriting": N_("Tap the right character below, or keep writing."),
     "no_match": N_("No characters for this spelling. Check it, or tap Delete."),
     "full": N_("This field is full."),
     "empty": N_("(nothing entered yet)"),
@@ -102,13 +103,15 @@ class TextEntryPanel(BoxLayout):
         self.add_widget(self.display)
         self.hint = Text("", font=36, color=theme.MUTED, **self._font)
         self.add_widget(self.hint)
+        self.candidate_height = 170 if self.show_pinyin else 130
         self.candidate_bar = GridLayout(cols=COLUMNS, spacing=px(12), size_hint_y=None,
-                                        height=px(2 * 130 + 12))
+                                        height=px(2 * self.candidate_height + 12))
         self.add_widget(self.candidate_bar)
         self.pager = BoxLayout(size_hint_y=None, height=px(100), spacing=px(12))
         self.add_widget(self.pager)
         self.add_widget(self._keyboard() if self.mode == "pinyin" else self._pad_area())
         self.add_widget(self._actions())
+        self.add_widget(Widget())  # takes what is left, so the panel starts at the top
         self._refresh()
 
     def _keyboard(self) -> Widget:
@@ -137,16 +140,17 @@ class TextEntryPanel(BoxLayout):
         row = BoxLayout(spacing=px(12), size_hint_y=None, height=px(130))
         other = [m for m in (self.methods.modes if self.methods else ()) if m != self.mode]
         for m in other:
-            row.add_widget(self._button(self._label(m), "te_mode", m, color=theme.PRIMARY_DARK,
-                                        text_color=(1, 1, 1, 1), height=130))
+            row.add_widget(self._button(self._label(m), "te_mode", m, color=theme.PRIMARY_DARK, font=36,
+                                        text_color=(1, 1, 1, 1), height=130, size_hint_x=1.5))
         if self.mode == "pinyin":
-            row.add_widget(self._button(self._label("space"), "te_space", height=130))
+            row.add_widget(self._button(self._label("space"), "te_space", height=130, font=36))
         else:
-            row.add_widget(self._button(self._label("undo"), "te_undo", height=130))
-        row.add_widget(self._button("⌫ " + self._label("delete"), "te_delete", height=130))
-        row.add_widget(self._button(self._label("clear"), "te_clear", height=130))
+            row.add_widget(self._button(self._label("undo"), "te_undo", height=130, font=36, size_hint_x=1.2))
+        row.add_widget(self._button("← " + self._label("delete"), "te_delete", height=130, font=36,
+                                    size_hint_x=1.2))
+        row.add_widget(self._button(self._label("clear"), "te_clear", height=130, font=36, size_hint_x=1.2))
         row.add_widget(self._button(self._label("done"), "te_done", color=theme.OK, text_color=(1, 1, 1, 1),
-                                    height=130))
+                                    height=130, font=40, size_hint_x=1.2))
         return row
 
     # -- state -> screen ---------------------------------------------------------------------
@@ -154,9 +158,9 @@ class TextEntryPanel(BoxLayout):
         comp = self.composition
         shown = _escape(comp.text)
         if comp.chosen:
-            shown += f"[color={_hex(theme.PRIMARY)}][u]{_escape(comp.chosen)}[/u][/color]"
+            shown += f"[color={_hex(theme.OK)}][u]{_escape(comp.chosen)}[/u][/color]"
         if comp.letters:
-            shown += f" [color={_hex(theme.ACCENT)}]{_escape(comp.letters)}[/color]"
+            shown += f" [color={_hex(theme.PRIMARY)}][u]{_escape(comp.letters)}[/u][/color]"
         if not shown:
             shown = "[color={}][size={}]{}[/size][/color]".format(_hex(theme.MUTED), int(px(40)),
                                                                   _escape(self._label("empty")))
@@ -171,7 +175,7 @@ class TextEntryPanel(BoxLayout):
         elif comp.composing and not page.items:
             hint = "no_match" if comp.letters else "hint_handwriting"
         elif comp.composing:
-            hint = "hint_choose"
+            hint = "hint_choose" if comp.letters else "hint_choose_handwriting"
         else:
             hint = "hint_pinyin" if self.mode == "pinyin" else "hint_handwriting"
         self.hint.text = self._label(hint)
@@ -180,10 +184,11 @@ class TextEntryPanel(BoxLayout):
         for i, cand in enumerate(page.items):
             label = _escape(cand.text)
             if self.show_pinyin and cand.pinyin:
-                label += f"\n[size={int(px(30))}]{_escape(cand.pinyin)}[/size]"
+                label += f"\n[size={int(px(28))}]{_escape(cand.pinyin)}[/size]"
             font = 56 if len(cand.text) <= 2 else 48 if len(cand.text) <= 4 else 40
             self.candidate_bar.add_widget(self._button(label, "te_candidate", page.first_index + i, font=font,
-                                                       height=130, markup=True, color=theme.SURFACE))
+                                                       height=self.candidate_height, markup=True,
+                                                       color=theme.SURFACE))
         self.pager.clear_widgets()
         if page.has_previous or page.has_next:
             self.pager.add_widget(self._button("◀ " + self._label("previous"), "te_page", -1, height=100,
