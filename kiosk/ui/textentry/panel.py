@@ -57,12 +57,20 @@ LABELS = {
 
 
 class TextEntryPanel(BoxLayout):
-    """One field's text entry. ``text`` is what has been entered so far."""
+    """One field's text entry.
+
+    ``methods`` from ``kiosk.textentry.methods.open_input_methods`` (None: no engine works, the
+    panel says so); ``tr`` the screen's translator (its ``language`` decides whether pinyin is
+    shown beside candidates, unless ``show_pinyin`` says); ``on_done(text)`` when Done is tapped;
+    ``on_change(text)`` after every key; ``text`` and ``max_length`` the field's value and limit;
+    ``mode`` "pinyin" or "handwriting" (the first available one otherwise); ``composition`` one
+    kept from an earlier panel to carry on where it was.
+    """
 
     def __init__(self, methods: InputMethods | None, tr: Callable[..., str], on_done: Callable[[str], None],
                  text: str = "", max_length: int | None = None, mode: str | None = None,
                  on_change: Callable[[str], None] | None = None, show_pinyin: bool | None = None,
-                 font_name: str | None = None, **kw: Any) -> None:
+                 font_name: str | None = None, composition: Composition | None = None, **kw: Any) -> None:
         kw.setdefault("orientation", "vertical")
         kw.setdefault("spacing", px(20))
         kw.setdefault("padding", px(36))
@@ -78,7 +86,9 @@ class TextEntryPanel(BoxLayout):
             self.mode = ""
             self._show_error(NoInputMethod())
             return
-        self.composition = methods.composition(text, max_length)
+        # a screen rebuilt on every flow change passes the composition it kept, so letters typed
+        # and candidates chosen survive the rebuild
+        self.composition = composition or methods.composition(text, max_length)
         self.mode = mode if mode in methods.modes else methods.modes[0]
         self._build()
 

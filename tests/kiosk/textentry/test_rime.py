@@ -92,6 +92,8 @@ def test_choices_are_not_learned_for_the_next_applicant(rime: RimeEngine) -> Non
         rime.candidates("lwlm", 5)
         rime.consumed("lwlm", rare)
     assert [c.text for c in rime.candidates("lwlm", 5)] == before
+    user_dir = Path(rime._keep[1].decode())
+    assert not list(user_dir.rglob("*.userdb*")), "rime kept a user dictionary"
 
 
 def test_bad_input_is_a_value_error_not_a_crash(rime: RimeEngine) -> None:
