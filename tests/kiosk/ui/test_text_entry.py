@@ -93,6 +93,13 @@ class Mounted:
         self.ui.step(2)
 
     def screenshot(self, name: str) -> Path:
+        from kivy.uix.label import Label
+
+        from tests.kiosk.ui.test_gallery import covered
+
+        texts = [w.text for w in self.host.walk() if isinstance(w, Label) and w.text]
+        missing = {ch for t in texts for ch in t if not ch.isspace() and ord(ch) not in covered()}
+        assert not missing, f"no glyph for {sorted(missing)}"
         path = self.ui.screenshot(name)
         DOCS_IMG.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, DOCS_IMG / f"{name}.png")
