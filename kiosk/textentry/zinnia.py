@@ -66,12 +66,14 @@ class ZinniaRecognizer:
         self.size = int(self._lib.zinnia_recognizer_size(self._rec))
         self._lock = threading.Lock()
 
-    def classify(self, strokes: Sequence[Stroke], limit: int, pad_size: tuple[float, float] | None = None
-                 ) -> list[tuple[str, float]]:
+    def classify(self, strokes: Sequence[Stroke], limit: int, pad_size: tuple[float, float] | None = None,
+                 margin: float = 0.0) -> list[tuple[str, float]]:
+        """``pad_size`` maps the whole pad onto the model's box; None scales the ink itself to fill
+        the box less ``margin`` on each side."""
         if not strokes or not any(strokes):
             return []
         lib = self._lib
-        boxed = fit_to_box([thin(s, 2.0) for s in strokes if s], BOX, pad_size)
+        boxed = fit_to_box([thin(s, 2.0) for s in strokes if s], BOX, pad_size, margin)
         with self._lock:
             if self._rec is None:
                 raise EngineFailed("zinnia recognizer is closed")
