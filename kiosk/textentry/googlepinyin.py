@@ -96,10 +96,13 @@ class GooglePinyinEngine:
         return [Candidate(t, reading(t)) for t in texts]
 
     def consumed(self, letters: str, index: int) -> int:
+        known, raw = self._last
+        if known != letters or index >= len(raw):  # another caller asked in between: ask again
+            self.candidates(letters, index + 1)
         with self._lock:
             known, raw = self._last
             if known != letters or index >= len(raw):
-                raise ValueError("consumed() must follow candidates() for the same letters")
+                raise IndexError(f"no candidate {index} for these letters")
             self._search(letters)
             self._lib.im_choose(raw[index])
             fixed = int(self._lib.im_get_fixed_len())

@@ -246,10 +246,13 @@ class RimeEngine:
         return [Candidate(c.text, reading(c.text)) for c in out]
 
     def consumed(self, letters: str, index: int) -> int:
+        known, raw = self._last
+        if known != letters or index >= len(raw):  # another caller asked in between: ask again
+            self.candidates(letters, index + 1)
         with self._lock:
             known, raw = self._last
             if known != letters or index >= len(raw):
-                raise ValueError("consumed() must follow candidates() for the same letters")
+                raise IndexError(f"no candidate {index} for these letters")
             self._input(letters)
             if not self._fn["select_candidate"](self._session, raw[index]):
                 raise EngineFailed("rime refused the candidate")

@@ -100,8 +100,10 @@ def test_bad_input_is_a_value_error_not_a_crash(rime: RimeEngine) -> None:
     for bad in ("", "LAO", "lao wang", "老", "a" * 65):
         with pytest.raises(ValueError):
             rime.candidates(bad, 5)
-    with pytest.raises(ValueError):
-        rime.consumed("laowang", 0)  # not what candidates() was last asked
+    rime.candidates("lamian", 5)
+    assert rime.consumed("laowang", 0) == len("laowang")  # asked again for the right letters
+    with pytest.raises(IndexError):
+        rime.consumed("laowang", 500)
 
 
 def test_a_missing_schema_is_a_typed_error(tmp_path: Path) -> None:
