@@ -92,6 +92,20 @@ def distort(strokes: list[list[Point]], rng: random.Random, d: Distortion = TRAI
     return _refit(out)
 
 
+def sloppy(strokes: list[list[Point]], rng: random.Random) -> list[list[Point]]:
+    """The two commonest deviations of real writers from the standard order: two neighbouring
+    strokes written the other way round, or written in one go (the finger never lifts)."""
+    if len(strokes) < 2:
+        return strokes
+    out = list(strokes)
+    i = rng.randrange(len(out) - 1)
+    if rng.random() < 0.5:
+        out[i], out[i + 1] = out[i + 1], out[i]
+    else:
+        out[i:i + 2] = [out[i] + out[i + 1]]
+    return out
+
+
 def _refit(strokes: list[list[Point]]) -> list[list[Point]]:
     """Shrink a sample that drifted out of the box back into it (keeps the proportions)."""
     xs = [x for s in strokes for x, _ in s]

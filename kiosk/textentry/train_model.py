@@ -60,7 +60,8 @@ def character_set(available: set[str], weights: collections.Counter[str], extra:
     return level1 + sorted(ranked[:extra])
 
 
-def write_training_file(source: Path, chars: list[str], samples: int, out: Path) -> int:
+def write_training_file(source: Path, chars: list[str], samples: int, out: Path, sloppy: float = 0.0) -> int:
+    """``sloppy``: the share of distorted samples that also swap or join two neighbouring strokes."""
     rng = random.Random(SEED)
     n = 0
     with out.open("w", encoding="utf-8") as f:
@@ -70,7 +71,10 @@ def write_training_file(source: Path, chars: list[str], samples: int, out: Path)
                 continue
             f.write(strokedata.to_sexp(ch, base) + "\n")
             for _ in range(samples - 1):
-                f.write(strokedata.to_sexp(ch, strokedata.distort(base, rng)) + "\n")
+                sample = strokedata.distort(base, rng)
+                if sloppy and rng.random() < sloppy:
+                    sample = strokedata.sloppy(sample, rng)
+                f.write(strokedata.to_sexp(ch, sample) + "\n")
             n += 1
     return n
 
@@ -80,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--strokes", type=Path, required=True, help="unpacked hanzi-writer-data package folder")
     ap.add_argument("--out", type=Path, default=Path("assets/textentry/handwriting-zh_CN-mmah.model"))
     ap.add_argument("--samples", type=int, default=7)
+    ap.add_argument("--sloppy", type=float, default=0.0,
+                    help="share of distorted samples with two neighbouring strokes swapped or joined")
     ap.add_argument("--chars", type=Path, help="write the character list here too")
     args = ap.parse_args(argv)
     if shutil.which("zinnia_learn") is None:
@@ -88,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     chars = character_set(strokedata.available_chars(args.strokes), char_weights())
     with tempfile.TemporaryDirectory() as tmp:
         train = Path(tmp) / "train.s"
-        n = write_training_file(args.strokes, chars, args.samples, train)
+        n = write_training_file(args.strokes, chars, args.samples, train, args.sloppy)
         print(f"training {n} characters x {args.samples} samples", file=sys.stderr)
         model = Path(tmp) / "model"
         subprocess.run(["zinnia_learn", str(train), str(model)], check=True, stdout=subprocess.DEVNULL)
