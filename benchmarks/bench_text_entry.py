@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -23,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from kiosk.textentry import strokedata  # noqa: E402
 from kiosk.textentry.composition import Composition  # noqa: E402
 from kiosk.textentry.errors import TextEntryError  # noqa: E402
 from kiosk.textentry.handwriting import ZinniaHandwriting  # noqa: E402
@@ -148,9 +150,14 @@ def stroke_latency(engine: ZinniaHandwriting, box: int, chars: dict[str, list], 
     return times
 
 
-def accuracy(engine: ZinniaHandwriting, box: int, chars: dict[str, list]) -> str:
+def accuracy(engine: ZinniaHandwriting, box: int, chars: dict[str, list], sloppy: str = "") -> str:
+    """Top-1/top-10; with ``sloppy`` "swap" or "join", two neighbouring strokes of each sample
+    swapped or joined first (seeded: the same samples for every model)."""
+    rng = random.Random(3)
     top1 = top10 = 0
     for ch, s in chars.items():
+        if sloppy:
+            s = strokedata.sloppy(s, rng, sloppy)
         got = [c.text for c in engine.candidates(s, 10, (box, box))]
         top1 += got[:1] == [ch]
         top10 += ch in got
@@ -196,6 +203,8 @@ def main() -> None:
     for model, engine in engines.items():
         print(f"  {model.name}: synthetic writer on Make Me a Hanzi {accuracy(engine, box, test_chars)}; "
               f"KanjiVG {accuracy(engine, kbox, kanjivg)}")
+        print(f"    the same writer, two neighbouring strokes swapped: {accuracy(engine, box, test_chars, 'swap')}; "
+              f"joined: {accuracy(engine, box, test_chars, 'join')}")
     print(f"\nload average {os.getloadavg()[0]:.1f}")
 
 

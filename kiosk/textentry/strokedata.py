@@ -92,14 +92,15 @@ def distort(strokes: list[list[Point]], rng: random.Random, d: Distortion = TRAI
     return _refit(out)
 
 
-def sloppy(strokes: list[list[Point]], rng: random.Random) -> list[list[Point]]:
+def sloppy(strokes: list[list[Point]], rng: random.Random, kind: str = "") -> list[list[Point]]:
     """The two commonest deviations of real writers from the standard order: two neighbouring
-    strokes written the other way round, or written in one go (the finger never lifts)."""
+    strokes written the other way round ("swap"), or written in one go, the finger never lifting
+    ("join"); ``kind`` "" picks one at random."""
     if len(strokes) < 2:
         return strokes
     out = list(strokes)
     i = rng.randrange(len(out) - 1)
-    if rng.random() < 0.5:
+    if kind == "swap" or (not kind and rng.random() < 0.5):
         out[i], out[i + 1] = out[i + 1], out[i]
     else:
         out[i:i + 2] = [out[i] + out[i + 1]]
