@@ -237,3 +237,16 @@ def test_no_engine_at_all_says_so_in_plain_words(mount: Mount) -> None:
     assert m.panel.error is not None and m.panel.error.code == "textentry_unavailable"
     texts = [w.text for w in m.host.walk() if hasattr(w, "text") and w.text]
     assert any("请" in t for t in texts), texts
+
+
+def test_a_rebuilt_panel_carries_on_with_the_kept_composition(mount: Mount, methods: InputMethods) -> None:
+    m = mount(methods=methods, tr=Translator("zh_CN"), mode="pinyin")
+    m.type("laowanglamian")
+    m.pick("老王")
+    kept = m.panel.composition
+    m.close()
+    again = mount(methods=methods, tr=Translator("zh_CN"), mode="pinyin", composition=kept)
+    assert (again.panel.composition.chosen, again.panel.composition.letters) == ("老王", "lamian")
+    again.pick("拉面")
+    again.tap("te_done")
+    assert again.done == ["老王拉面"]
