@@ -12,7 +12,10 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # cups: the print system a sheet (licence stock) printer is queued in; the kiosk talks IPP to it
 # over its socket, and technicians set the queue up with lpadmin (docs/printing.md)
 RUN_PKGS=(pcscd libpcsclite-dev swig gcc libgl1 libegl1 libgl1-mesa-dri libglx-mesa0 libmtdev1
-          fonts-noto-cjk xvfb xauth ca-certificates cups)
+          fonts-noto-cjk xvfb xauth ca-certificates cups
+          # Chinese text entry (docs/text-entry.md): pinyin (librime + Apache-2.0 pinyin_simp data,
+          # googlepinyin as the alternative backend), OpenCC for Simplified output, zinnia handwriting
+          librime1 rime-data-pinyin-simp libopencc1.1 libgooglepinyin0 libzinnia0)
 # vpcd is a test tool only: it listens on all interfaces and must never be installed on a kiosk.
 # cups-pdf and cups-ipp-utils give the tests a virtual PDF queue and IPP tools; poppler-utils
 # renders and reads the PDFs they write.

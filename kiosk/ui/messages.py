@@ -84,6 +84,10 @@ ERRORS = {
     "master_list_unverified": N_("The master list's signature does not verify under a configured master-list "
                                  "signer anchor; nothing was imported."),
     "trust_import_rejected": N_("The certificate or CRL cannot be used by the trust store and was not imported."),
+    "textentry_pinyin_unavailable": N_("Pinyin typing is not available on this kiosk. Please write by hand."),
+    "textentry_handwriting_unavailable": N_("Handwriting is not available on this kiosk. Please type pinyin."),
+    "textentry_unavailable": N_("Chinese text entry is not available on this kiosk. Please ask staff."),
+    "textentry_engine_failed": N_("The Chinese input stopped working. Please ask staff."),
 }
 
 PIN_ERRORS = {  # the technicians' PIN screen (flow: PIN_REFUSED and a check that failed)
