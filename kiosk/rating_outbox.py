@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS tally (
     PRIMARY KEY (day, outcome)
 );
 """
+OUTBOX_FILE = "ratings.db"  # under the kiosk's var dir
 QUEUED, SENT, REJECTED = "queued", "sent", "rejected"
 UNRATED_PREFIX = "no_rating:"  # tally outcomes of cases that ended without a rating
 DAY_S = 86400.0
@@ -87,15 +88,22 @@ class RatingOutbox:
         _owner_only_file(path)
         self._lock = threading.Lock()  # the connection: the pump thread adds, a worker sends
         self._flushing = threading.Lock()  # one sender at a time: a row is never sent concurrently
+        self._closed = False
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
 
-    def close(self) -> None:
+    def close(self, wait_s: float = 2.0) -> None:
+        """Close, after a running send if it ends within ``wait_s`` (one that does not finds
+        the outbox closed and leaves its row queued for the next start)."""
+        flushing = self._flushing.acquire(timeout=wait_s)
         with self._lock:
+            self._closed = True
             self._db.close()
+        if flushing:
+            self._flushing.release()
 
     # --- the flow's side: quick local writes -------------------------------------------------
     def add(self, rating: Rating) -> str:
@@ -135,8 +143,12 @@ class RatingOutbox:
         if not self._flushing.acquire(blocking=False):
             return FlushReport(busy=True)
         try:
+            if self._closed:
+                return FlushReport(busy=True)
             return self._flush(client)
         except Exception:  # the database itself failed: the rows stay as they were
+            if self._closed:  # the kiosk stopped during a send: the row stays queued
+                return FlushReport(busy=True)
             log.exception("rating outbox flush failed")
             return FlushReport(failed=1)
         finally:
