@@ -155,7 +155,7 @@ class TimeoutSection:
     printing: Seconds = 60
     done: Seconds = 12
     rating: Seconds = 45  # the service rating; no answer counts as no rating
-    rating_thanks: Seconds = 3  # the "thank you" after a rating, then the attract screen
+    rating_thanks: Seconds = 5  # the "thank you" after a rating, then the attract screen
     retry: Seconds = 45
     staff: Seconds = 300
     out_of_service_probe: Annotated[float, Field(ge=1, le=DAY_S)] = 10  # re-check while out of service

@@ -513,7 +513,7 @@ class Flow:
         if case is None:  # rated already: a second tap in the same frame
             return []
         kind, number = case.number
-        self._go(State.RATING, "rated", rating_thanks=True)
+        self._go(State.RATING, "rated", rating_thanks=True, rating_level=level)
         return [c.SendRating(kind, number, case.ending, level, reasons)]
 
     def _end_rating(self, why: str) -> list[object]:
