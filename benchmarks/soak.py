@@ -37,6 +37,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                     help="after a kill the technician reprints before the applicant decides (a staffed kiosk)")
     ap.add_argument("--trim-printer-memory", action="store_true",
                     help="drop the virtual printer's in-memory printouts before each applicant (its own growth)")
+    ap.add_argument("--reaction-s", type=float, default=0.4,
+                    help="the scripted applicant's reaction to each face-check prompt ([camera] reaction_s)")
     ap.add_argument("--ui", action="store_true", help="through the real Kivy UI (offscreen) with the autopilot")
     ap.add_argument("-v", "--verbose", action="store_true")
     return ap.parse_args(argv)
@@ -65,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         opts = Options(applicants=args.applicants, fault_rate=args.fault_rate, seed=args.seed, out=args.out,
                        face_full_every=args.face_full_every, sample_every=args.sample_every,
                        pii_sweep_every=args.pii_sweep_every, faults=kinds, verbose=args.verbose,
-                       trim_printer_memory=args.trim_printer_memory, technician_first=args.technician_first)
+                       trim_printer_memory=args.trim_printer_memory, technician_first=args.technician_first,
+                       reaction_s=args.reaction_s)
         result = Soak(opts).run()
     print(report_mod.render(result))
     return 0

@@ -14,27 +14,48 @@ done, exactly one licence exists, and the print journal owns the rest (diagnosti
 job as a fault; staff print it, confirm it came out, or void it). The bureau can choose otherwise
 with ``policy.recovered_print = "print"`` where staff watch the printer's tray.
 A transaction whose recovery fails because a device is down stays open for the next attempt.
+One the authority can no longer answer for (its replay window is over: 410
+``idempotency_key_expired`` / ``application_expired``) is closed as "expired:<reason>" and staff
+are alerted: no retry can learn its decision, so it must not be replayed at every probe for ever;
+diagnostics list it (``Journal.expired``) until staff have checked it with the authority.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from drivers.errors import DeviceError
+from drivers.errors import DeviceError, ServiceRequestRejected
 from drivers.registry.models import Decision
 from kiosk.journal import Journal, OpenTxn
 from kiosk.services.devices import Devices
 
 log = logging.getLogger(__name__)
 NOT_SENT = {"started", "consented", "card_read", "card_failed", "face_passed", "face_failed", "staff"}
+# the authority's answers when a transaction is older than its replay window (docs/registration-api.md)
+EXPIRED = frozenset({"idempotency_key_expired", "application_expired"})
+SUBMISSION_EXPIRED = "submission_expired"  # the staff alert
 
 
-def recover(journal: Journal, devices: Devices) -> dict[str, str]:
-    """Returns txn id -> what was done, for logs and tests."""
+def recover(journal: Journal, devices: Devices, alert_staff: Callable[[str], None] | None = None) -> dict[str, str]:
+    """Returns txn id -> what was done, for logs and tests. ``alert_staff`` gets a code for what
+    only a person can settle (a submission the authority no longer answers for)."""
     done: dict[str, str] = {}
     for txn in journal.open_transactions():
         try:
             done[txn.txn_id] = _recover_one(journal, devices, txn)
+        except ServiceRequestRejected as exc:
+            if exc.reason not in EXPIRED:
+                log.warning("recovery postponed", extra={"txn": txn.txn_id[:8], "code": exc.code,
+                                                         "reason": exc.reason})
+                done[txn.txn_id] = f"postponed:{exc.code}"
+                continue
+            done[txn.txn_id] = outcome = f"expired:{exc.reason}"
+            journal.record(txn.txn_id, "closed", outcome)
+            log.error("submission expired at the authority: staff must check it there",
+                      extra={"txn": txn.txn_id[:8], "reason": exc.reason})
+            if alert_staff is not None:
+                alert_staff(SUBMISSION_EXPIRED)
         except DeviceError as exc:
             log.warning("recovery postponed", extra={"txn": txn.txn_id[:8], "code": exc.code})
             done[txn.txn_id] = f"postponed:{exc.code}"

@@ -22,7 +22,7 @@ from typing import Any
 
 from drivers.errors import DeviceError
 from drivers.registry.models import Rating
-from kiosk import recovery
+from kiosk import held_documents, recovery
 from kiosk.diag import checks
 from kiosk.diag.audit import AuditLog
 from kiosk.diag.duties import TechnicianDuties
@@ -32,6 +32,7 @@ from kiosk.flow import events as e
 from kiosk.flow.machine import Flow
 from kiosk.journal import Journal
 from kiosk.metrics import Metrics
+from kiosk.printing.retention import PrintRetention
 from kiosk.rating_outbox import OUTBOX_FILE, RatingOutbox
 from kiosk.services.devices import Devices
 from kiosk.settings import Settings
@@ -90,6 +91,7 @@ class Runner:
         self.ratings = RatingOutbox(settings.var_dir / OUTBOX_FILE)
         self.metrics.rating_outbox_depth.set(self.ratings.depth())  # what an earlier run left queued
         self.technician = TechnicianDuties(settings, journal, self.metrics, lambda: self.devices)
+        self.print_retention = PrintRetention(settings.var_dir / "journal.db", settings.policy.print_retention_hours)
         self._up = False  # every device built and started, the face models loaded
 
     @property
@@ -176,7 +178,8 @@ class Runner:
             if self.devices is None:
                 assert self._build is not None
                 self.devices = self._build()
-            self.recovered = recovery.recover(self.journal, self.devices)
+            self.recovered = recovery.recover(self.journal, self.devices, self._alert_staff)
+            self.print_retention.run_if_due()
             self.devices.camera.start()
         except DeviceError as exc:
             log.error("start-up failed", extra={"code": exc.code, "detail": exc.detail})
@@ -235,7 +238,8 @@ class Runner:
             case c.LoadReferenceData():
                 self._spawn("reference", self._load_reference)
             case c.Submit():
-                self.journal.store_submission(cmd.txn_id, cmd.idempotency_key, cmd.application)
+                holder = self.journal.holder_ref(*cmd.document) if cmd.document else None
+                self.journal.store_submission(cmd.txn_id, cmd.idempotency_key, cmd.application, holder)
                 self._spawn("submit", self._submit, cmd)
             case c.PrintLicence():
                 self._spawn("print", self._print, cmd)
@@ -299,6 +303,11 @@ class Runner:
             self.metrics.rating_outbox_depth.set(summary["queued"])
             self.metrics.rating_outbox_rejected.set(summary["rejected"])
 
+    def _alert_staff(self, code: str) -> None:
+        """A staff alert from a worker (recovery), as the flow's AlertStaff would raise it."""
+        self.alerts.append(("staff", code))
+        log.warning("staff called", extra={"reason": code})
+
     def _crash_point(self, name: str) -> None:
         """Crash-recovery tests: a simulated power cut at a named point (journal steps, and
         'answered': the authority decided but the kiosk has not journaled it yet)."""
@@ -345,6 +354,7 @@ class Runner:
     def _read_card(self, key: Any) -> object:
         identity = self.devices.reader.read(key)
         try:
+            held_documents.refuse_if_waiting(self.journal, self.devices.print_service, identity)
             reference = self.devices.face.enrol(bytes(identity.portrait))
         except BaseException:  # whatever went wrong, the chip data goes now, not at garbage collection
             identity.wipe()
@@ -390,5 +400,6 @@ class Runner:
         code = checks.first_fault(results)
         self.metrics.out_of_service.set(1 if code else 0)
         if not code and recover:
-            recovery.recover(self.journal, self.devices)
+            recovery.recover(self.journal, self.devices, self._alert_staff)
+        self.print_retention.run_if_due()  # probes run while nobody is at the kiosk
         return e.DevicesProbed(not code, code)

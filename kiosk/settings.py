@@ -184,6 +184,8 @@ class PolicySection:
     # the service rating (好差评) after every case with a real step; false only where the hall
     # offers its own rating device at the kiosk
     rating: bool = True
+    # a printed or voided document's stored bytes are dropped this long after (held ones: never)
+    print_retention_hours: Annotated[float, Field(ge=0.01, le=8760)] = 168
 
 
 @dataclass(frozen=True, config=STRICT)

@@ -82,6 +82,9 @@ class ServiceSettings:
     # (0: never in this process). Must exceed the kiosks' replay window (registry_service.retention).
     retention_hours: float = 90 * 24
     purge_interval_s: float = 3600.0
+    # a second application by the same operator at the same authority within this many hours
+    # goes to manual review (operator_recent_application); 0: off
+    recent_application_hours: float = 24.0
     clock: Callable[[], datetime] = field(default=_now)  # a named function: settings pickle
 
 
@@ -132,7 +135,8 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
     migrate(engine)
     authority = keys_mod.load_or_create(settings.key_dir)
     cat = catalogue()
-    registry = Registry(engine, authority, cat, clock=settings.clock)
+    registry = Registry(engine, authority, cat, clock=settings.clock,
+                        recent_application_hours=settings.recent_application_hours)
     desk = RatingDesk(registry.store, settings.clock)
     reference_json = cat.as_json()
 

@@ -6,6 +6,7 @@ free port, so parallel kiosks/tests never collide), in a daemon thread.
 
 from __future__ import annotations
 
+import dataclasses
 import ssl
 import threading
 import time
@@ -58,10 +59,15 @@ def start(
     tls_key: str | None = None,
     client_ca: str | None = None,
     limits: ConnectionLimits | None = None,
+    recent_application_hours: float | None = None,
 ) -> EmbeddedService:
     """Start the service; with ``tls_cert``/``tls_key`` it speaks HTTPS, and with
-    ``client_ca`` it also requires a client certificate from that CA (mutual TLS)."""
-    settings = settings or ServiceSettings(database_url=database_url, key_dir=key_dir)
+    ``client_ca`` it also requires a client certificate from that CA (mutual TLS).
+    ``recent_application_hours`` overrides the default settings' window (without ``settings``)."""
+    if settings is None:
+        settings = ServiceSettings(database_url=database_url, key_dir=key_dir)
+        if recent_application_hours is not None:
+            settings = dataclasses.replace(settings, recent_application_hours=recent_application_hours)
     app = create_app(settings)  # migrations and key creation happen here, synchronously
     sock = server_mod.listen(host, port)
     bound_port = sock.getsockname()[1]

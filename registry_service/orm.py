@@ -44,6 +44,10 @@ class ApplicationRow(Base):
         Index("ix_app_replayable_created", "created_at",
               postgresql_where=text("response_body IS NOT NULL"),
               sqlite_where=text("response_body IS NOT NULL")),
+        # a person's recent applications at one authority (rules.check_recent_application)
+        Index("ix_app_operator_ref", "operator_ref", "created_at",
+              postgresql_where=text("operator_ref IS NOT NULL"),
+              sqlite_where=text("operator_ref IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(_SerialKey, primary_key=True, autoincrement=True)
@@ -57,6 +61,8 @@ class ApplicationRow(Base):
     response_body: Mapped[str | None] = mapped_column(Text, nullable=True)
     sealed_application: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # HMAC of (authority, operator ID number) under the service's secret: never the number
+    operator_ref: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class LicenceRow(Base):

@@ -64,14 +64,19 @@ class Registry:
         keys: AuthorityKeys,
         catalogue: Catalogue,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        recent_application_hours: float = 24.0,
     ) -> None:
+        if recent_application_hours < 0:
+            raise ValueError("recent_application_hours must be 0 (off) or more")
         self.engine = engine
+        self.recent_window = timedelta(hours=recent_application_hours) if recent_application_hours else None
         self.keys = keys
         self.catalogue = catalogue
         self.clock = clock
         self.store = SubmissionStore(engine)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._hmac_key = hashlib.sha256(b"fingerprint\x00" + keys.secret).digest()
+        self._operator_key = hashlib.sha256(b"operator\x00" + keys.secret).digest()
         self._seal = AESGCM(hashlib.sha256(b"seal\x00" + keys.secret).digest())
         self._kid_bytes = codec.key_id(keys.public_key)
         self._kid = self._kid_bytes.hex()
@@ -87,14 +92,17 @@ class Registry:
         fingerprint = hmac.new(self._hmac_key, plain.encode(), hashlib.sha256).hexdigest()
         a = application
         key = name_key(a.trade_name)
+        operator_ref = self._operator_ref(a)
+        since = self.clock() - self.recent_window if self.recent_window else None
         for _attempt in range(3):
             try:
                 with self.store.unit() as c:
                     seen = self.store.look(c, kiosk_id, idem_key, a.division_code,
-                                           a.industry_code, key)
+                                           a.industry_code, key, operator_ref if since else None, since)
                     if seen.request_hash is not None:
                         return _replay(seen, fingerprint)
-                    reply, rows = self._decide(seen, kiosk_id, idem_key, fingerprint, plain, a)
+                    reply, rows = self._decide(seen, kiosk_id, idem_key, fingerprint, plain, a,
+                                               operator_ref)
                     if self.store.write(c, rows.application, rows.licence):
                         return reply
                     # a concurrent request with this key won: its answer is the answer
@@ -105,8 +113,17 @@ class Registry:
                 continue
         raise ProblemError(503, "service_busy", headers={"Retry-After": "1"})
 
+    def _operator_ref(self, a: ApplicationIn) -> str | None:
+        """Keyed hash of the operator's ID number at the authority of the application's
+        division (None when the division is unknown: the application is refused anyway)."""
+        division = self.catalogue.divisions.get(a.division_code)
+        if division is None:
+            return None
+        text = f"{division.authority_zh}\x00{a.operator_id_number}".encode()
+        return hmac.new(self._operator_key, text, hashlib.sha256).hexdigest()
+
     def _decide(self, seen: Seen, kiosk_id: str, idem_key: str, fingerprint: str, plain: str,
-                a: ApplicationIn) -> tuple[Reply, _Rows]:
+                a: ApplicationIn, operator_ref: str | None = None) -> tuple[Reply, _Rows]:
         now = self.clock()
         today = now.astimezone(CHINA_TZ).date()
         serial = seen.serial
@@ -124,6 +141,7 @@ class Registry:
             cat=self.catalogue,
             today=today,
             is_taken=lambda _key: seen.name_taken,  # looked up for name_key(a.trade_name)
+            has_recent_application=seen.recent_application,
         )
         outcome = result.outcome
         # notices (e.g. post-permit) only make sense on an approval
@@ -186,6 +204,7 @@ class Registry:
             "response_body": body,
             "sealed_application": sealed,
             "created_at": now,
+            "operator_ref": operator_ref,
         }
         return Reply(status, body), _Rows(application_row, licence_row)
 

@@ -36,7 +36,7 @@ REJECT = {
     "premises_not_in_list",
     "premises_house_number_invalid",
 }
-REVIEW = {"operator_minor_review", "scope_prior_permit"}
+REVIEW = {"operator_minor_review", "scope_prior_permit", "operator_recent_application"}
 NOTICE = {"scope_post_permit"}  # approved; the licence carries the permit note
 
 FORBIDDEN_WORDS = ("中国", "中华", "全国", "国家", "国际")
@@ -88,6 +88,14 @@ def check_operator(id_number: str, birth_date: str, name: str, today: date) -> l
     elif age < 18:
         reasons.append("operator_minor_review")
     return reasons
+
+
+def check_recent_application(has_recent: bool) -> list[str]:
+    """A second application by the same operator at the same authority within the window goes
+    to a person: it may be the same business applied for twice (a kiosk that lost track of the
+    first licence, an applicant who did not see it come out), which a second instant approval
+    under another 字号 would register twice."""
+    return ["operator_recent_application"] if has_recent else []
 
 
 def name_key(trade_name: str) -> str | None:
@@ -183,9 +191,11 @@ def assess(
     cat: Catalogue,
     today: date,
     is_taken: Callable[[str], bool],
+    has_recent_application: bool = False,
 ) -> Assessment:
     a = Assessment()
     a.reasons += check_operator(operator_id_number, operator_birth_date, operator_name, today)
+    a.reasons += check_recent_application(has_recent_application)
     industry = cat.industries.get(industry_code)
     if industry is None:
         a.reasons.append("industry_unknown")

@@ -26,6 +26,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -52,12 +53,15 @@ from sqlalchemy.sql import ClauseElement
 
 from registry_service.orm import ApplicationRow, LicenceRow
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 _A = ApplicationRow.__table__
 _L = LicenceRow.__table__
 
 APPLICATION_COLUMNS = (
     "id", "public_id", "kiosk_id", "idempotency_key", "request_hash", "outcome",
     "tracking_number", "response_status", "response_body", "sealed_application", "created_at",
+    "operator_ref",
 )
 LICENCE_COLUMNS = (
     "uscc", "division_code", "industry_code", "trade_name_key", "name", "operator", "composition",
@@ -75,6 +79,9 @@ class Seen:
     request_hash: str | None  # set when this kiosk already used the key
     response_status: int | None
     response_body: str | None
+    # an application by the same operator at the same authority since the window's start
+    # that issued something or awaits a person (approved or manual review)
+    recent_application: bool = False
 
 
 def _param(prefix: str, column: str) -> Any:
@@ -93,6 +100,11 @@ def _lookup(serial: Any) -> Select[Any]:
         _L.c.industry_code == bindparam("b_ind"),
         _L.c.trade_name_key == bindparam("b_name"),
     )
+    recent = exists().where(
+        _A.c.operator_ref == bindparam("b_op"),
+        _A.c.created_at >= bindparam("b_since", type_=DateTime(timezone=True)),
+        _A.c.outcome != "rejected",  # approved or manual review (never NULL: a row is written decided)
+    )
     prior = _prior().subquery("prior")
     one = select(literal(1).label("x")).subquery("one")
     return select(
@@ -101,6 +113,7 @@ def _lookup(serial: Any) -> Select[Any]:
         prior.c.request_hash,
         prior.c.response_status,
         prior.c.response_body,
+        recent.label("recent_application"),
     ).select_from(one.outerjoin(prior, true()))
 
 
@@ -144,8 +157,8 @@ def _bind_type(bind: BindParameter[Any]) -> Any:
 
 
 def _seen(row: Any) -> Seen:
-    serial, name_taken, request_hash, response_status, response_body = row
-    return Seen(int(serial), bool(name_taken), request_hash, response_status, response_body)
+    serial, name_taken, request_hash, response_status, response_body, recent = row
+    return Seen(int(serial), bool(name_taken), request_hash, response_status, response_body, bool(recent))
 
 
 def _params(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -234,9 +247,12 @@ class SubmissionStore:
             fairy.close()
 
     def look(self, cursor: Any, kiosk_id: str, key: str, division: str, industry: str,
-             name_key: str | None) -> Seen:
+             name_key: str | None, operator_ref: str | None = None, since: datetime | None = None) -> Seen:
+        """``operator_ref`` and ``since``: look for a recent application by the same operator
+        (None: the rule is off, nothing matches)."""
         row = self._lookup.run(cursor, {"b_kiosk": kiosk_id, "b_key": key, "b_div": division,
-                                        "b_ind": industry, "b_name": name_key}).fetchone()
+                                        "b_ind": industry, "b_name": name_key, "b_op": operator_ref,
+                                        "b_since": since or _EPOCH}).fetchone()
         return _seen(row)
 
     def prior(self, cursor: Any, kiosk_id: str, key: str) -> Seen:

@@ -31,6 +31,7 @@ from benchmarks.soak.applicants import Applicant, generate
 from benchmarks.soak.kiosk_child import TECHNICIAN_PIN
 from benchmarks.soak.paper import Tray
 from benchmarks.soak.proxy import FaultProxy
+from registry_service.limits import RateLimits
 
 ROOT = Path(__file__).resolve().parents[2]
 KIOSK_ID = "soak-kiosk-01"
@@ -50,6 +51,7 @@ class Options:
     journey_limit_s: float = 180.0
     technician_first: bool = False  # after a kill: the technician reprints before the applicant decides
     trim_printer_memory: bool = False  # drop the virtual printer's in-memory printouts before each applicant
+    reaction_s: float = 0.4  # the scripted applicant's reaction to each face-check prompt
     verbose: bool = False
 
 
@@ -69,7 +71,15 @@ class Stats:
     out_of_service: Counter[str] = field(default_factory=Counter)
 
 
-def kiosk_config(var: Path, registry_url: str, public_key: Path) -> str:
+# The smallest decision pause the config allows (it must be above 0): the 2.5 s pause is for people
+DECISION_PAUSE_S = 0.01
+# Per-kiosk limits for the soak's own authority: one kiosk here serves an applicant every few
+# seconds, not every few minutes, and crash-recovery replays come on top. The shipped defaults
+# (registry_service.limits.RateLimits) stay as they are.
+SOAK_RATE_LIMITS = RateLimits(submit_per_minute=600, submit_burst=100, request_per_minute=6000, request_burst=600)
+
+
+def kiosk_config(var: Path, registry_url: str, public_key: Path, reaction_s: float = 0.4) -> str:
     from kiosk.diag.pin import hash_pin
 
     return f"""# written by benchmarks/soak: the embedded demo's simulators, artificial delays removed
@@ -78,7 +88,7 @@ id = "{KIOSK_ID}"
 var_dir = "{var}"
 
 [timeouts]
-decision_auto_advance = 0    # the decision screen's 2.5 s pause is for people, not for the soak
+decision_auto_advance = {DECISION_PAUSE_S}
 done = 3
 out_of_service_probe = 1     # the technician is quick
 
@@ -93,10 +103,11 @@ insert_after_s = 0.05        # the applicant places the card at once
 
 [camera]
 kind = "simulated"
+reaction_s = {reaction_s}     # the scripted applicant's reaction to each prompt
 
 [printer]
 kind = "virtual"
-keep_files = 1000000         # every printout stays, so the paper can be checked
+keep_files = 100000          # the most allowed: every printout of a run stays, so the paper can be checked
 
 [registry]
 kind = "http"                # the production client, through the fault proxy, to the embedded service
@@ -206,14 +217,18 @@ class Soak:
     # --- set-up --------------------------------------------------------------------------------
     def _start_service(self) -> None:
         from registry_service import embedded
+        from registry_service.app import ServiceSettings
 
         reg = self.var / "registry"
         reg.mkdir(parents=True, exist_ok=True)
-        self.service = embedded.start(f"sqlite:///{reg / 'registry.db'}", reg / "keys")
+        url = f"sqlite:///{reg / 'registry.db'}"
+        settings = ServiceSettings(database_url=url, key_dir=reg / "keys", rate_limits=SOAK_RATE_LIMITS)
+        self.service = embedded.start(url, reg / "keys", settings=settings)
         host, _, port = self.service.url.rpartition(":")
         self.proxy = FaultProxy(host.split("//")[1], int(port), late_s=READ_TIMEOUT_S + 1.0)
         self.config = self.run_dir / "kiosk.toml"
-        self.config.write_text(kiosk_config(self.var, self.proxy.url, self.service.public_key_path), encoding="utf-8")
+        self.config.write_text(kiosk_config(self.var, self.proxy.url, self.service.public_key_path,
+                                                  self.o.reaction_s), encoding="utf-8")
 
     def _start_kiosk(self) -> dict[str, Any]:
         self.kiosk = KioskProcess(self.config, self.run_dir / "kiosk-stderr.log")
@@ -302,9 +317,14 @@ class Soak:
         msg = self.kiosk.wait_for("after_restart", 120) or {}
         if not first:
             result = self._applicant_after_restart(a, msg, face)
+            txns = sorted(self.ledger[a.index])
             self.kiosk.send(cmd="after_restart", txns=txns, on_paper=sorted(self._txns_on_paper()), technician=True)
             for t in (self.kiosk.wait_for("after_restart", 120) or {}).get("technician", []):
                 self.stats.technician[_action(t)] += 1
+            if result.get("outcome") == "staff" and self._on_paper(self.ledger[a.index]):
+                # the kiosk recognised the document at the card read and sent the applicant to
+                # the counter, where staff printed the held licence
+                result["outcome"] = "served_by_staff"
             return result
         return self._applicant_after_restart(a, msg, face)
 

@@ -45,16 +45,6 @@ def emit(**msg: Any) -> None:
     OUT.flush()
 
 
-class _Unplugged:
-    """A camera script with the cable pulled: no frames, whatever the screen asks."""
-
-    def prompt(self, action: str | None, now: float) -> None:
-        return None
-
-    def next_frame(self, now: float) -> None:
-        return None
-
-
 def form_picks(ref: Any, applicant: Applicant) -> list[tuple[str, Any]]:
     """Like kiosk.applicant_script.form_picks, but each applicant picks their own industry,
     district, street and house number (and sometimes a scope item needing a prior permit)."""
@@ -317,7 +307,7 @@ class ChildKiosk:
         self._pki: Any = None
         self._portrait: bytes | None = None
 
-    # --- simulator controls the product has no public hook for ------------------------------
+    # --- the simulators' own hooks -------------------------------------------------------------
     def install_card(self, a: Applicant, pull_after: int = 0) -> None:
         """The applicant's own document on the virtual reader (the previous one took theirs)."""
         from drivers.camera.factory import resolve_clip_path
@@ -336,24 +326,21 @@ class ChildKiosk:
         def chip() -> Any:
             return chip_variants.make_chip("pace", pki, holder, a.can, portrait, pulls.pop() if pulls else 0)
 
-        reader = self.runner.devices.reader
-        reader.remove_card()
-        reader._factory = chip
+        self.runner.devices.reader.present_next(chip)
 
     def identity_for_names(self, a: Applicant) -> Any:
         """trade_name_suggestions() only reads name_national."""
         return types.SimpleNamespace(name_national=a.name_national)
 
     def unplug_camera(self) -> None:
-        cam = self.runner.devices.camera
-        with cam._script_lock:
-            self._saved_script, cam._script = cam._script, _Unplugged()
+        from drivers.camera.sim.applicant import Unplugged
+
+        self._saved_script = self.runner.devices.camera.swap_script(Unplugged())
 
     def replug_camera(self) -> None:
-        cam = self.runner.devices.camera
         if self._saved_script is not None:
-            with cam._script_lock:
-                cam._script, self._saved_script = self._saved_script, None
+            self.runner.devices.camera.swap_script(self._saved_script)
+            self._saved_script = None
 
     def use_face(self, mode: str) -> None:
         from kiosk.face.verifier import FaceVerifier
@@ -377,11 +364,12 @@ class ChildKiosk:
         return False
 
     def technician_reprints(self, txns: list[str] | None = None) -> list[str]:
-        """Reprint what the diagnostics screen lists as failed (its 20 most recent jobs), through
-        the screen's own action."""
+        """Settle what the diagnostics screen lists as held (its 20 most recent jobs), through
+        the screen's own actions: "it printed" for a document whose outcome is unknown and whose
+        paper is in the tray, else "reprint"."""
         r = self.runner
         svc = r.devices.print_service
-        jobs = [j for j in svc.recent_jobs(20) if (j.state == "failed" or j.flag) and j.kind != "test"]
+        jobs = [j for j in svc.recent_jobs(20) if j.state in ("held", "failed") and j.kind != "test"]
         if not jobs or r.flow.state is not State.ATTRACT:
             return []
         done: list[str] = []
@@ -392,23 +380,22 @@ class ChildKiosk:
         if not self._wait(lambda: r.flow.state is State.DIAG, 10):
             return [f"pin_refused:{r.flow.view.error}"]
         for job in jobs:
+            action = "diag_reprint"
             if job.flag == "outcome_unknown" and (job.kind != "licence" or self.in_tray(job.txn_id)):
-                # the paper is in the tray (or, for a referral, may be): the screen has no "it did
-                # print" action and a reprint would issue it twice, so the job stays held
-                done.append(f"held_outcome_unknown:{job.kind}")
-                continue
-            r.touch("diag_reprint", job.job_id)
+                # the paper is in the tray (a referral has no QR code to look for: the technician
+                # takes the one there for it): a reprint would issue it twice
+                action = "diag_confirm_printed"
+            r.touch(action, job.job_id)
             self._wait(lambda j=job: svc.journal.get(j.job_id).updated > j.updated
-                       and svc.journal.get(j.job_id).state in ("confirmed", "failed", "voided"), 20)
-            done.append(f"reprint:{job.kind}:{svc.journal.get(job.job_id).state}")
+                       and svc.journal.get(j.job_id).state in ("confirmed", "held", "failed", "voided"), 20)
+            done.append(f"{action.removeprefix('diag_')}:{job.kind}:{svc.journal.get(job.job_id).state}")
         r.touch("diag_exit")
         self._wait(lambda: r.flow.state in (State.ATTRACT, State.OUT_OF_SERVICE), 5)
         return done
 
     def in_tray(self, txn_id: str) -> bool:
         """The technician looks in the output tray: is this transaction's licence there? The
-        harness's own record of the paper comes first: after a restart the simulator numbers its
-        files from 1 again and overwrites earlier printouts. Else the QR codes of the newest
+        harness's own record of the paper comes first; else the QR codes of the newest
         printouts against the authority's copy of the licence."""
         import sqlite3
 

@@ -34,7 +34,7 @@ def ui_config(var: Path, a: Applicant) -> str:
               "birth_date": a.birth_date, "sex": a.sex, "can": a.can}
     reader = "".join(f"{k} = {json.dumps(v, ensure_ascii=False)}\n" for k, v in holder.items())
     text = text.replace('[reader]\n', '[reader]\n' + reader)
-    text = text.replace('[printer]\n', '[printer]\nkeep_files = 1000000\n')
+    text = text.replace('[printer]\n', '[printer]\nkeep_files = 100000\n')
     return text.replace('[diagnostics]\n', '[diagnostics]\nmetrics_port = 0\n')
 
 

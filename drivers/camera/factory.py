@@ -47,17 +47,17 @@ def create_simulated(options: SimulatedCameraOptions, var_dir: Path) -> Camera:
 
 
 def build_script(options: SimulatedCameraOptions, clip, clip_path: Path) -> FrameScript:
-    scenario = options.scenario
+    scenario, react = options.scenario, options.reaction_s
     if scenario == "applicant":
-        return applicant.ScriptedApplicant(clip)
+        return applicant.ScriptedApplicant(clip, reaction_s=react)
     if scenario == "disappearing":
-        return applicant.Disappearing(applicant.ScriptedApplicant(clip), options.disappear_after_s)
+        return applicant.Disappearing(applicant.ScriptedApplicant(clip, reaction_s=react), options.disappear_after_s)
     if scenario == "face_swap":
         actions = dict(applicant.ACTIONS_OF_A)
         actions["blink"] = segments.B_BLINK
-        return applicant.ScriptedApplicant(clip, actions=actions)
+        return applicant.ScriptedApplicant(clip, actions=actions, reaction_s=react)
     if scenario == "two_faces":
-        return applicant.ScriptedApplicant(clip, idle=segments.TWO_FACES)
+        return applicant.ScriptedApplicant(clip, idle=segments.TWO_FACES, reaction_s=react)
     if scenario == "replay_attack":
         # A recording of A turning right, looped whatever the screen asks.
         return applicant.Replay(clip, segments.A_TURN_RIGHT)

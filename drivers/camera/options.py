@@ -44,6 +44,8 @@ class SimulatedCameraOptions:
     fps: Annotated[float, Field(ge=0, le=240)] = 0.0  # 0 = the clip's own frame rate
     grace_s: Seconds = 2.0
     disappear_after_s: Seconds = 2.5  # scenario "disappearing": frames stop after this long
+    # the scripted applicant acts this long after the screen asks (a person reading the prompt)
+    reaction_s: Annotated[float, Field(ge=0, le=10)] = 0.4
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 0  # attackers' hand motion; the applicant's script is fixed
     attribution: str = 'Video: © 2012 Aaron "tango" Tang, CC BY 2.0'  # the shared clip's licence requires it
 

@@ -52,12 +52,18 @@ class VirtualPrinter:
         port: int = 0,
         font_path: str | Path | None = None,
         keep_files: int = 200,
+        keep_in_memory: int = 50,
     ) -> None:
         self.out_dir = out_dir
         self.width_dots = width_dots
         self.host = host
         self.port = port
         self.keep_files = keep_files
+        # the newest printouts (and torn pieces) kept as images, for tests and diagnostics: a
+        # mode "1" image is one byte per dot, about 0.85 MB per licence, so a kiosk left running
+        # must not keep them all; ``printed`` counts every printout ever cut
+        self.keep_in_memory = keep_in_memory
+        self.printed = 0
         self.font_index = 0
         if font_path is None and SYSTEM_CJK.exists():
             font_path, self.font_index = SYSTEM_CJK, 2  # face 2: Simplified Chinese forms
@@ -190,6 +196,7 @@ class VirtualPrinter:
         piece = self.decoder.tear_off()
         if piece is not None and piece.image.height:
             self.torn.append(self._save(piece, suffix="-torn"))
+            del self.torn[: -self.keep_in_memory]
 
     def _realtime(self, cmd: str, arg: int) -> None:
         if cmd == "status":
@@ -265,6 +272,8 @@ class VirtualPrinter:
     def _collect(self) -> None:
         while self.decoder.pieces:
             self.printouts.append(self._save(self.decoder.pieces.pop(0)))
+            self.printed += 1
+            del self.printouts[: -self.keep_in_memory]
 
     def _serve(self) -> None:
         assert self._server is not None

@@ -44,7 +44,7 @@ def create_embedded(options: EmbeddedServiceOptions, var_dir: Path) -> Registrat
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_file}{suffix}").unlink(missing_ok=True)
     key_dir = Path(_resolve(options.key_dir, var_dir) or var_dir / "registry" / "keys")
-    service = embedded.start(database_url, key_dir)
+    service = embedded.start(database_url, key_dir, recent_application_hours=options.recent_application_hours)
     try:
         return HttpRegistrationClient(
             service.url,

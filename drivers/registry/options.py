@@ -35,11 +35,18 @@ def _authority_url(url: str) -> bool:
     return bool(host) and (parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(host)))
 
 
+def _service_root(url: str) -> bool:
+    """The client adds the versioned paths (/v1/applications ...) itself: a base_url that already
+    ends in /v1 would send every request to /v1/v1/... and get 404s."""
+    return _authority_url(url) and not urlsplit(url).path.rstrip("/").endswith("/v1")
+
+
 @dataclass(frozen=True, config=STRICT)
 class HttpClientOptions:
     """A remote authority over HTTPS."""
 
-    base_url: Annotated[str, rule(_authority_url, "an https:// URL (plain http only to 127.0.0.1 or localhost)")]
+    base_url: Annotated[str, rule(_service_root, "an https:// URL (plain http only to 127.0.0.1 or localhost), "
+                                                 "the service's root without the /v1 the client adds")]
     kiosk_id: Text
     authority_public_key: Text  # path to the authority's Ed25519 public key (PEM)
     connect_timeout: ConnectTimeout = 3.05
@@ -68,3 +75,6 @@ class EmbeddedServiceOptions:
     connect_timeout: ConnectTimeout = 2.0
     read_timeout: ReadTimeout = 10.0
     fresh_database: bool = False  # demo: delete the default SQLite file first (names free again)
+    # the service's operator_recent_application rule (hours; 0: off): off for the demo, whose
+    # virtual card applies again and again; a real authority keeps its own (24 h by default)
+    recent_application_hours: Annotated[float, Field(ge=0, le=8760)] = 0

@@ -18,6 +18,7 @@ import cv2
 from drivers.errors import DeviceError
 
 OK, WARN, FAULT = "ok", "warn", "fault"
+EXPIRED_SHOWN_S = 30 * 86400  # how long a submission closed as expired stays on the storage check
 # Faults a technician must resolve that do not stop the kiosk serving the next applicant: a held
 # licence waits for staff (diagnostics printer page) while the working printer prints new ones.
 SERVES_DESPITE = frozenset({"printer_jobs_held"})
@@ -171,8 +172,13 @@ def check_storage(journal: Any, var_dir: Any) -> CheckResult:
                    "closed_transactions": counts["closed"], "free_bytes": free}
         if free < 200 * 1024 * 1024:
             return CheckResult("storage", FAULT if free < 50 * 1024 * 1024 else WARN, "disk_low", details)
+        expired = journal.expired(time.time() - EXPIRED_SHOWN_S)
+        if expired:
+            details["expired_submissions"] = [t[:12] for t in expired[:10]]
         if counts["open"]:
             return CheckResult("storage", WARN, "unfinished_transactions", details)
+        if expired:  # closed by recovery: the authority no longer answers for them, staff ask it
+            return CheckResult("storage", WARN, "submissions_expired", details)
         return CheckResult("storage", OK, details=details)
 
     return _timed("storage", run)

@@ -55,6 +55,8 @@ class Submit:
     txn_id: str
     idempotency_key: str
     application: Application
+    # (issuing state, document number) of the document read, journaled as a keyed hash only
+    document: tuple[str, str] | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ HISTORY_KEPT = 100
 STEP_START = {"card": State.CARD_WAIT, "face": State.FACE_CHECK, "form": State.FORM}
 # Failures no retry can fix: the document itself needs a person's eyes. A chip that fails Passive
 # Authentication, or whose portrait does not decode or shows no face, reads the same every time.
-STAFF_CODES = frozenset({"card_not_authentic", "portrait_unreadable", "portrait_no_face"})
+# A document whose licence is already held for staff: a person hands it over (kiosk.held_documents).
+STAFF_CODES = frozenset({"card_not_authentic", "portrait_unreadable", "portrait_no_face", "document_already_issued"})
 PIN_REFUSED = {"wrong": "pin_wrong", "locked": "pin_locked", "no_pin": "pin_no_pin"}  # PinChecked -> error
 # What a state started that must stop when the flow leaves it, whichever way it leaves (done,
 # cancel, staff, fault, timeout, diagnostics). _go collects these on every transition and
@@ -422,8 +423,9 @@ class Flow:
                 self.session.application = app
                 self._go(State.SUBMIT, "confirm")
                 key = self.session.idempotency_key
+                ident = self.session.identity
                 return [c.Record(self.session.txn_id, "submitting", key),
-                        c.Submit(self.session.txn_id, key, app)]
+                        c.Submit(self.session.txn_id, key, app, (ident.issuing_state, ident.document_number))]
             if ev.action == "edit":
                 self._go(State.FORM, "edit")
             elif ev.action == "cancel":

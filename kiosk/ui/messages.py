@@ -14,6 +14,8 @@ ERRORS = {
                            "or passport, or ask staff."),
     "card_read_error": N_("The chip gave an answer the kiosk could not understand. Place the card on "
                           "the reader again."),
+    "document_already_issued": N_("Your licence (or receipt) was already issued and is waiting at the counter. "
+                                  "Please ask staff."),
     "card_not_authentic": N_("The chip's data could not be verified as issued by a trusted authority. "
                              "Staff will check your document."),
     "portrait_unreadable": N_("The photo stored on the chip cannot be read, so the kiosk cannot compare your "
@@ -133,6 +135,8 @@ REASONS = {  # the registration API's decision reason codes (docs/registration-a
     'scope_empty': N_('Choose at least one business-scope item'),
     'scope_unknown_item': N_('A business-scope item is not in the catalogue'),
     'scope_prior_permit': N_('A business-scope item needs a permit before registration: manual review'),
+    'operator_recent_application': N_('The operator applied at the same authority recently: manual review, so '
+                                      'that nothing is registered twice'),
     'scope_post_permit': N_('Some business-scope items need a permit after registration before trading starts'),
     'premises_not_in_list': N_('The premises are not on the address list of this division'),
     'premises_house_number_invalid': N_('The house number is malformed (e.g. 1001号)'),

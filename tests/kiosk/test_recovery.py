@@ -87,6 +87,25 @@ def test_crash_after_each_step(tmp_path: Path, step: str, issued_after: int) -> 
 
 
 @needs_clip
+@pytest.mark.parametrize("step", ["answered", "printing"])
+def test_an_applicant_back_after_a_crash_is_sent_to_staff_for_the_held_licence(tmp_path: Path, step: str) -> None:
+    """Killed once the authority had issued: the restarted kiosk holds the licence. The applicant,
+    seeing nothing come out, starts again with the same document: the card read recognises it
+    (a keyed hash journaled with the submission) and sends them to staff instead of letting a
+    new application, under the next trade name, issue a second licence."""
+    config = write_config(tmp_path)
+    rc, first = journey(config, "--crash-after", step)
+    assert rc == 137, first
+    rc, second = journey(config)
+    assert rc == 0, second
+    assert second["journey"] == "staff:document_already_issued", second
+    assert licences(tmp_path) == 1 and len(held_licences(tmp_path)) == 1 and printed_licences(tmp_path) == 0
+    journal = sqlite3.connect(tmp_path / "journal.db")
+    refs = [r[0] for r in journal.execute("SELECT holder_ref FROM txn WHERE holder_ref IS NOT NULL")]
+    assert len(refs) == 1 and int(refs[0], 16) and len(refs[0]) == 64, "a keyed hash for the submitted transaction"
+
+
+@needs_clip
 @pytest.mark.parametrize("stage", ["sending", "sent"])
 def test_crash_while_printing_holds_the_licence_until_staff_act(tmp_path: Path, stage: str) -> None:
     """Killed mid-print: the licence may be in the printer, whole or torn. It is held with the
@@ -295,3 +314,35 @@ def test_a_rejection_closes_and_an_unreachable_authority_postpones(kiosk: Simple
     kiosk.registry.answer = b.decision("rejected")
     assert recover(kiosk.journal, kiosk.devices) == {"T1": "recovered:rejected"}
     assert kiosk.svc.journal.jobs() == [] and kiosk.journal.open_transactions() == []
+
+
+def test_a_submission_past_the_authoritys_replay_window_is_closed_and_staff_alerted(kiosk: SimpleNamespace) -> None:
+    """410 idempotency_key_expired: no replay can ever learn the decision, so the transaction is
+    closed (not replayed at every probe for ever), staff are alerted and diagnostics list it."""
+    from drivers.errors import ServiceRequestRejected
+    from kiosk.diag.checks import WARN, check_storage
+    from kiosk.flow.form import to_application
+
+    kiosk.journal.record("T1", "started")
+    kiosk.journal.record("T1", "submitting", "key-1")
+    kiosk.journal.store_submission("T1", "key-1", to_application(b.identity(), dict(b.COMPLETE_FORM)))
+    kiosk.registry.answer = ServiceRequestRejected("HTTP 410", reason="idempotency_key_expired")
+    alerts: list[str] = []
+    assert recover(kiosk.journal, kiosk.devices, alerts.append) == {"T1": "expired:idempotency_key_expired"}
+    assert alerts == ["submission_expired"] and kiosk.journal.open_transactions() == []
+    assert kiosk.journal.load_application("T1") is None, "the sealed application is dropped on closing"
+    assert recover(kiosk.journal, kiosk.devices, alerts.append) == {} and kiosk.registry.calls == [("submit", "key-1")]
+    storage = check_storage(kiosk.journal, kiosk.journal.path.parent)
+    assert (storage.status, storage.reason, storage.details["expired_submissions"]) == (WARN, "submissions_expired",
+                                                                                         ["T1"])
+
+
+def test_a_decision_past_the_retention_is_closed_and_another_refusal_postponed(kiosk: SimpleNamespace) -> None:
+    from drivers.errors import ServiceRequestRejected
+
+    decided(kiosk, "T1", last_step="decided")
+    kiosk.registry.answer = ServiceRequestRejected("HTTP 422", reason="idempotency_key_reused")
+    assert recover(kiosk.journal, kiosk.devices) == {"T1": "postponed:service_request_rejected"}
+    kiosk.registry.answer = ServiceRequestRejected("HTTP 410", reason="application_expired")
+    assert recover(kiosk.journal, kiosk.devices) == {"T1": "expired:application_expired"}
+    assert kiosk.journal.expired(0) == ["T1"] and kiosk.journal.open_transactions() == []

@@ -30,6 +30,8 @@ def settings_for(tmp_path: Path, **kw: object) -> ServiceSettings:
         clock=kw.pop("clock", lambda: FIXED_NOW),  # type: ignore[arg-type]
         rate_limits=kw.pop("rate_limits", UNLIMITED),  # type: ignore[arg-type]
         purge_interval_s=kw.pop("purge_interval_s", 0),  # type: ignore[arg-type]
+        # the tests send the one sample operator again and again; the rule has its own tests
+        recent_application_hours=kw.pop("recent_application_hours", 0),  # type: ignore[arg-type]
         **kw,  # type: ignore[arg-type]
     )
 

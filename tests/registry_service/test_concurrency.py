@@ -21,7 +21,8 @@ from tests.registry_service.svc_helpers import UNLIMITED
 def svc(tmp_path: Path) -> Iterator[tuple[embedded.EmbeddedService, str]]:
     url = f"sqlite:///{tmp_path / 'reg.db'}"
     s = embedded.start(url, tmp_path / "keys",
-                       settings=ServiceSettings(url, tmp_path / "keys", rate_limits=UNLIMITED))
+                       settings=ServiceSettings(url, tmp_path / "keys", rate_limits=UNLIMITED,
+                                                recent_application_hours=0))  # one sample operator
     yield s, url
     s.stop()
 
@@ -109,7 +110,7 @@ def test_submissions_use_a_bounded_number_of_threads(
 
     url = f"sqlite:///{tmp_path / 'reg.db'}"
     settings = ServiceSettings(database_url=url, key_dir=tmp_path / "keys", submit_threads=3,
-                               rate_limits=UNLIMITED)
+                               rate_limits=UNLIMITED, recent_application_hours=0)
     monkeypatch.setattr(Registry, "submit", counted)
     s = embedded.start(url, tmp_path / "keys", settings=settings)
     try:

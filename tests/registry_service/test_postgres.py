@@ -43,7 +43,8 @@ def pg_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def pg_service(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     keys = tmp_path_factory.mktemp("pgkeys")
-    svc = embedded.start(pg_url, keys, settings=ServiceSettings(pg_url, keys, rate_limits=UNLIMITED))
+    svc = embedded.start(pg_url, keys, settings=ServiceSettings(pg_url, keys, rate_limits=UNLIMITED,
+                                                                 recent_application_hours=0))
     yield svc.url
     svc.stop()
 

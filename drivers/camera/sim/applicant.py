@@ -87,6 +87,16 @@ class Replay:
         return image
 
 
+class Unplugged:
+    """No frames at all, whatever the screen asks: the cable pulled out."""
+
+    def prompt(self, action: str | None, now: float) -> None:
+        return None
+
+    def next_frame(self, now: float) -> np.ndarray | None:
+        return None
+
+
 class Disappearing:
     """Wraps a script; after ``after_s`` the device is gone (unplugged cable)."""
 

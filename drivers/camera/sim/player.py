@@ -62,6 +62,13 @@ class ScriptedCamera(SlotCamera, Camera):
             if not self._stop.is_set():
                 self._tick()
 
+    def swap_script(self, script: FrameScript) -> FrameScript:
+        """Put another script in front of the lens (an unplugged cable, another person) from
+        the next frame on; returns the one it replaces, to put back later."""
+        with self._script_lock:
+            previous, self._script = self._script, script
+        return previous
+
     def prompt(self, action: str | None) -> None:
         with self._script_lock:
             self._script.prompt(action, time.monotonic() - self._t0)

@@ -45,6 +45,13 @@ class VirtualIdReader(IdReader):
         self._insert_at = None
         self._cond.notify_all()
 
+    def present_next(self, chip_factory: Callable[[], VirtualChip]) -> None:
+        """The next person's document: the card on the reader is taken away and the next one
+        placed (after ``insert_after_s`` once a wait starts) comes from ``chip_factory``."""
+        with self._cond:
+            self._factory = chip_factory
+        self.remove_card()
+
     def remove_card(self) -> None:
         with self._cond:
             if self._transport is not None:

@@ -169,3 +169,56 @@ def test_scripted_camera_prompt_reaches_the_script() -> None:
     camera.prompt(None)
     camera.stop()
     assert script.prompts == ["blink", None]
+
+
+def test_swap_script_puts_another_script_in_front_of_the_lens_and_back() -> None:
+    from drivers.camera.sim.applicant import Unplugged
+
+    class Still:
+        def prompt(self, action: str | None, now: float) -> None:
+            return None
+
+        def next_frame(self, now: float) -> np.ndarray | None:
+            return np.zeros((8, 8, 3), np.uint8)
+
+    still = Still()
+    camera = ScriptedCamera(still, 100.0, (8, 8), grace_s=0.05)
+    camera.start()
+    try:
+        assert camera.swap_script(Unplugged()) is still
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                camera.latest()
+            except CameraLost:
+                break
+            time.sleep(0.01)
+        else:
+            raise AssertionError("the unplugged camera kept delivering frames")
+        assert isinstance(camera.swap_script(still), Unplugged)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                if camera.latest() is not None:
+                    break
+            except CameraLost:
+                time.sleep(0.01)
+        else:
+            raise AssertionError("frames did not come back once plugged in")
+    finally:
+        camera.stop()
+
+
+def test_the_scripted_applicants_reaction_time_is_an_option() -> None:
+    from drivers.camera.factory import build_script
+
+    clip_path = need(CLIP)
+    clip = load_clip(clip_path, frozenset(i for s in segments.ALL for i in s.frames()))
+    actor = build_script(SimulatedCameraOptions(reaction_s=1.5), clip, clip_path)
+    actor.prompt("blink", 0.0)
+    actor.next_frame(1.4)
+    assert actor.performed == []  # type: ignore[attr-defined]
+    actor.next_frame(1.6)
+    assert actor.performed == ["blink"]  # type: ignore[attr-defined]
+    with pytest.raises(ValueError):
+        SimulatedCameraOptions(reaction_s=-1)

@@ -215,3 +215,17 @@ def test_malformed_keys_are_access_denied_before_any_apdu(var_dir: Path, key: Ac
     with pytest.raises(CardAccessDenied):
         reader.read(key)
     assert reader.chip.apdu_count == before
+
+
+def test_present_next_puts_the_next_persons_document_on_the_reader(var_dir: Path) -> None:
+    from drivers.idcard.sim import chip_variants, test_pki
+
+    reader = _reader(var_dir)
+    holder = dataclasses.replace(VirtualReaderOptions(), document_number="E77777777").holder()
+    pki = test_pki.ensure(var_dir / "test-pki")
+    reader.present_next(lambda: chip_variants.make_chip("pace", pki, holder, "654321", "", 0))
+    assert not reader.card_present(), "the previous applicant took their card"
+    assert reader.wait_for_card(2.0) is not None
+    ident = reader.read(AccessKey(can="654321"))
+    assert ident.document_number == "E77777777" and ident.authenticity.verified
+    ident.wipe()

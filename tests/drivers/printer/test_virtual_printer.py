@@ -257,3 +257,12 @@ def test_a_shared_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="world-writable"):
         VirtualPrinter(shared).start()
     assert shared.stat().st_mode & 0o7777 == 0o1777
+
+
+def test_memory_keeps_only_the_newest_printouts(tmp_path: Path) -> None:
+    """A kiosk left running prints thousands of licences: only the newest images stay in memory."""
+    with VirtualPrinter(None, keep_in_memory=3) as vp, connect(vp) as s:
+        for k in range(7):
+            s.sendall(encode_raster(random_image(576, 8, k)) + b"\x1dV\x00")
+        assert wait_for(lambda: vp.printed == 7)
+        assert [p.seq for p in vp.printouts] == [5, 6, 7]

@@ -15,7 +15,9 @@ from tests.registry_service.svc_helpers import UNLIMITED
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[embedded.EmbeddedService]:
     d = tmp_path_factory.mktemp("registry")
     # one kiosk id submits for the whole module: the per-kiosk rate limit is tested elsewhere
-    settings = ServiceSettings(f"sqlite:///{d / 'reg.db'}", d / "keys", rate_limits=UNLIMITED)
+    # the tests send one sample operator again and again: operator_recent_application off
+    settings = ServiceSettings(f"sqlite:///{d / 'reg.db'}", d / "keys", rate_limits=UNLIMITED,
+                               recent_application_hours=0)
     svc = embedded.start("", d / "keys", settings=settings)
     yield svc
     svc.stop()
