@@ -25,10 +25,13 @@ class Devices:
     registry: RegistrationClient
     face: Any  # kiosk.face.verifier.FaceVerifier
     print_service: Any  # kiosk.printing.service.PrintService
+    sheet_printer: Any = None  # drivers.sheetprinter SheetPrinter, when the licence goes on stock
 
     def close(self) -> None:
-        for name in ("camera", "reader", "print_service", "printer", "registry"):
+        for name in ("camera", "reader", "print_service", "printer", "sheet_printer", "registry"):
             device = getattr(self, name)
+            if device is None:
+                continue
             try:
                 device.stop() if name == "camera" else device.close()
             except Exception:  # closing must never mask the reason we are closing
@@ -68,8 +71,11 @@ def build(settings: Settings) -> Devices:
                           f"expected one of {', '.join(RECOVERED_PRINT)}, got {policy!r}")
     registry = make("registry")
     printer = make("printer")
+    sheet_printer = make("sheet_printer")
     camera = make("camera")
     reader = make_reader(settings, var)
     face = FaceVerifier(settings.face)
-    print_service = PrintService(printer, var / "journal.db", recovered_print=policy)
-    return Devices(reader, camera, printer, registry, face, print_service)
+    printing = settings.printing
+    print_service = PrintService(printer, var / "journal.db", recovered_print=policy, sheet=sheet_printer,
+                                 outputs=printing.outputs, layouts=settings.layouts, collect_at=printing.collect_at)
+    return Devices(reader, camera, printer, registry, face, print_service, sheet_printer)

@@ -78,14 +78,15 @@ class Harness:
                 made.replace(path)
         return path
 
-    def reset(self, **timeouts: float) -> None:
-        """A fresh flow on the attract screen, with the given timeouts."""
+    def reset(self, clock: Callable[[], float] = time.monotonic, **timeouts: float) -> None:
+        """A fresh flow on the attract screen, with the given timeouts and clock (a test that
+        waits for a timeout moves a fake clock instead of waiting on the wall clock)."""
         from kiosk.flow.machine import Flow
 
         cfg = self.runner.settings
         t = dataclasses.replace(cfg.timeouts, **timeouts)
         self.runner.flow.session.wipe()
-        self.runner.flow = Flow(t, cfg.policy, cfg.kiosk.language, time.monotonic, tuple(cfg.kiosk.languages))
+        self.runner.flow = Flow(t, cfg.policy, cfg.kiosk.language, clock, tuple(cfg.kiosk.languages))
         from kiosk.flow import events
 
         self.runner.flow.dispatch(events.DevicesReady())
