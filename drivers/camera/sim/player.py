@@ -166,7 +166,7 @@ class ScriptedCamera(SlotCamera, Camera):
     def swap_script(self, script: FrameScript) -> FrameScript:
         """Put another script in front of the lens (an unplugged cable, another person) from
         the next frame on; returns the one it replaces, to put back later."""
-        with self._script_lock:
+        with self._cv:
             previous, self._script = self._script, script
         return previous
 
