@@ -56,9 +56,11 @@ class RatingDesk:
                 with self.store.write_transaction() as c:
                     prior = c.execute(_PRIOR.where(_R.c.kiosk_id == kiosk_id,
                                                    _R.c.idempotency_key == key)).first()
+                    if prior is None:
+                        self._check_case(c, kiosk_id, rating)
+                        prior = self._rated_already(c, kiosk_id, key, rating)
                     if prior is not None:
                         return _replay(prior, fingerprint)
-                    self._check_case(c, kiosk_id, rating)
                     reply, row, follow_up = self._record(kiosk_id, key, fingerprint, rating)
                     rating_id = c.execute(insert(_R).values(row).returning(_R.c.id)).scalar_one()
                     if follow_up is not None:
@@ -70,17 +72,27 @@ class RatingDesk:
 
     @staticmethod
     def _check_case(c: Any, kiosk_id: str, rating: RatingIn) -> None:
+        """A submitted case: the application exists and this kiosk submitted it."""
         if rating.case_kind == "application":
-            # a submitted case: the application exists and this kiosk submitted it
             known = c.execute(select(exists().where(_A.c.public_id == rating.case_id,
                                                     _A.c.kiosk_id == kiosk_id))).scalar()
             if not known:
                 raise ProblemError(422, "case_not_found")
-        taken = c.execute(select(_R.c.id).where(_R.c.kiosk_id == kiosk_id,
-                                                _R.c.case_kind == rating.case_kind,
-                                                _R.c.case_id == rating.case_id)).first()
-        if taken is not None:
+
+    @staticmethod
+    def _rated_already(c: Any, kiosk_id: str, key: str, rating: RatingIn) -> Any:
+        """The case's rating under this key (to replay), None for an unrated case, 409 for one
+        rated under another key. Under PostgreSQL's READ COMMITTED each statement sees what was
+        committed before it, so a request with this same key may have committed since the key
+        was looked up: that is a replay, not a second rating."""
+        taken = c.execute(select(_R.c.idempotency_key, *_PRIOR.selected_columns).where(
+            _R.c.kiosk_id == kiosk_id, _R.c.case_kind == rating.case_kind,
+            _R.c.case_id == rating.case_id)).first()
+        if taken is None:
+            return None
+        if taken[0] != key:
             raise ProblemError(409, "case_already_rated")
+        return taken[1:]
 
     def _record(self, kiosk_id: str, key: str, fingerprint: str,
                 rating: RatingIn) -> tuple[Reply, dict[str, Any], dict[str, Any] | None]:

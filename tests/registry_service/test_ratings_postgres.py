@@ -91,3 +91,33 @@ def test_one_case_rated_at_once_under_many_keys_keeps_one_rating(service: str, p
     assert codes == [201] + [409] * (THREADS - 1), [r.text for r in answers]
     assert {r.json()["code"] for r in answers if r.status_code == 409} == {"case_already_rated"}
     assert _count(pg_url, RatingRow, case) == 1 and _count(pg_url, FollowUpRow, case) == 1
+
+
+def test_the_same_key_committed_between_the_two_reads_is_a_replay(service: str, pg_url: str,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race the threads above hit now and then, made certain: a request with the same key
+    commits after this one looked the key up and before it looks the case up (PostgreSQL's READ
+    COMMITTED shows each statement what was committed before it). That is the first answer to
+    replay, not a case rated under another key."""
+    from registry_service.ratings import RatingDesk
+
+    case, key = uuid.uuid4().hex, uuid.uuid4().hex
+    check_case = RatingDesk._check_case
+    competitor: list[requests.Response] = []
+
+    def winner_commits_first(c: object, kiosk_id: str, rating: object) -> None:
+        if not competitor:
+            competitor.append(requests.Response())  # only the first request waits for a competitor
+            answer: list[requests.Response] = []
+            t = threading.Thread(target=lambda: answer.extend(_race(service, [(_bad(case), key)])))
+            t.start()
+            t.join(30)
+            competitor[0] = answer[0]
+        check_case(c, kiosk_id, rating)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RatingDesk, "_check_case", staticmethod(winner_commits_first))
+    first = _race(service, [(_bad(case), key)])[0]
+    assert competitor[0].status_code == 201 and competitor[0].headers.get("Idempotent-Replayed") is None
+    assert first.status_code == 201, first.text
+    assert first.headers.get("Idempotent-Replayed") == "true" and first.content == competitor[0].content
+    assert _count(pg_url, RatingRow, case) == 1 and _count(pg_url, FollowUpRow, case) == 1
