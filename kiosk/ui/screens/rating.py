@@ -42,9 +42,10 @@ def _skip(ctx: Ctx, height: float = 130, font: float = 42) -> KioskButton:
 def _levels(ctx: Ctx) -> Widget:
     tr = ctx.tr
     parts: list[Widget] = [Text(tr("How satisfied are you with this service? Tap one answer."), font=46)]
-    parts += [button(ctx, level_label(ctx, level), "rate", level, color=COLOUR[level], height=160, font=54)
+    # 150 high: finger-sized, and the whole page fits above the staff bar in both languages
+    parts += [button(ctx, level_label(ctx, level), "rate", level, color=COLOUR[level], height=150, font=54)
               for level in wire.LEVELS]
-    parts += [Text(tr("Your rating contains no personal data. It helps us improve the service."), font=36,
+    parts += [Text(tr("Your rating contains no personal data. It helps us improve the service."), font=40,
                    color=theme.MUTED), _skip(ctx)]
     return page(tr("Please rate our service"), *parts)
 
@@ -54,7 +55,7 @@ def _reasons(ctx: Ctx) -> Widget:
     sending, changing the level and skipping are always in view, however long the list."""
     tr, v = ctx.tr, ctx.view
     column = BoxLayout(orientation="vertical", padding=(px(48), px(28), px(48), px(20)), spacing=px(14))
-    top = BoxLayout(orientation="vertical", size_hint_y=None, spacing=px(6))
+    top = BoxLayout(orientation="vertical", size_hint_y=None, spacing=px(12))
     top.bind(minimum_height=top.setter("height"))
     top.add_widget(Text(tr("Please tell us why"), font=60, bold=True, color=theme.PRIMARY_DARK))
     top.add_widget(Text(tr("Your rating: {rating}", rating=level_label(ctx, v.rating_level)), font=44, bold=True,
@@ -64,21 +65,25 @@ def _reasons(ctx: Ctx) -> Widget:
     listing = BoxLayout(orientation="vertical", size_hint_y=None, spacing=px(8), padding=(0, 0, px(20), 0))
     listing.bind(minimum_height=listing.setter("height"))
     for indicator in dict.fromkeys(wire.REASONS.values()):  # the pick list's order, "other" last
-        listing.add_widget(Text(tr(RATING_INDICATORS[indicator]), font=34, bold=True, color=theme.PRIMARY_DARK))
+        listing.add_widget(Text(tr(RATING_INDICATORS[indicator]), font=40, bold=True, color=theme.PRIMARY_DARK))
         for reason, of in wire.REASONS.items():
             if of == indicator:
                 picked = reason in v.rating_reasons
-                listing.add_widget(button(ctx, ("✓  " if picked else "□  ") + tr(RATING_REASONS[reason]),
-                                          "rate_reason", reason, selected=picked, height=96, font=40))
+                choice = button(ctx, ("✓  " if picked else "□  ") + tr(RATING_REASONS[reason]),
+                                "rate_reason", reason, selected=picked, height=96, font=40)
+                # a pick list reads down one edge: the boxes line up at the left, not centred
+                # wherever each reason's length puts them
+                choice.halign, choice.padding = "left", (px(24), 0)
+                listing.add_widget(choice)
     scroll = ScrollView(do_scroll_x=False, bar_width=px(12))
     scroll.add_widget(listing)
     column.add_widget(scroll)
     if v.rating_reasons:
         column.add_widget(button(ctx, tr("Send my rating"), "rate_send", color=theme.OK, height=140, font=48))
     else:
-        column.add_widget(Text(tr("Please choose at least one reason, or skip."), font=38, color=theme.MUTED))
+        column.add_widget(Text(tr("Please choose at least one reason, or skip."), font=40, color=theme.MUTED))
     column.add_widget(grid(2, [button(ctx, tr("Choose another rating"), "rate_change", color=theme.UNSELECTED,
-                                      text_color=theme.TEXT, height=120, font=38), _skip(ctx, height=120, font=38)]))
+                                      text_color=theme.TEXT, height=120, font=40), _skip(ctx, height=120, font=40)]))
     return column
 
 

@@ -3,6 +3,8 @@ personal data on it whatever the session holds; the rating reaches the embedded 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from kiosk.flow.rating import Case
@@ -135,3 +137,57 @@ def test_the_diagnostics_overview_counts_ratings_and_the_outbox(ui: Harness, lan
     assert f"{waiting}{summary['queued']}" in shown
     ui.screenshot(f"diag-overview-ratings-{language}")
     ui.reset()
+
+
+def rating_screens(ui: Harness, language: str) -> Iterator[str]:
+    """Each rating screen in ``language``, rendered: levels, reasons, reasons picked, thanks."""
+    to_rating(ui, language)
+    yield "levels"
+    ui.tap("rate", "very_dissatisfied")
+    yield "reasons"
+    ui.tap("rate_reason", "device_problem")
+    yield "reasons-picked"
+    ui.tap("rate_send")
+    ui.until(lambda: ui.runner.flow.view.rating_thanks, what="thanks")
+    yield "thanks"
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_no_text_on_the_rating_screens_is_small(ui: Harness, language: str) -> None:
+    """40 design pixels (about 10 mm on a 1080x1920 portrait display) is the smallest text, for an
+    older applicant with reading glasses; headings, notes and the pick list included."""
+    from kivy.uix.label import Label
+
+    from kiosk.ui.theme import px
+
+    for screen in rating_screens(ui, language):
+        small = [(w.text, round(w.font_size / px(1))) for w in ui.app.content.walk(restrict=True)
+                 if isinstance(w, Label) and w.text and w.font_size < px(40) - 0.01]
+        assert not small, (screen, small)
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_rating_screens_fit_without_scrolling_and_nothing_is_cut_off(ui: Harness, language: str) -> None:
+    """Nothing hidden below the fold (an older applicant does not look for a scroll bar), no text
+    wider or taller than its button, and the pick list's boxes line up at the left."""
+    from kivy.uix.label import Label
+    from kivy.uix.scrollview import ScrollView
+
+    from kiosk.ui.touch import find_button
+    from kiosk.ui.widgets import KioskButton
+
+    for screen in rating_screens(ui, language):
+        ui.step(3)
+        content = ui.app.content
+        for w in content.walk(restrict=True):
+            if isinstance(w, ScrollView) and w.children:
+                assert w.children[0].height <= w.height + 0.5, (screen, "scrolls", w.children[0].height, w.height)
+            if isinstance(w, Label) and w.text:  # window coordinates: a ScrollView moves its child
+                (_x, bottom), (_r, top) = w.to_window(w.x, w.y), w.to_window(w.right, w.top)
+                assert bottom >= content.y - 0.5 and top <= content.top + 0.5, (screen, "off the screen", w.text)
+            if isinstance(w, KioskButton):
+                assert w.texture_size[0] <= w.width and w.texture_size[1] <= w.height, (screen, "cut off", w.text)
+        if screen.startswith("reasons"):
+            choices = [find_button(content, "rate_reason", r) for r in RATING_REASONS]
+            assert all(c is not None and c.halign == "left" for c in choices), screen
+        ui.screenshot(f"rating-check-{screen}-{language}")
