@@ -16,8 +16,10 @@ from registry_service.embedded import EmbeddedService
 from tests.drivers.registry.fault_server import FaultServer
 
 
-def client(url: str, key_path: Path) -> HttpRegistrationClient:
-    return HttpRegistrationClient(url, "kiosk-rating-01", key_path, read_timeout=0.5, connect_timeout=0.5,
+def client(url: str, key_path: Path, read_timeout: float = 30.0) -> HttpRegistrationClient:
+    """A short ``read_timeout`` only where the fault server hangs: elsewhere a busy machine's slow
+    answer must not read as an unreachable service."""
+    return HttpRegistrationClient(url, "kiosk-rating-01", key_path, read_timeout=read_timeout, connect_timeout=5,
                                   sleep=lambda _s: None)
 
 
@@ -69,7 +71,7 @@ def test_a_second_rating_of_a_case_is_a_typed_rejection(service: EmbeddedService
 def test_one_attempt_then_a_typed_error(faults: FaultServer, key_path: Path, script: Any, error: type) -> None:
     faults.script = [script]
     with pytest.raises(error) as exc:
-        client(faults.url, key_path).rate(rating(), uuid.uuid4().hex)
+        client(faults.url, key_path, read_timeout=0.5 if script == "hang" else 30.0).rate(rating(), uuid.uuid4().hex)
     assert len(posts(faults)) == 1, "no retries inside the call: the outbox owns them"
     if error is ServiceRateLimited:
         assert exc.value.retry_after_s == 7
@@ -77,11 +79,10 @@ def test_one_attempt_then_a_typed_error(faults: FaultServer, key_path: Path, scr
 
 def test_a_lost_answer_then_the_same_key_gets_the_first_answer(faults: FaultServer, key_path: Path) -> None:
     faults.script = ["proxy_then_hang", "proxy"]
-    c = client(faults.url, key_path)
     r, key = rating(), uuid.uuid4().hex
     with pytest.raises(ServiceUnreachable):
-        c.rate(r, key)
-    receipt = c.rate(r, key)
+        client(faults.url, key_path, read_timeout=0.5).rate(r, key)
+    receipt = client(faults.url, key_path).rate(r, key)
     assert receipt.follow_up_due
 
 
