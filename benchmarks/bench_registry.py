@@ -50,9 +50,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def service(db_url: str, workers: int, root: Path = ROOT):  # type: ignore[no-untyped-def]
+def service(db_url: str, workers: int, root: Path = ROOT,  # type: ignore[no-untyped-def]
+            key_dir: Path | None = None):
+    """The service as its own process on a free loopback port; its authority keys in ``key_dir``
+    (for a client that checks signatures), else in a throwaway directory."""
     port = _free_port()
-    with tempfile.TemporaryDirectory() as keys:
+    with contextlib.ExitStack() as stack:
+        keys = str(key_dir) if key_dir else stack.enter_context(tempfile.TemporaryDirectory())
         # the simulated kiosks all connect from 127.0.0.1 and each submits 3 times a second:
         # lift the per-address connection bound and the per-kiosk rates (older revisions of
         # the service, as a baseline, have no such options)

@@ -10,7 +10,9 @@ import threading
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from kiosk.flow.rating import NOT_GIVEN
 from kiosk.metrics_http import MetricsServer
+from licence_wire.rating import LEVELS
 
 DEVICES = ("reader", "camera", "printer", "api", "storage")
 
@@ -40,6 +42,22 @@ class Metrics:
                                     registry=self.registry)
         for device in DEVICES:
             self.device_up.labels(device).set(1)
+        # the service rating (好差评): counts by level and by why none was given, and the outbox
+        self.ratings = Counter("kiosk_ratings", "Service ratings given on the kiosk, by level", ["level"],
+                               registry=self.registry)
+        self.ratings_not_given = Counter("kiosk_ratings_not_given",
+                                         "Cases with a real step that ended without a rating, by why", ["why"],
+                                         registry=self.registry)
+        self.rating_outbox_depth = Gauge("kiosk_rating_outbox_depth",
+                                         "Ratings waiting to be sent to the registration authority",
+                                         registry=self.registry)
+        self.rating_outbox_rejected = Gauge("kiosk_rating_outbox_rejected",
+                                            "Ratings the registration authority refused for good (kept for "
+                                            "technicians)", registry=self.registry)
+        for level in LEVELS:  # every series exists from the start, so a rate over 0 is 0, not absent
+            self.ratings.labels(level)
+        for why in NOT_GIVEN:
+            self.ratings_not_given.labels(why)
         self._server: MetricsServer | None = None
 
     def record_step(self, step: str, outcome: str) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drivers.errors import DeviceError
+from drivers.registry.models import Rating
 from kiosk import held_documents, recovery
 from kiosk.diag import checks
 from kiosk.diag.audit import AuditLog
@@ -32,6 +33,7 @@ from kiosk.flow.machine import Flow
 from kiosk.journal import Journal
 from kiosk.metrics import Metrics
 from kiosk.printing.retention import PrintRetention
+from kiosk.rating_outbox import OUTBOX_FILE, RatingOutbox
 from kiosk.services.devices import Devices
 from kiosk.settings import Settings
 
@@ -86,6 +88,8 @@ class Runner:
         self.issued = 0
         self.quit_requested = False
         self.metrics = Metrics()
+        self.ratings = RatingOutbox(settings.var_dir / OUTBOX_FILE)
+        self.metrics.rating_outbox_depth.set(self.ratings.depth())  # what an earlier run left queued
         self.technician = TechnicianDuties(settings, journal, self.metrics, lambda: self.devices)
         self.print_retention = PrintRetention(settings.var_dir / "journal.db", settings.policy.print_retention_hours)
         self._up = False  # every device built and started, the face models loaded
@@ -202,6 +206,7 @@ class Runner:
 
     def shutdown(self) -> None:
         self.metrics.close()
+        self.ratings.close()
         self._card_cancel.set()
         self._face_cancel.set()
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -252,6 +257,17 @@ class Runner:
                 if "probe" not in self._running:
                     self._running.add("probe")
                     self._spawn("probe", self._probe, cmd.recover)
+                self._send_ratings()  # the idle probe also sends what is queued
+            case c.SendRating():
+                self._queue_rating(cmd)
+                self._send_ratings()  # after each applicant
+            case c.RatingNotGiven():
+                self.metrics.ratings_not_given.labels(cmd.why).inc()
+                try:
+                    self.ratings.count_unrated(cmd.why)
+                except Exception:  # a disk that refuses a tally must not stop the kiosk
+                    log.exception("rating tally not written")
+                self._send_ratings()
             case c.SessionWiped():
                 pass  # listeners clear their widgets from the same command list
             case c.VerifyPin() | c.RunChecks() | c.DiagAction() | c.Audit():
@@ -262,6 +278,30 @@ class Runner:
                 self.quit_requested = True
             case _:
                 raise TypeError(f"unknown command {cmd!r}")
+
+    def _queue_rating(self, cmd: c.SendRating) -> None:
+        """On disk before anything is sent (kiosk.rating_outbox); the time is the tap's, UTC."""
+        rated_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        try:
+            self.ratings.add(Rating(cmd.case_kind, cmd.case_id, cmd.ending, cmd.level, cmd.reasons, rated_at))
+        except Exception:  # a full or broken disk: the rating is lost, the kiosk goes on serving
+            log.exception("rating not queued")
+            return
+        self.metrics.ratings.labels(cmd.level).inc()
+        self.metrics.rating_outbox_depth.set(self.ratings.depth())
+
+    def _send_ratings(self) -> None:
+        """Send the queued ratings on a worker, never on the pump thread. The outbox lets one
+        sender run at a time; its failures stay in the outbox and the log, never reach the flow."""
+        if self._up and self.devices is not None:
+            self.pool.submit(self._flush_ratings, self.devices.registry)
+
+    def _flush_ratings(self, registry: Any) -> None:
+        report = self.ratings.flush(registry)
+        if not report.busy:
+            summary = self.ratings.summary(days=1)
+            self.metrics.rating_outbox_depth.set(summary["queued"])
+            self.metrics.rating_outbox_rejected.set(summary["rejected"])
 
     def _alert_staff(self, code: str) -> None:
         """A staff alert from a worker (recovery), as the flow's AlertStaff would raise it."""

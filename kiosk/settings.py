@@ -154,6 +154,8 @@ class TimeoutSection:
     decision_auto_advance: Seconds = 2.5
     printing: Seconds = 60
     done: Seconds = 12
+    rating: Seconds = 45  # the service rating; no answer counts as no rating
+    rating_thanks: Seconds = 5  # the "thank you" after a rating, then the attract screen
     retry: Seconds = 45
     staff: Seconds = 300
     out_of_service_probe: Annotated[float, Field(ge=1, le=DAY_S)] = 10  # re-check while out of service
@@ -179,6 +181,9 @@ class PolicySection:
     submit_retries: Annotated[int, Field(ge=0, le=10)] = 3  # not read: [registry] max_attempts bounds retries
     # unprinted documents after a fault or crash: "hold" for staff, or "print" (a tray staff watch)
     recovered_print: Literal["hold", "print"] = "hold"
+    # the service rating (好差评) after every case with a real step; false only where the hall
+    # offers its own rating device at the kiosk
+    rating: bool = True
     # a printed or voided document's stored bytes are dropped this long after (held ones: never)
     print_retention_hours: Annotated[float, Field(ge=0.01, le=8760)] = 168
 

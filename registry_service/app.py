@@ -23,6 +23,7 @@ from registry_service.db import make_engine, migrate
 from registry_service.limits import RateLimits, check_retention
 from registry_service.problems import PROBLEM_JSON, RequestGuard, install, problem_response
 from registry_service.rate_limit import KioskRateLimiter, RateLimitGuard
+from registry_service.ratings import RatingDesk
 from registry_service.reference import catalogue
 from registry_service.registry import Registry, Reply
 from registry_service.retention import Purger
@@ -32,6 +33,8 @@ from registry_service.schemas import (
     HeartbeatIn,
     HeartbeatOut,
     Problem,
+    RatingIn,
+    RatingOut,
     ReferenceDataOut,
     SignedLicenceOut,
     VerifyIn,
@@ -40,7 +43,7 @@ from registry_service.schemas import (
 from registry_service.store import Unavailable
 from registry_service.submit_route import SubmitEndpoint, is_submission
 
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"
 USCC_PATTERN = credit_code.PATTERN
 
 
@@ -134,6 +137,7 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
     cat = catalogue()
     registry = Registry(engine, authority, cat, clock=settings.clock,
                         recent_application_hours=settings.recent_application_hours)
+    desk = RatingDesk(registry.store, settings.clock)
     reference_json = cat.as_json()
 
     app = RegistryApp(
@@ -224,6 +228,22 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
              responses=_problems(400, 413, 415, 422), summary="Kiosk liveness")
     def heartbeat(body: HeartbeatIn, kiosk_id: KioskId) -> dict[str, str]:
         return registry.heartbeat(kiosk_id, body.software_version, body.status)
+
+    @v1.post(
+        "/ratings",
+        status_code=201,
+        response_model=RatingOut,
+        responses=_problems(400, 409, 413, 415, 422, 503),
+        summary="Rate the service of one case (好差评); a bad rating opens a follow-up",
+        description="One rating per case (case_kind, case_id) and kiosk. Idempotent: the same "
+        "Idempotency-Key with the same body returns the first answer (Idempotent-Replayed: "
+        "true); with another body 422 idempotency_key_reused. Another key for a case already "
+        "rated: 409 case_already_rated. An application id this kiosk did not submit: 422 "
+        "case_not_found. A rating of dissatisfied or below names at least one reason and "
+        "opens a follow-up due in 5 working days (Beijing).",
+    )
+    def rate(body: RatingIn, idempotency_key: IdemKey, kiosk_id: KioskId) -> Response:
+        return _reply(desk.rate(kiosk_id, idempotency_key, body))
 
     app.include_router(v1)
     return app

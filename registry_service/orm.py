@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -98,3 +99,52 @@ class KioskRow(Base):
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     software_version: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
+
+
+class RatingRow(Base):
+    """One service rating (好差评), also its idempotency record: the stored response is what a
+    replay with the same (kiosk_id, idempotency_key) gets back. One rating per case: a second
+    one for the same case under another key is refused. No personal data: the case number,
+    the ending, the level and reason codes only."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("kiosk_id", "idempotency_key", name="uq_rating_idem"),
+        UniqueConstraint("kiosk_id", "case_kind", "case_id", name="uq_rating_case"),
+    )
+
+    id: Mapped[int] = mapped_column(_SerialKey, primary_key=True, autoincrement=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    request_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the canonical request
+    case_kind: Mapped[str] = mapped_column(String(24))
+    case_id: Mapped[str] = mapped_column(String(64))
+    ending: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(24))
+    reasons: Mapped[str] = mapped_column(String(256))  # reason codes, comma-separated
+    rated_at: Mapped[str] = mapped_column(String(20))  # the kiosk's clock, UTC
+    response_status: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FollowUpRow(Base):
+    """The authority's work item for a bad rating: verify, fix and answer by ``due_date``
+    (working days, registry_service.workdays); ``status`` moves open -> answered -> closed, or
+    to appealed when the answer is contested."""
+
+    __tablename__ = "rating_follow_ups"
+    __table_args__ = (
+        # the work queue: open items by deadline
+        Index("ix_follow_up_status_due", "status", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(_SerialKey, primary_key=True, autoincrement=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    rating_id: Mapped[int] = mapped_column(_SerialKey, ForeignKey("ratings.id"), unique=True)
+    indicators: Mapped[str] = mapped_column(String(64))  # indicators the reasons speak to, comma-separated
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # open | answered | appealed | closed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -39,6 +39,8 @@ TITLES = {
     "licence_not_found": "No such licence",
     "method_not_allowed": "Method not allowed",
     "service_busy": "Service busy, retry later",
+    "case_not_found": "No application of this kiosk has this case number",
+    "case_already_rated": "This case has been rated already",
     "rate_limited": "Too many requests from this kiosk, retry after Retry-After seconds",
     "internal_error": "Internal error",
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -17,7 +18,10 @@ from pydantic import (
     Field,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
+
+from licence_wire import rating as wire_rating
 
 _BAD_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
@@ -164,6 +168,57 @@ class ReferenceDataOut(_Strict):
     industries: list[NamedCode]
     divisions: list[NamedCode]
     streets: list[StreetOut]
+
+
+class RatingIn(_Strict):
+    """A service rating (好差评) of one case. No personal data: the case number and codes only.
+    A rating of dissatisfied or below names at least one reason; better ratings name none."""
+
+    case_kind: Literal[wire_rating.CASE_KINDS]  # type: ignore[valid-type]
+    case_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f-]{32,36}$")] = Field(
+        description="The case number (办件编号): the application id for kind application, the "
+        "kiosk's 32-hex transaction id for kind kiosk_transaction")
+    ending: Literal[wire_rating.ENDINGS]  # type: ignore[valid-type]
+    level: Literal[wire_rating.LEVELS]  # type: ignore[valid-type]
+    reasons: Annotated[list[Literal[tuple(wire_rating.REASONS)]],  # type: ignore[valid-type]
+                       Field(max_length=wire_rating.MAX_REASONS)] = []
+    rated_at: Annotated[str, StringConstraints(pattern=wire_rating.RATED_AT_PATTERN)] = Field(
+        description="When the applicant rated, UTC, by the kiosk's clock")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RatingIn:
+        if not wire_rating.valid_case_id(self.case_kind, self.case_id):
+            raise ValueError("case_id does not have the form of its case_kind")
+        bad = self.level in wire_rating.BAD_LEVELS
+        if bad and not self.reasons:
+            raise ValueError("a rating of dissatisfied or below names at least one reason")
+        if not bad and self.reasons:
+            raise ValueError("only a rating of dissatisfied or below names reasons")
+        if len(set(self.reasons)) != len(self.reasons):
+            raise ValueError("a reason is named twice")
+        try:
+            datetime.strptime(self.rated_at, "%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            raise ValueError("rated_at is not a date and time") from None
+        return self
+
+
+class FollowUpOut(_Strict):
+    """The authority's follow-up of a bad rating: verified, fixed and answered by ``due_date``."""
+
+    follow_up_id: str
+    due_date: str  # YYYY-MM-DD, the last working day of the deadline (Beijing time)
+    working_days: int
+    status: Literal["open", "answered", "appealed", "closed"]
+
+
+class RatingOut(_Strict):
+    rating_id: str
+    case_kind: str
+    case_id: str
+    level: str
+    received_at: str
+    follow_up: FollowUpOut | None
 
 
 class Problem(BaseModel):

@@ -35,6 +35,8 @@ from kiosk.instance_lock import InstanceLock
 from kiosk.launch import open_journal
 from kiosk.runner import Runner
 from kiosk.services import devices as devices_mod
+from licence_wire.rating import BAD_LEVELS as BAD_RATING_LEVELS
+from licence_wire.rating import LEVELS as RATING_LEVELS
 
 TECHNICIAN_PIN = "246813"
 OUT = sys.stdout
@@ -93,7 +95,7 @@ class Journey:
         self.deadline = self.started + kiosk.journey_limit
         self.last: State | None = None
         self.visit = 0
-        self.acted: set[tuple[State, int]] = set()
+        self.acted: set[tuple[State, int, bool]] = set()  # (screen, visit, rating given)
         self.name_attempt = 0
         self.begun = False
         self.retries = 0
@@ -170,7 +172,7 @@ class Journey:
             self.last, self.visit = flow.state, self.visit + 1
         if now > self.deadline:
             return self._finish(f"stuck:{flow.state.value}")
-        key = (flow.state, self.visit)
+        key = (flow.state, self.visit, flow.view.rating_thanks)
         if key in self.acted:
             return False
         walk = self.a.walk_away_at
@@ -221,6 +223,8 @@ class Journey:
                     r.touch("cancel")
             case State.DONE:
                 r.touch("finish")
+            case State.RATING:
+                self._rate(flow.view.rating_thanks)
             case State.RETRY:
                 self.retries += 1
                 r.touch("retry" if self.retries <= 3 else "cancel")
@@ -235,6 +239,19 @@ class Journey:
                 return False
         self.acted.add(key)
         return False
+
+    def _rate(self, thanked: bool) -> None:
+        """Every level in turn over the applicants, a bad one with a reason; then finish, as a
+        person who reads the thank-you and taps on, not one who waits for its timeout."""
+        r = self.k.runner
+        if thanked:
+            r.touch("finish")
+            return
+        level = RATING_LEVELS[self.a.index % len(RATING_LEVELS)]
+        r.touch("rate", level)
+        if level in BAD_RATING_LEVELS:
+            r.touch("rate_reason", "too_slow")
+            r.touch("rate_send")
 
     def begun_again(self) -> bool:
         return self.restarts > 0
@@ -259,7 +276,7 @@ class Journey:
             self.clear_device_fault()
             if not any(t.startswith("cleared:") for t in self.out.technician):
                 self.out.technician.append("waited")
-        self.acted.add((flow.state, self.visit))
+        self.acted.add((flow.state, self.visit, flow.view.rating_thanks))
         return False
 
     def _left(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from drivers.registry.models import Application, Decision, ReferenceData
+from drivers.registry.models import Application, Decision, Rating, RatingReceipt, ReferenceData
 
 
 class RegistrationClient(ABC):
@@ -21,6 +21,13 @@ class RegistrationClient(ABC):
     @abstractmethod
     def decision(self, application_id: str) -> Decision:
         """Current decision of an earlier submission (used when resuming after a crash)."""
+
+    def rate(self, rating: Rating, idempotency_key: str) -> RatingReceipt:
+        """Send a service rating once per key: one attempt, no retries of its own (the kiosk's
+        outbox retries later with the same key; the service answers a replay with its first
+        answer). Raises ServiceUnreachable (incl. ServiceRateLimited), ServiceRequestRejected
+        (the service refused it for good), ServiceProtocolError."""
+        raise NotImplementedError(f"{type(self).__name__} does not send ratings")
 
     def heartbeat(self) -> None:  # noqa: B027 - optional hook
         pass

@@ -29,8 +29,14 @@ from drivers.errors import (
     ServiceUnreachable,
 )
 from drivers.registry.base import RegistrationClient
-from drivers.registry.models import Application, Decision, Licence, ReferenceData
-from drivers.registry.wire import parse_decision, parse_licence, parse_reference_data, verify_signed
+from drivers.registry.models import Application, Decision, Licence, Rating, RatingReceipt, ReferenceData
+from drivers.registry.wire import (
+    parse_decision,
+    parse_licence,
+    parse_rating_receipt,
+    parse_reference_data,
+    verify_signed,
+)
 from licence_wire import codec, protocol, resident_id
 
 log = logging.getLogger("drivers.registry")
@@ -147,6 +153,15 @@ class HttpRegistrationClient(RegistrationClient):
         if decision.application_id != application_id:
             raise ServiceProtocolError("decision for another application")
         return decision
+
+    def rate(self, rating: Rating, idempotency_key: str) -> RatingReceipt:
+        body = {"case_kind": rating.case_kind, "case_id": rating.case_id, "ending": rating.ending,
+                "level": rating.level, "reasons": list(rating.reasons), "rated_at": rating.rated_at}
+        doc = self._call("POST", "/v1/ratings", json=body,
+                         headers={protocol.IDEMPOTENCY_KEY_HEADER: idempotency_key},
+                         retry=False,  # the outbox retries, later, with the same key
+                         ok=(200, 201))
+        return parse_rating_receipt(doc, rating.case_kind, rating.case_id, rating.level)
 
     def heartbeat(self) -> None:
         self._call(

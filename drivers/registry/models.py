@@ -81,3 +81,26 @@ class Decision:
     reasons: tuple[str, ...] = ()  # stable reason codes, translated by the kiosk
     tracking_number: str = ""
     licence: Licence | None = None
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A service rating (好差评) of one case, as sent to the authority. No personal data: the case
+    number (the authority's application id, or the kiosk's transaction id for a case that ended
+    before any submission), how the case ended, the level and the reason codes
+    (licence_wire.rating)."""
+
+    case_kind: str  # "application" | "kiosk_transaction"
+    case_id: str
+    ending: str  # issued | referred | refused | staff | abandoned
+    level: str  # very_satisfied ... very_dissatisfied
+    reasons: tuple[str, ...] = ()  # only with dissatisfied or below, at least one then
+    rated_at: str = ""  # UTC, YYYY-MM-DDTHH:MM:SSZ
+
+
+@dataclass(frozen=True)
+class RatingReceipt:
+    """The authority's answer: its id for the rating and, for a bad one, the follow-up deadline."""
+
+    rating_id: str
+    follow_up_due: str = ""  # YYYY-MM-DD, empty for a rating that needs no follow-up

@@ -13,7 +13,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from drivers.errors import ServiceProtocolError
-from drivers.registry.models import Decision, Division, Licence, ReferenceData, ScopeItem
+from drivers.registry.models import Decision, Division, Licence, RatingReceipt, ReferenceData, ScopeItem
 from licence_wire import codec, credit_code
 
 OUTCOMES = ("approved", "manual_review", "rejected")
@@ -89,6 +89,24 @@ def parse_decision(value: Any, public_key: Ed25519PublicKey) -> Decision:
         tracking_number=tracking,
         licence=licence,
     )
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def parse_rating_receipt(value: Any, case_kind: str, case_id: str, level: str) -> RatingReceipt:
+    """The answer to a rating: it must be about this case and level (a replay of another request
+    would not be); a bad rating's follow-up carries its due date."""
+    doc = _dict(value, "rating receipt")
+    if (_str(doc, "case_kind"), _str(doc, "case_id"), _str(doc, "level")) != (case_kind, case_id, level):
+        raise ServiceProtocolError("rating receipt for another case")
+    follow_up = doc.get("follow_up")
+    due = ""
+    if follow_up is not None:
+        due = _str(_dict(follow_up, "follow_up"), "due_date")
+        if not _DATE.fullmatch(due):
+            raise ServiceProtocolError("follow-up due date malformed")
+    return RatingReceipt(rating_id=_str(doc, "rating_id", allow_empty=False), follow_up_due=due)
 
 
 def parse_reference_data(value: Any) -> ReferenceData:

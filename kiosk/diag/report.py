@@ -25,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_report(settings: object, devices: object = None) -> dict:
+    from kiosk.diag import ratings
+
     results = collect(settings, devices)
     return {
         "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -32,6 +34,7 @@ def build_report(settings: object, devices: object = None) -> dict:
         "host": {"python": platform.python_version(), "platform": platform.platform()},
         "healthy": not any(r.status == "fault" for r in results),
         "checks": [r.as_dict() for r in results],
+        "ratings": ratings.summary(settings.var_dir),  # type: ignore[attr-defined]
         "config": {k: str(v) for k, v in rows(settings)},
     }
 

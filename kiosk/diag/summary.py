@@ -43,13 +43,20 @@ def collect(settings: Any, devices: Any = None) -> list[checks.CheckResult]:
         journal.close()
 
 
-def emit(results: list[checks.CheckResult], as_json: bool) -> int:
+def emit(results: list[checks.CheckResult], as_json: bool, ratings: dict[str, Any] | None = None) -> int:
+    """``ratings``: the service rating counts (kiosk.diag.ratings), shown after the checks; they
+    never change the exit status (a rating backlog does not stop the kiosk serving)."""
     code = 1 if any(r.status == checks.FAULT for r in results) else 0
     if as_json:
-        print(json.dumps({"healthy": code == 0, "checks": [r.as_dict() for r in results]}, ensure_ascii=False))
+        doc: dict[str, Any] = {"healthy": code == 0, "checks": [r.as_dict() for r in results]}
+        if ratings is not None:
+            doc["ratings"] = ratings
+        print(json.dumps(doc, ensure_ascii=False))
     else:
         for r in results:
             print(f"{SYMBOL[r.status]} {r.device:<8} {r.reason or ''}  {json.dumps(r.details, ensure_ascii=False)}")
+        if ratings is not None:
+            print(f"     {'ratings':<8} {json.dumps(ratings, ensure_ascii=False)}")
     return code
 
 
@@ -59,4 +66,6 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # could not even build the devices: that is exit status 2
         print(f"diagnostics could not run: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
-    return emit(results, args.json)
+    from kiosk.diag import ratings
+
+    return emit(results, args.json, ratings.summary(args.settings.var_dir))

@@ -72,6 +72,25 @@ class PrintReferral:
 
 
 @dataclass(frozen=True)
+class SendRating:
+    """Queue a service rating for the authority (kiosk.rating_outbox), then send what is queued.
+    No personal data: the case number and codes."""
+
+    case_kind: str
+    case_id: str
+    ending: str
+    level: str
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RatingNotGiven:
+    """A case with a real step ended without a rating; ``why``: kiosk.flow.rating.NOT_GIVEN."""
+
+    why: str
+
+
+@dataclass(frozen=True)
 class AlertStaff:
     reason: str
 

@@ -19,9 +19,11 @@ from drivers.idcard.base import AccessKey
 from kiosk.flow import commands as c
 from kiosk.flow import events as e
 from kiosk.flow import form as form_rules
+from kiosk.flow import rating as rating_rules
 from kiosk.flow.states import BUSY_STATES, INPUT_STATES, TIMEOUT_FIELD, State
 from kiosk.session import ApplicantSession
 from kiosk.settings import PolicySection, TimeoutSection
+from licence_wire import rating as wire_rating
 
 # Explicit ASCII classes, always fullmatch: \d, isdigit() and isalnum() also take full-width and
 # Arabic-Indic digits, upper() turns 'ſ' and 'ı' into ASCII letters, '$' matches before a newline.
@@ -66,6 +68,9 @@ class View:
     checks: list[Any] = field(default_factory=list)  # diagnostics: latest health check results
     ready: bool = False  # devices are up; until then the attract screen says "preparing"
     pin_checking: bool = False  # a technician's PIN is being checked: the next waits for its answer
+    rating_level: str = ""  # rating: a bad level chosen, its reasons asked for
+    rating_reasons: tuple[str, ...] = ()  # rating: the reasons picked so far
+    rating_thanks: bool = False  # rating: given, "thank you" shown until the attract screen
 
 
 class Flow:
@@ -89,6 +94,7 @@ class Flow:
         self.fault = ""  # the device fault the kiosk is out of service for; only a healthy probe ends it
         self.ready = False
         self.reference = None
+        self.case: rating_rules.Case | None = None  # the case to rate, from its first real step
         # (from, to, why) of the latest transitions, for tests and logs; bounded for months of running
         self.history: deque[tuple[State, State, str]] = deque(maxlen=HISTORY_KEPT)
         self._leaving: list[object] = []  # ON_EXIT commands of the states left in this dispatch
@@ -135,6 +141,8 @@ class Flow:
     def _go(self, state: State, why: str, **view: Any) -> None:
         self._leaving += ON_EXIT.get(self.state, ())
         self.history.append((self.state, state, why))
+        if state in rating_rules.REAL_STEP_STATES and (self.case is None or self.case.txn_id != self.session.txn_id):
+            self.case = rating_rules.Case(self.session.txn_id)
         self.state = state
         self.entered_at = self.last_activity = self.clock()
         keep = {"language": self.session.language, "staff_called": False, "reference": self.reference,
@@ -143,23 +151,41 @@ class Flow:
         for k, v in view.items():
             setattr(self.view, k, v)
 
-    def _wipe(self) -> list[object]:
-        """Forget the applicant; the next one starts with a fresh session and language."""
+    def _wipe(self, keep_language: bool = False) -> list[object]:
+        """Forget the applicant; the next one starts with a fresh session and language.
+        ``keep_language``: the screens after the case (done, rating) stay in the applicant's
+        language; the attract screen resets it."""
         txn = self.session.txn_id
         had_data = self.session.holds_personal_data()
+        language = self.session.language if keep_language else self.default_language
         self.session.wipe()
-        self.session = ApplicantSession(language=self.default_language)
+        self.session = ApplicantSession(language=language)
         self.session.wiped = True
-        self.view.language = self.default_language
+        self.view.language = language
         return [c.SessionWiped(txn)] if had_data or txn else []
 
     def _to_attract(self, why: str, outcome: str) -> list[object]:
+        """The case ends: wiped, then rated when it had a real step and the applicant is here
+        (an idle timeout means they left), else the attract screen."""
         cmds: list[object] = []
         if not self.session.wiped:
             cmds.append(c.Record(self.session.txn_id, "closed", outcome))
-        cmds += self._wipe()
+        ending = rating_rules.ending(self.case, self.state, outcome)
+        cmds += self._wipe(keep_language=True)
+        if ending and self.policy.rating and why != "idle_timeout":
+            assert self.case is not None
+            self.case.ending = ending
+            self._go(State.RATING, why)
+            return cmds
+        cmds += self._drop_case("absent")
+        self.session.language = self.view.language = self.default_language
         self._go(State.ATTRACT, why)
         return cmds
+
+    def _drop_case(self, why: str) -> list[object]:
+        """The case ends without a rating (counted, when ratings are offered)."""
+        case, self.case = self.case, None
+        return [c.RatingNotGiven(why)] if case is not None and self.policy.rating else []
 
     def _fail(self, step: str, code: str) -> list[object]:
         """A failed attempt at a step: bounded retries, then staff."""
@@ -179,6 +205,7 @@ class Flow:
             cmds.insert(0, c.Record(self.session.txn_id, "fault" if pending else "closed", code))
         issued = self.state is State.PRINTING
         cmds += self._wipe()
+        cmds += self._drop_case("fault")
         self.fault = code
         self._go(State.OUT_OF_SERVICE, code, fault=code, pending_txn=pending or issued, document_held=issued)
         return cmds
@@ -188,7 +215,7 @@ class Flow:
             if self.state is State.STAFF:
                 self.view.staff_called = True
             return [c.AlertStaff(reason)] if self.state is not State.ATTRACT else []
-        if reason == "requested" and self._in_flight():
+        if reason == "requested" and (self._in_flight() or self.state is State.RATING):
             # never abandon an operation in flight: staff is called, the step completes
             self.view.staff_called = True
             return [c.AlertStaff(reason)]
@@ -228,6 +255,8 @@ class Flow:
                 self.entered_at = now
                 return [c.ProbeDevices(recover=False)]
             return []
+        if self.state is State.RATING and self.view.rating_thanks:
+            return self._end_rating("") if now - self.entered_at >= self.timeouts.rating_thanks else []
         d = self.session.decision
         if (self.state is State.DECISION and d is not None and d.outcome != "rejected"
                 and now - self.entered_at >= self.timeouts.decision_auto_advance):
@@ -258,6 +287,8 @@ class Flow:
                 return self._fault("printer_timeout")
             case State.DIAG | State.DIAG_PIN:
                 return [c.Audit("diagnostics_timeout"), *self._leave_diagnostics("diag_timeout")]
+            case State.RATING:
+                return self._end_rating("timeout")
             case _ if self.state in INPUT_STATES:
                 return self._to_attract("idle_timeout", "idle_timeout")
         return []
@@ -270,6 +301,7 @@ class Flow:
             return self._fault(ev.code)
         if isinstance(ev, e.Touch) and ev.action == "start" and self.ready:
             self.session = ApplicantSession(language=self.session.language)
+            self.case = None
             self._go(State.CONSENT, "start")
             return [c.Record(self.session.txn_id, "started")]
         return []
@@ -404,6 +436,8 @@ class Flow:
         if isinstance(ev, e.Decided):
             d = ev.decision
             self.session.decision = d
+            if self.case is not None:
+                self.case.application_id, self.case.outcome = d.application_id, d.outcome
             staff = self.view.staff_called
             self._go(State.DECISION, d.outcome, staff_called=staff)
             return [c.Record(self.session.txn_id, "decided", d.outcome)]
@@ -438,7 +472,7 @@ class Flow:
             cmds: list[object] = [c.Record(self.session.txn_id, "closed", "printed")]
             tracking = self.session.decision.tracking_number if self.session.decision else ""
             outcome = self.session.decision.outcome if self.session.decision else ""
-            cmds += self._wipe()
+            cmds += self._wipe(keep_language=True)
             self._go(State.DONE, "printed", error=outcome, guidance=tracking)
             return cmds
         if isinstance(ev, e.StepFailed):
@@ -451,6 +485,45 @@ class Flow:
         if isinstance(ev, e.Touch) and ev.action in ("finish", "start"):
             return self._to_attract("finish", "completed")
         return []
+
+    def _on_rating(self, ev: object) -> list[object]:
+        """Five levels; a bad one asks for at least one reason before it is sent. Skipping is
+        always one tap away; nothing here holds personal data (the session is wiped)."""
+        if not isinstance(ev, e.Touch):
+            return []
+        v = self.view
+        if v.rating_thanks:
+            return self._end_rating("") if ev.action == "finish" else []
+        if ev.action in ("skip", "cancel"):
+            return self._end_rating("skipped")
+        if ev.action == "rate" and ev.value in wire_rating.LEVELS:
+            if ev.value in wire_rating.BAD_LEVELS:
+                v.rating_level, v.rating_reasons = ev.value, ()
+                return []
+            return self._rated(ev.value, ())
+        if ev.action == "rate_reason" and v.rating_level and ev.value in wire_rating.REASONS:
+            picked = set(v.rating_reasons) ^ {ev.value}
+            v.rating_reasons = tuple(r for r in wire_rating.REASONS if r in picked)
+        elif ev.action == "rate_send" and v.rating_level and v.rating_reasons:
+            return self._rated(v.rating_level, v.rating_reasons)
+        elif ev.action == "rate_change":
+            v.rating_level, v.rating_reasons = "", ()
+        return []
+
+    def _rated(self, level: str, reasons: tuple[str, ...]) -> list[object]:
+        case, self.case = self.case, None
+        if case is None:  # rated already: a second tap in the same frame
+            return []
+        kind, number = case.number
+        self._go(State.RATING, "rated", rating_thanks=True, rating_level=level)
+        return [c.SendRating(kind, number, case.ending, level, reasons)]
+
+    def _end_rating(self, why: str) -> list[object]:
+        """Back to the attract screen; ``why`` a rating was not given ("" when it was)."""
+        cmds = self._drop_case(why) if why else []
+        self.session.language = self.default_language
+        self._go(State.ATTRACT, why or "rated")
+        return cmds
 
     def _on_retry(self, ev: object) -> list[object]:
         if isinstance(ev, e.Touch):
@@ -491,6 +564,7 @@ class Flow:
         if not self.session.wiped:
             cmds.append(c.Record(self.session.txn_id, "closed", "technician"))
         cmds += self._wipe()
+        cmds += self._drop_case("technician")
         self._go(State.DIAG_PIN, "gesture")
         return [*cmds, c.Audit("diagnostics_gesture")]
 

@@ -18,6 +18,7 @@ class State(StrEnum):
     DECISION = "decision"
     PRINTING = "printing"
     DONE = "done"
+    RATING = "rating"  # the service rating (好差评) after a case, the session already wiped
     RETRY = "retry"  # a step failed for this applicant; bounded attempts
     STAFF = "staff"  # a member of staff has been called
     OUT_OF_SERVICE = "out_of_service"  # a device fault: nobody can be served
@@ -29,7 +30,7 @@ class State(StrEnum):
 # "need more time?" countdown first).
 INPUT_STATES = frozenset({
     State.CONSENT, State.CARD_WAIT, State.CARD_ACCESS, State.FORM, State.REVIEW,
-    State.DECISION, State.RETRY, State.STAFF, State.DONE, State.DIAG_PIN, State.DIAG,
+    State.DECISION, State.RETRY, State.STAFF, State.DONE, State.RATING, State.DIAG_PIN, State.DIAG,
 })
 # States where the kiosk waits for a device: a timeout here is a device fault or a failed attempt.
 BUSY_STATES = frozenset({State.CARD_READ, State.FACE_CHECK, State.SUBMIT, State.PRINTING})
@@ -46,6 +47,7 @@ TIMEOUT_FIELD = {
     State.DECISION: "decision",
     State.PRINTING: "printing",
     State.DONE: "done",
+    State.RATING: "rating",
     State.RETRY: "retry",
     State.STAFF: "staff",
     State.OUT_OF_SERVICE: "out_of_service_probe",

@@ -61,7 +61,8 @@ def diag_info(runner: Runner) -> dict[str, Any]:
     recent = [f"{j.job_id[:8]} {j.kind} {j.state} {j.error or ''} {j.warning or ''} {j.flag or ''}".strip()
               for j in jobs[:8]]
     return {"config_lines": [f"{k} = {v}" for k, v in rows(runner.settings)], "log_lines": log_lines + audit,
-            "held_jobs": held, "recent_jobs": recent, "manual_oos": runner.flow.manual_oos}
+            "held_jobs": held, "recent_jobs": recent, "manual_oos": runner.flow.manual_oos,
+            "ratings": runner.ratings.summary()}
 
 
 class KioskApp(App):

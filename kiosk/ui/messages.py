@@ -152,6 +152,39 @@ REASONS = {  # the registration API's decision reason codes (docs/registration-a
 }
 
 
+# The service rating (好差评): the codes of licence_wire.rating, worded as the national scale and
+# the on-site indicators word them.
+RATING_LEVELS = {
+    "very_satisfied": N_("Very satisfied"),
+    "satisfied": N_("Satisfied"),
+    "basically_satisfied": N_("Basically satisfied"),
+    "dissatisfied": N_("Dissatisfied"),
+    "very_dissatisfied": N_("Very dissatisfied"),
+}
+RATING_INDICATORS = {
+    "efficiency": N_("Service efficiency"),
+    "quality": N_("Service quality"),
+    "attitude": N_("Service attitude"),
+    "overall": N_("Overall satisfaction"),
+}
+RATING_REASONS = {
+    "too_slow": N_("It took too long"),
+    "repeated_steps": N_("I had to repeat steps or checks"),
+    "unclear_guidance": N_("The instructions were not clear"),
+    "not_completed": N_("My matter was not completed"),
+    "device_problem": N_("The machine was hard to use or broke down"),
+    "staff_help": N_("Staff help came late or was unfriendly"),
+    "other": N_("Another reason"),
+}
+RATING_NOT_GIVEN = {  # kiosk.flow.rating.NOT_GIVEN, for the technicians' counts
+    "skipped": N_("skipped"),
+    "timeout": N_("no answer"),
+    "absent": N_("applicant had left"),
+    "fault": N_("kiosk fault"),
+    "technician": N_("technician"),
+}
+
+
 def error_text(tr: object, code: str) -> str:
     msgid = ERRORS.get(code.split(":")[0])
     return tr(msgid) if msgid else tr("Something went wrong ({code}).", code=code)  # type: ignore[operator]

@@ -45,7 +45,9 @@ def test_workers_never_touch_the_flow_and_the_face_check_gets_its_reference_in_t
         f.pump_until(r, lambda: devs.face.references, what="the face check started")
         assert devs.face.references == [reference]
         r.touch("cancel")
-        f.pump_until(r, lambda: r.flow.state is State.ATTRACT, what="cancelled")
+        f.pump_until(r, lambda: r.flow.state is State.RATING, what="cancelled: the rating")
+        r.touch("skip")
+        f.pump_until(r, lambda: r.flow.state is State.ATTRACT, what="rating skipped")
         assert guard.foreign == [], "worker threads read or wrote the flow"
     finally:
         r.shutdown()

@@ -27,7 +27,7 @@ def test_python_m_registry_service_serves_openapi(tmp_path: Path) -> None:
     )
     try:
         r = wait_until_serving(proc, port)
-        assert r.status_code == 200 and r.json()["info"]["version"] == "1.0.0"
+        assert r.status_code == 200 and r.json()["info"]["version"] == "1.1.0"
         assert db.exists() and (tmp_path / "keys" / "authority_ed25519.pub.pem").exists()
     finally:
         proc.terminate()

@@ -11,11 +11,12 @@ from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_
 from kiosk.ui import theme
-from kiosk.ui.messages import error_text
+from kiosk.ui.messages import RATING_LEVELS, RATING_NOT_GIVEN, error_text
 from kiosk.ui.screens import Ctx
 from kiosk.ui.screens.common import button, page
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import Card, Text, grid
+from licence_wire.rating import LEVELS
 
 DEVICE_NAMES = {"reader": N_("Card reader"), "camera": N_("Camera"), "printer": N_("Printer"),
                 "sheet_printer": N_("Sheet printer"), "api": N_("Registration service"), "storage": N_("Storage")}
@@ -52,6 +53,7 @@ def _overview(ctx: Ctx) -> list[Widget]:
         row.add_widget(button(ctx, label, "diag_page", f"device:{r.device}", color=theme.UNSELECTED,
                               text_color=theme.TEXT, font=34, height=110))
         parts.append(row)
+    parts += _ratings(ctx)
     actions = [button(ctx, tr("Run checks again"), "diag_refresh", font=36, height=120),
                button(ctx, tr("Print a test page"), "diag_test_page", font=36, height=120)]
     if ctx.scratch.get("manual_oos"):
@@ -60,6 +62,28 @@ def _overview(ctx: Ctx) -> list[Widget]:
         actions.append(button(ctx, tr("Take out of service"), "diag_out_of_service", color=theme.ACCENT, font=36,
                               height=120))
     return [*parts, grid(2, actions)]
+
+
+def _ratings(ctx: Ctx) -> list[Widget]:
+    """The service rating counts and the ratings not yet sent (codes and numbers only)."""
+    tr, found = ctx.tr, ctx.scratch.get("ratings")
+    if not found or "levels" not in found:
+        return []
+    card = Card(size_hint_y=None)
+    card.bind(minimum_height=card.setter("height"))
+    card.add_widget(Text(tr("Service ratings, last {days} days", days=found["days"]), font=36, bold=True))
+    card.add_widget(Text("   ".join(f"{tr(RATING_LEVELS[level])} {found['levels'].get(level, 0)}"
+                                    for level in LEVELS), font=30))
+    unrated = "   ".join(f"{tr(RATING_NOT_GIVEN.get(why, why))} {n}" for why, n in found["no_rating"].items())
+    card.add_widget(Text(tr("Not rated: {counts}", counts=unrated or "0"), font=30))
+    waiting = tr("Waiting to be sent: {count}", count=found["queued"])
+    if found["oldest_queued_s"] is not None:
+        waiting += "  " + tr("(oldest {minutes} min)", minutes=found["oldest_queued_s"] // 60)
+    card.add_widget(Text(waiting, font=30, color=theme.ACCENT if found["queued"] else theme.TEXT))
+    if found["rejected"]:
+        card.add_widget(Text(tr("Refused by the registration service: {count}", count=found["rejected"]),
+                             font=30, color=theme.ACCENT))
+    return [card]
 
 
 def _device(ctx: Ctx, device: str) -> list[Widget]:

@@ -7,6 +7,7 @@ import pytest
 from kiosk.flow import commands as c
 from kiosk.flow import events as e
 from kiosk.flow.machine import Flow
+from kiosk.flow.rating import REAL_STEP_STATES
 from kiosk.flow.states import INPUT_STATES, State
 from kiosk.settings import PolicySection, TimeoutSection
 from tests.kiosk.flow import builders as b
@@ -272,7 +273,7 @@ def test_out_of_service_probes_until_healthy() -> None:
 
 
 @pytest.mark.parametrize(
-    "state", sorted(INPUT_STATES - {State.DONE, State.DECISION, State.DIAG, State.DIAG_PIN}, key=str)
+    "state", sorted(INPUT_STATES - {State.DONE, State.RATING, State.DECISION, State.DIAG, State.DIAG_PIN}, key=str)
 )
 def test_idle_timeout_wipes_and_returns_to_attract(state: State) -> None:
     flow, clock = make_flow()
@@ -341,18 +342,18 @@ def test_busy_states_show_no_idle_countdown() -> None:
     assert flow.view.countdown is None
 
 
-def test_done_returns_to_attract_after_its_timeout_or_a_touch() -> None:
+def test_done_goes_to_the_rating_after_its_timeout_or_a_touch() -> None:
     flow, clock = make_flow()
     advance_to(flow, State.PRINTING)
     flow.dispatch(e.Printed("j"))
     clock.advance(T.done + 0.1)
     flow.dispatch(e.Tick())
-    assert flow.state is State.ATTRACT
+    assert flow.state is State.RATING
     flow2, _ = make_flow()
     advance_to(flow2, State.PRINTING)
     flow2.dispatch(e.Printed("j"))
     flow2.dispatch(e.Touch("finish"))
-    assert flow2.state is State.ATTRACT
+    assert flow2.state is State.RATING
 
 
 @pytest.mark.parametrize("state", [State.CONSENT, State.CARD_WAIT, State.CARD_ACCESS, State.FACE_CHECK,
@@ -389,7 +390,7 @@ def test_staff_after_failures_cannot_resume_only_cancel() -> None:
     assert flow.state is State.STAFF
     assert flow.dispatch(e.Touch("resume")) == [] and flow.state is State.STAFF
     flow.dispatch(e.Touch("cancel"))
-    assert flow.state is State.ATTRACT and not flow.session.holds_personal_data()
+    assert flow.state is State.RATING and not flow.session.holds_personal_data()
 
 
 def test_staff_on_attract_does_nothing_and_on_staff_repeats_alert() -> None:
@@ -406,7 +407,8 @@ def test_cancel_wipes_from_input_states(state: State) -> None:
     flow, _ = make_flow()
     advance_to(flow, state)
     cmds = flow.dispatch(e.Touch("cancel" if state is not State.CONSENT else "decline"))
-    assert flow.state is State.ATTRACT and steps(cmds) == ["closed"]
+    # after a real step (the card was read) the case is rated first
+    assert flow.state is (State.RATING if state in REAL_STEP_STATES else State.ATTRACT) and steps(cmds) == ["closed"]
     assert not flow.session.holds_personal_data()
 
 
@@ -419,7 +421,9 @@ def test_language_switches_anywhere_and_resets_after_wipe() -> None:
     flow.dispatch(e.Touch("language", "fr"))
     assert flow.view.language == "en"
     flow.dispatch(e.Touch("cancel"))
-    assert flow.view.language == "zh_CN"
+    assert flow.state is State.RATING and flow.view.language == "en", "the rating in the applicant's language"
+    flow.dispatch(e.Touch("skip"))
+    assert flow.state is State.ATTRACT and flow.view.language == "zh_CN"
 
 
 def test_form_problems_block_review() -> None:
@@ -439,6 +443,7 @@ def test_reference_data_loaded_once_per_kiosk_run() -> None:
     flow.dispatch(e.ReferenceLoaded(marker))  # type: ignore[arg-type]
     assert flow.view.reference is marker
     flow.dispatch(e.Touch("cancel"))
+    flow.dispatch(e.Touch("skip"))
     assert advance_to(flow, State.FORM)[-1:] != [c.LoadReferenceData()]
 
 
@@ -584,4 +589,4 @@ def test_a_print_job_problem_that_is_no_device_fault_calls_staff_and_keeps_the_k
     assert c.AlertStaff(code) in cmds and steps(cmds) == ["staff"]
     assert not any(isinstance(x, c.AlertTechnician) for x in cmds)
     flow.dispatch(e.Touch("cancel"))
-    assert flow.state is State.ATTRACT and not flow.session.holds_personal_data()
+    assert flow.state is State.RATING and not flow.session.holds_personal_data()
