@@ -12,10 +12,11 @@ module makes the nearest reproducible stand-in from a calibration portrait, dete
 2. compression to the chip's budget of 1024 bytes, i.e. 0.64 bit per pixel for colour:
    - ``j2k``: a colour JPEG 2000 codestream (OpenJPEG through Pillow: 9/7 wavelet, YCbCr),
      at the lowest compression ratio that fits. A wavelet codec at the same bit rate blurs and
-     rings like the decoded card photos do;
-   - ``jpeg_grey``: the reader simulator's own container (greyscale JPEG at the highest
-     quality that fits, ``drivers.residentid.sim.not_wlt_codec``): what the demo's simulated
-     reader hands the kiosk; 8x8 blocks and no colour, harsher than WLT.
+     rings like the decoded card photos do: the closest stand-in for WLT;
+   - ``jpeg``: a colour baseline JPEG at the highest quality that fits (about 20-35 here):
+     8x8 blocks and smeared colour, the harsh case;
+   - ``sim``: the reader simulator's own test container (``drivers.residentid.sim.not_wlt_codec``),
+     whatever it carries: what the demo's simulated reader hands the kiosk.
 
 The result is what a vendor decoder returns: a 102 x 126, 24-bit BGR image.
 """
@@ -32,7 +33,7 @@ from drivers.residentid.photo import HEIGHT, WIDTH
 from kiosk.face.landmarks import FaceObservation
 
 BUDGET_BYTES = 1024
-CODECS = ("j2k", "jpeg_grey")
+CODECS = ("j2k", "jpeg", "sim")
 
 # GA 461-2004 geometry on the 358 x 441 master, as fractions so that they hold at 102 x 126.
 _FACE_WIDTH = 207 / 358  # face width / photo width
@@ -72,11 +73,17 @@ def frame(image_bgr: np.ndarray, face: FaceObservation, size: tuple[int, int] = 
 
 
 def compress(card_bgr: np.ndarray, codec: str, budget: int = BUDGET_BYTES) -> bytes:
-    """Encoded bytes of at most ``budget`` (JPEG 2000 codestream, or the simulator's container)."""
-    if codec == "jpeg_grey":
+    """Encoded bytes of at most ``budget``: the photo as the card would hold it."""
+    if codec == "sim":
         from drivers.residentid.sim.not_wlt_codec import NotWltTestCodec
 
         return NotWltTestCodec().encode(card_bgr)
+    if codec == "jpeg":
+        for quality in range(95, 0, -1):
+            ok, jpeg = cv2.imencode(".jpg", card_bgr, [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 1])
+            if ok and len(jpeg) <= budget:
+                return jpeg.tobytes()
+        raise ValueError(f"image does not fit {budget} bytes")
     if codec != "j2k":
         raise ValueError(f"unknown codec {codec!r}; one of {CODECS}")
     rgb = Image.fromarray(cv2.cvtColor(card_bgr, cv2.COLOR_BGR2RGB))
@@ -93,11 +100,13 @@ def compress(card_bgr: np.ndarray, codec: str, budget: int = BUDGET_BYTES) -> by
 
 def decompress(data: bytes, codec: str) -> np.ndarray:
     """The decoded photo as 24-bit BGR, as a vendor decoder would return it."""
-    if codec == "jpeg_grey":
+    if codec == "sim":
         from drivers.residentid.sim.not_wlt_codec import NotWltTestCodec
 
         bmp = NotWltTestCodec().decode(data)
         return cv2.imdecode(np.frombuffer(bmp, np.uint8), cv2.IMREAD_COLOR)
+    if codec == "jpeg":
+        return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     with Image.open(io.BytesIO(data)) as img:
         return cv2.cvtColor(np.asarray(img.convert("RGB")), cv2.COLOR_RGB2BGR)
 

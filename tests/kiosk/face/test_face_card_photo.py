@@ -54,20 +54,21 @@ def test_compression_fits_the_card_budget_and_repeats_byte_for_byte(codec: str) 
     assert card_photo.compress(card.copy(), codec) == first
 
 
-@pytest.mark.parametrize(("codec", "min_psnr"), [("j2k", 24.0), ("jpeg_grey", 15.0)])
+@pytest.mark.parametrize(("codec", "min_psnr"), [("j2k", 24.0), ("jpeg", 18.0), ("sim", 15.0)])
 def test_the_decoded_photo_is_24_bit_102x126_and_resembles_the_original(codec: str, min_psnr: float) -> None:
     card = card_photo.frame(portrait(1), face_with_width(140, 340, 300))
     decoded = card_photo.decompress(card_photo.compress(card, codec), codec)
     assert decoded.shape == (126, 102, 3) and decoded.dtype == np.uint8
-    reference = card if codec == "j2k" else cv2.cvtColor(cv2.cvtColor(card, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
-    assert cv2.PSNR(reference, decoded) >= min_psnr
+    # The simulator's container may drop colour: compare brightness only there.
+    grey = (lambda x: cv2.cvtColor(x, cv2.COLOR_BGR2GRAY)) if codec == "sim" else (lambda x: x)
+    assert cv2.PSNR(grey(card), grey(decoded)) >= min_psnr
 
 
 def test_the_whole_simulation_is_deterministic() -> None:
     image, face = portrait(2), face_with_width(150, 330, 280)
-    runs = [card_photo.simulate(image, face, codec) for codec in card_photo.CODECS for _ in range(2)]
-    assert np.array_equal(runs[0], runs[1]) and np.array_equal(runs[2], runs[3])
-    assert not np.array_equal(runs[0], runs[2])  # the two codecs are different stand-ins
+    runs = {codec: [card_photo.simulate(image, face, codec) for _ in range(2)] for codec in card_photo.CODECS}
+    assert all(np.array_equal(a, b) for a, b in runs.values())
+    assert not np.array_equal(runs["j2k"][0], runs["jpeg"][0])  # different stand-ins
 
 
 def test_an_unknown_codec_is_refused() -> None:
