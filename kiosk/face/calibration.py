@@ -1,6 +1,6 @@
 """Threshold calibration arithmetic: error rates, the operating-point rule, exact binomial
 confidence intervals and cross-validation over subjects. Pure functions on scored pairs, used by
-scripts/calibrate_faces.py and benchmarks/bench_face.py; no model is loaded here.
+scripts/calibrate_card_photo.py; no model is loaded here.
 
 Why cross-validation over *subjects*: pairs of one person are not independent of each other, and
 a threshold set on a set of people tends to look better on those same people than on new ones.
