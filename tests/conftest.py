@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -16,6 +17,12 @@ if str(ROOT) not in sys.path:
 # recorded clip): a folder beside the project, never copied into it.
 SHARED_DATA = ROOT.parent / "shared" / "data"
 IN_CI = os.environ.get("CI") == "true"
+
+# Property tests explore new inputs on every developer run (that is how they find bugs); a CI run
+# replays the same inputs each time, so its verdict is about the commit, not about the draw.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if IN_CI:
+    settings.load_profile("ci")
 
 
 def shared_data(*parts: str) -> Path:
