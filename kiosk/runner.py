@@ -27,6 +27,7 @@ from kiosk.diag import checks
 from kiosk.diag.audit import AuditLog
 from kiosk.diag.duties import TechnicianDuties
 from kiosk.face.errors import ModelsUnavailable
+from kiosk.face.reference_kind import kind_of
 from kiosk.flow import commands as c
 from kiosk.flow import events as e
 from kiosk.flow.machine import Flow
@@ -355,7 +356,7 @@ class Runner:
         identity = self.devices.reader.read(key)
         try:
             held_documents.refuse_if_waiting(self.journal, self.devices.print_service, identity)
-            reference = self.devices.face.enrol(bytes(identity.portrait))
+            reference = self.devices.face.enrol(bytes(identity.portrait), kind_of(identity))
         except BaseException:  # whatever went wrong, the chip data goes now, not at garbage collection
             identity.wipe()
             raise

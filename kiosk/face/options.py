@@ -1,5 +1,6 @@
-"""Face-check settings, each checked against its range when made. The threshold comes from
-config/face-threshold-report.md."""
+"""Face-check settings, each checked against its range when made. The match thresholds come from
+config/face-threshold-report.md (full-size document portraits) and
+config/face-card-photo-report.md (resident card photos)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pydantic import Field
 from pydantic.dataclasses import dataclass
 
 from drivers.option_fields import STRICT, OptionError
+from kiosk.face.reference_kind import ReferenceKind
 
 CHALLENGES = ("blink", "turn_left", "turn_right")
 
@@ -22,7 +24,12 @@ Luma = Annotated[float, Field(ge=0, le=255)]
 class FaceOptions:
     # dlib descriptor distance; see config/face-threshold-report.md. Above 0.6 (dlib's own default)
     # one impostor in nine passes: no setting for an identity check.
+    # Reference: a full-size chip portrait (ICAO DG2).
     threshold: Annotated[float, Field(gt=0, le=0.6)] = 0.42
+    # Reference: a resident card's 102 x 126 photo (1 KB); see config/face-card-photo-report.md.
+    # Set for FMR <= 0.1 %: most genuine card photos fail at it (the photo is too small and too
+    # compressed for this descriptor), and those applicants go to staff.
+    threshold_card_photo: Annotated[float, Field(gt=0, le=0.6)] = 0.41
     continuity_threshold: Annotated[float, Field(gt=0, le=1)] = 0.55  # same person across the check
     challenge_count: Annotated[int, Field(ge=1, le=len(CHALLENGES))] = 2  # drawn from CHALLENGES; always >= 1 turn
     challenge_time_s: Annotated[float, Field(gt=0, le=60)] = 5.0  # per challenge
@@ -47,6 +54,10 @@ class FaceOptions:
     second_face_ratio: Annotated[float, Field(gt=0, le=2)] = 0.5  # a second face at least this size...
     second_face_frames: Frames = 3  # ...in this many consecutive frames aborts the check
     lost_face_frames: Frames = 6  # frames without the face before a reappearance is a new track
+
+    def threshold_for(self, kind: ReferenceKind) -> float:
+        """The match threshold calibrated for references of this kind."""
+        return self.threshold_card_photo if kind is ReferenceKind.RESIDENT_CARD else self.threshold
 
     def __post_init__(self) -> None:
         if self.min_brightness >= self.max_brightness:

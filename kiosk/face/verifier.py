@@ -19,11 +19,12 @@ import cv2
 import numpy as np
 
 from drivers.camera.base import Camera, Frame, FrameStream
-from kiosk.face import liveness, quality
+from kiosk.face import card_photo, liveness, quality
 from kiosk.face.embedding import distance, embed, fuse
 from kiosk.face.errors import ModelsUnavailable, NoFaceInPortrait, PortraitUnreadable
 from kiosk.face.landmarks import FaceObservation, Landmarker
 from kiosk.face.options import CHALLENGES, FaceOptions
+from kiosk.face.reference_kind import ReferenceKind
 from kiosk.face.tracking import FaceTracker
 
 log = logging.getLogger(__name__)
@@ -37,12 +38,14 @@ GuidanceCallback = Callable[[str, str | None], None]
 
 @dataclass(frozen=True, eq=False)
 class FaceReference:
-    """The chip portrait's descriptor. Biometric data: never logged, never stored."""
+    """The document photo's descriptor and the kind of photo it came from (which decides the
+    threshold). Biometric data: never logged, never stored."""
 
     embedding: np.ndarray = field(repr=False)
+    kind: ReferenceKind = ReferenceKind.ICAO_DG2
 
     def __repr__(self) -> str:
-        return "FaceReference(<redacted>)"
+        return f"FaceReference(<redacted>, {self.kind.value})"
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class FaceDecision:
     passed: bool
     reason: str  # one of REASONS
     distance: float | None
-    threshold: float
+    threshold: float  # the one used: it depends on the reference's kind
     timings: MappingProxyType[str, float]
     challenges: tuple[str, ...] = ()
     detail: str = ""  # technician-facing: which cue failed; never personal data
@@ -85,26 +88,33 @@ class FaceVerifier:
         Landmarker(static=True, max_faces=1).close()
 
     # --- enrolment --------------------------------------------------------------------------
-    def enrol(self, portrait: bytes) -> FaceReference:
-        """Describe the chip portrait (JPEG / JPEG 2000 / PNG bytes). Takes ~1 s: call it while
-        the applicant is still on the card screen."""
+    def enrol(self, portrait: bytes, kind: ReferenceKind = ReferenceKind.ICAO_DG2) -> FaceReference:
+        """Describe the document photo (JPEG / JPEG 2000 / PNG / BMP bytes) of the given kind.
+        Takes ~1 s: call it while the applicant is still on the card screen."""
         try:
             image = cv2.imdecode(np.frombuffer(portrait, np.uint8), cv2.IMREAD_COLOR)
         except cv2.error:
             image = None
         if image is None or image.size == 0:
             raise PortraitUnreadable(f"portrait of {len(portrait)} bytes does not decode")
+        return self.enrol_image(image, kind)
+
+    def enrol_image(self, image: np.ndarray, kind: ReferenceKind = ReferenceKind.ICAO_DG2) -> FaceReference:
+        """Describe a decoded document photo (BGR); the calibration uses this same path."""
+        if kind is ReferenceKind.RESIDENT_CARD:
+            image = card_photo.prepare(image)
         with self._enrol_lock, Landmarker(static=True, max_faces=2) as landmarker:
             face, canvas = _find_portrait_face(landmarker, image)
         if face is None:
             raise NoFaceInPortrait("no face found in the chip portrait")
         vector = embed(canvas, face, jitters=self.options.enrol_jitters, flip=True)
-        return FaceReference(vector)
+        return FaceReference(vector, kind)
 
     def compare(self, a: FaceReference, b: FaceReference) -> tuple[float, bool]:
-        """Distance between two enrolled images and whether they match (technician CLI)."""
+        """Distance between two enrolled images and whether they match at the threshold of
+        ``a``'s kind, ``a`` being the document photo (technician CLI)."""
         dist = distance(a.embedding, b.embedding)
-        return dist, dist <= self.options.threshold
+        return dist, dist <= self.options.threshold_for(a.kind)
 
     # --- live check -------------------------------------------------------------------------
     def draw_challenges(self) -> tuple[str, ...]:
@@ -169,6 +179,7 @@ class _Check:
         self.on_guidance = on_guidance
         self.cancel = cancel
         self.challenges = challenges
+        self.threshold = options.threshold_for(reference.kind)
         self.tracker = FaceTracker(options)
         self.jobs: list[_Job] = []
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="face-embed")
@@ -270,7 +281,7 @@ class _Check:
 
     def result(self, passed: bool, reason: str, dist: float | None, detail: str) -> FaceDecision:
         return FaceDecision(
-            passed, reason, dist, self.o.threshold, MappingProxyType(dict(self.timings)),
+            passed, reason, dist, self.threshold, MappingProxyType(dict(self.timings)),
             self.challenges, detail,
         )  # fmt: skip
 
@@ -368,7 +379,7 @@ class _Check:
         if not vectors:
             return self.result(False, "timeout", None, "no frame could be described")
         dist = distance(fuse(vectors), self.reference.embedding)
-        if dist <= self.o.threshold:
+        if dist <= self.threshold:
             return self.result(True, "match", dist, "")
         return self.result(False, "mismatch", dist, "")
 

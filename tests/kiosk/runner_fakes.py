@@ -31,6 +31,7 @@ class FakeReader:
         self.identities: list[Any] = []  # what each read returns
         self.read_gate: threading.Event | None = None  # set by a test to hold a read
         self.card = b.card_info()
+        self.make_identity: Callable[[], Any] = b.identity  # what kind of document each read finds
 
     def wait_for_card(self, timeout: float) -> Any:
         time.sleep(min(timeout, 0.01))
@@ -42,7 +43,7 @@ class FakeReader:
     def read(self, key: Any, progress: Any = None) -> Any:
         if self.read_gate is not None:
             self.read_gate.wait(10)
-        identity = b.identity()
+        identity = self.make_identity()
         self.identities.append(identity)
         return identity
 
@@ -55,6 +56,7 @@ class FakeFace:
         self.warm_up_error: Exception | None = None
         self.enrol_error: Exception | None = None
         self.references: list[object] = []  # what each check was given
+        self.kinds: list[object] = []  # the reference kind each enrolment was given
         self.warm_ups = 0
 
     def warm_up(self) -> None:
@@ -62,7 +64,8 @@ class FakeFace:
         if self.warm_up_error is not None:
             raise self.warm_up_error
 
-    def enrol(self, portrait: bytes) -> object:
+    def enrol(self, portrait: bytes, kind: object = None) -> object:
+        self.kinds.append(kind)
         if self.enrol_error is not None:
             raise self.enrol_error
         return object()

@@ -36,7 +36,7 @@ def test_workers_never_touch_the_flow_and_the_face_check_gets_its_reference_in_t
         tmp_path: Path) -> None:
     devs = f.devices()
     reference = object()
-    devs.face.enrol = lambda _portrait: reference
+    devs.face.enrol = lambda _portrait, _kind=None: reference
     r = f.runner(tmp_path, devs)
     guard = PumpThreadOnly(r.flow)
     r.flow = guard  # type: ignore[assignment]

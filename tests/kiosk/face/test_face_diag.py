@@ -34,6 +34,32 @@ def test_face_match_threshold_above_the_face_options_range_is_exit_2(capsys: pyt
     assert "--threshold: expected a number greater than 0 and at most 0.6" in capsys.readouterr().err
 
 
+def test_face_match_card_photo_is_judged_at_the_card_threshold(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import cv2
+
+    from kiosk.face import card_photo
+    from kiosk.face.landmarks import Landmarker
+
+    p = portraits()
+    image = cv2.imread(str(p / "obama.jpg"))
+    with Landmarker(static=True, max_faces=1) as landmarker:
+        (face,) = landmarker.detect(image)
+    card = tmp_path / "card.bmp"  # what a vendor decoder hands the kiosk: a 102 x 126 BMP
+    assert cv2.imwrite(str(card), card_photo.simulate(image, face, "jpeg"))
+    args = [str(card), str(p / "obama2.jpg"), "--json"]
+    run_face_match([*args, "--card-photo", "--threshold", "0.2"])
+    as_card = json.loads(capsys.readouterr().out)
+    assert (as_card["reference_kind"], as_card["threshold"], as_card["match"]) == ("resident_card", 0.2, False)
+    run_face_match([*args, "--card-photo", "--threshold", "0.6"])
+    assert json.loads(capsys.readouterr().out)["match"] is True
+    run_face_match([*args, "--threshold", "0.2"])  # without the flag: a chip portrait, its own threshold
+    plain = json.loads(capsys.readouterr().out)
+    assert (plain["reference_kind"], plain["threshold"]) == ("icao_dg2", 0.2)
+    assert run_face_match([*args, "--card-photo", "--threshold", "0.7"]) == 2
+    assert "--threshold: expected a number greater than 0 and at most 0.6" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("threshold", ["-1", "nan"])
 def test_face_match_threshold_that_is_no_distance_is_a_usage_error(threshold: str,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:

@@ -94,3 +94,25 @@ def test_garbage_portraits_only_ever_raise_typed_errors(data: bytes, magic: byte
     except (PortraitUnreadable, NoFaceInPortrait):
         return
     raise AssertionError("random bytes were enrolled as a face")
+
+
+def test_a_card_photo_is_enlarged_before_alignment_and_keeps_its_kind(verifier: FaceVerifier,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.face import card_photo
+    from kiosk.face.landmarks import Landmarker
+    from kiosk.face.reference_kind import ReferenceKind
+
+    image = cv2.imread(str(portraits() / "obama.jpg"))
+    with Landmarker(static=True, max_faces=1) as landmarker:
+        (face,) = landmarker.detect(image)
+    ok, data = cv2.imencode(".bmp", card_photo.simulate(image, face, "jpeg"))  # as a vendor decoder hands it
+    assert ok
+    prepared: list[tuple[int, ...]] = []
+    real = card_photo.prepare
+    monkeypatch.setattr(card_photo, "prepare", lambda img: prepared.append(img.shape) or real(img))
+    card = verifier.enrol(data.tobytes(), ReferenceKind.RESIDENT_CARD)
+    assert card.kind is ReferenceKind.RESIDENT_CARD and prepared == [(126, 102, 3)]
+    chip = verifier.enrol(data.tobytes())  # the same bytes as a chip portrait: not enlarged
+    assert chip.kind is ReferenceKind.ICAO_DG2 and len(prepared) == 1
+    # A face was described: the same person is on the genuine side of dlib's own 0.6.
+    assert verifier.compare(card, enrol_file(verifier, "obama2.jpg"))[0] < 0.6
