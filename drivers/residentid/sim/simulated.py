@@ -2,11 +2,14 @@
 
 An applicant script runs beside the simulator: it places the configured card
 ``insert_after_s`` after start, lifts it a little after it has been read, and places it again
-for the next applicant, so a demo kiosk can loop through sessions unattended.
+for the next applicant, so a demo kiosk can loop through sessions unattended. The card's photo
+may be replaced by another face (the demo applicant the simulated camera shows), encoded with
+the NOT-WLT test codec like every simulated photo.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Callable
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from drivers.residentid.factory import SimulatedResidentReaderOptions
 
 LIFT_AFTER_READ_S = 2.0
+MAX_PORTRAIT_BYTES = 32 * 1024 * 1024  # a photo file; the card itself holds 1 KB
 
 
 class SimulatedResidentIdReader(ResidentIdReader):
@@ -50,8 +54,30 @@ def _applicant(sim: VirtualResidentReader, card: cards.SimCard, insert_after_s: 
         sim.lift_card()
 
 
+def _with_photo(card: cards.SimCard, portrait: str, portrait_data: bytes | None) -> cards.SimCard:
+    """The card, its photo replaced by ``portrait_data`` or the image file ``portrait``."""
+    if portrait_data is None and portrait in ("", "camera"):
+        if portrait == "camera":
+            raise ValueError('portrait = "camera" needs the image handed over by the kiosk\'s device wiring')
+        return card
+    import cv2
+    import numpy as np
+
+    if portrait_data is None:
+        with open(portrait, "rb") as f:
+            portrait_data = f.read(MAX_PORTRAIT_BYTES + 1)
+        if len(portrait_data) > MAX_PORTRAIT_BYTES:
+            raise ValueError(f"portrait: {portrait} is larger than {MAX_PORTRAIT_BYTES} bytes")
+    image = cv2.imdecode(np.frombuffer(portrait_data, np.uint8), cv2.IMREAD_COLOR) if portrait_data else None
+    if image is None:
+        raise ValueError("portrait: the image does not decode")
+    return dataclasses.replace(card, wlt=NotWltTestCodec().encode(image))
+
+
 def start_simulated(options: SimulatedResidentReaderOptions,
-                    today: Callable[[], dt.date] = dt.date.today) -> SimulatedResidentIdReader:
+                    today: Callable[[], dt.date] = dt.date.today,
+                    portrait_data: bytes | None = None) -> SimulatedResidentIdReader:
+    card = _with_photo(cards.make(options.card, today()), options.portrait, portrait_data)
     timing = ASSUMED.scaled(options.sam_scale)
     sim = VirtualResidentReader(timing=timing, pace_baud=115200 if options.pace_line else None)
     path = sim.start()
@@ -62,7 +88,6 @@ def start_simulated(options: SimulatedResidentReaderOptions,
     reader.simulator = sim
     reader._script_stop = threading.Event()
     if options.insert_after_s >= 0:
-        card = cards.make(options.card, today())
         threading.Thread(target=_applicant, args=(sim, card, options.insert_after_s, reader._script_stop),
                          name="simulated-applicant", daemon=True).start()
     return reader
