@@ -16,6 +16,9 @@ REASONS: dict[str, tuple[str, str]] = {
     "operator_underage": ("经营者须年满16周岁", "The operator must be at least 16 years old"),
     "operator_minor_review": ("经营者未满18周岁，需人工审核",
                               "Operators aged 16-17 need a manual review"),
+    "operator_foreign_review": ("持外国人永久居留身份证申请个体工商户登记，需人工审核",
+                                "A holder of a foreign permanent resident ID card is registered after a "
+                                "manual review"),
     "name_too_short": ("字号至少需要两个汉字", "The trade name needs at least two characters"),
     "name_too_long": ("字号不能超过十个汉字", "The trade name may have at most ten characters"),
     "name_forbidden_word": ("字号不得含有“中国”“中华”“全国”“国家”“国际”等字词",

@@ -120,6 +120,8 @@ REASONS = {  # the registration API's decision reason codes (docs/registration-a
     'operator_name_invalid': N_("The operator's name may contain only Chinese characters and '·'"),
     'operator_underage': N_('The operator must be at least 16 years old'),
     'operator_minor_review': N_('Operators aged 16-17 need a manual review'),
+    'operator_foreign_review': N_('A holder of a foreign permanent resident ID card is registered after a manual '
+                                  'review'),
     'name_too_short': N_('The trade name needs at least two characters'),
     'name_too_long': N_('The trade name may have at most ten characters'),
     'name_forbidden_word': N_('The trade name may not contain 中国, 中华, 全国, 国家 or 国际'),
