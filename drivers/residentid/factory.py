@@ -39,6 +39,7 @@ LibraryPath = Annotated[str, rule(lambda s: s == "" or (s.startswith("/") and "\
 CName = Annotated[str, rule(lambda s: bool(_C_NAME.fullmatch(s)), "a C function name such as unpack")]
 CInt = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]  # a C int argument or return value
 Policy = Literal["refuse", "accept"]
+SimCardLabel = Literal[SIM_CARDS]  # type: ignore[valid-type]
 
 
 @dataclass(frozen=True, config=STRICT)
@@ -71,7 +72,7 @@ class SimulatedResidentReaderOptions:
     """The simulated reader on a pseudo-terminal. Its photos are decoded by NotWltTestCodec, a
     TEST codec of this project (not WLT: it cannot decode a real card's photo)."""
 
-    card: Literal[SIM_CARDS] = "resident"  # type: ignore[valid-type]  # the scripted card (docs/identity.md)
+    card: SimCardLabel = "resident"  # the scripted card (docs/identity.md)
     # the card is placed this long after start (<0: never)
     insert_after_s: Annotated[float, Field(ge=-1, le=3600)] = 1.0
     # x the assumed SAM processing profile (sim/timing.py); 0 = instant
