@@ -1,8 +1,10 @@
 """A production ``ResidentIdReader`` wired to a ``VirtualResidentReader`` (demo and tests).
 
-An applicant script runs beside the simulator: it places the configured card
-``insert_after_s`` after start, lifts it a little after it has been read, and places it again
-for the next applicant, so a demo kiosk can loop through sessions unattended. The card's photo
+An applicant script runs beside the simulator: it places the configured card ``insert_after_s``
+after the kiosk starts looking for one (the reader polled continuously, as while the card screen
+is shown; an idle health check's single find does not count), lifts it a little after it has
+been read, and does the same for the next applicant, so a demo kiosk can loop through sessions
+unattended. The card's photo
 may be replaced by another face (the demo applicant the simulated camera shows), encoded with
 the NOT-WLT test codec like every simulated photo.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -44,7 +47,12 @@ class SimulatedResidentIdReader(ResidentIdReader):
 
 def _applicant(sim: VirtualResidentReader, card: cards.SimCard, insert_after_s: float,
                stop: threading.Event) -> None:
-    while not stop.wait(insert_after_s):
+    while True:
+        while not sim.sam.polled(time.monotonic()):  # the card screen asks for a card
+            if stop.wait(0.05):
+                return
+        if stop.wait(insert_after_s):
+            return
         sim.place_card(card)
         while not stop.wait(0.05):
             if sim.sam.card is None or sim.sam.card_read:
