@@ -75,21 +75,38 @@ def test_missing_config_file(tmp_path: Path) -> None:
     assert result.returncode == 2 and "does not exist" in result.stderr
 
 
+# the demo config's readers: the applicant's 居民身份证 placed when the card screen polls, no passport
+RESIDENT_CARD = 'insert_after_s = 2.0           # placed 2 s after the card screen starts looking for a card'
+NO_PASSPORT = ("insert_after_s = -1            "
+               "# no passport in the demo (`main.py diag card --kind chip --simulate pace`)")
+JOURNEYS = {
+    # the default: a resident ID card, read without an access number
+    "resident_card": ({}, ("card_wait", "face_check"), "card_access"),
+    # the same applicant with an e-passport instead: the access-number screen comes back
+    "passport": ({RESIDENT_CARD: "insert_after_s = -1", NO_PASSPORT: "insert_after_s = 2.0"},
+                 ("card_wait", "card_access", "face_check"), ""),
+}
+
+
 @pytest.mark.skipif(not (SHARED_DATA / "video").is_dir(), reason=f"test data folder {SHARED_DATA / 'video'} absent")
-def test_autopilot_issues_and_prints_a_licence_through_the_real_ui(tmp_path: Path) -> None:
-    shots = ARTIFACTS
+@pytest.mark.parametrize("document", list(JOURNEYS))
+def test_autopilot_issues_and_prints_a_licence_through_the_real_ui(tmp_path: Path, document: str) -> None:
+    replace, passed, skipped = JOURNEYS[document]
+    shots = ARTIFACTS / document
     for old in shots.glob("*.png") if shots.exists() else []:
         old.unlink()
-    result = run_main("--autopilot", "--screenshots", str(shots), "--config", str(write_config(tmp_path)))
+    cfg = write_config(tmp_path, replace=replace)
+    result = run_main("--autopilot", "--screenshots", str(shots), "--config", str(cfg))
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     assert "autopilot: ok" in result.stdout
     names = {p.stem for p in shots.glob("*.png")}
     # screens the applicant acts on, in both languages; screens that only wait on a fast simulated
     # device may be left before the second language is shot (tests/kiosk/ui/test_gallery.py has them all)
-    for state in ("attract", "consent", "card_wait", "card_access", "face_check", "form", "review", "decision",
-                  "done"):
+    for state in ("attract", "consent", *passed, "form", "review", "decision", "done"):
         for lang in ("zh_CN", "en"):
             assert any(n.endswith(f"{state}-{lang}") for n in names), f"no screenshot of {state} in {lang}"
+    if skipped:
+        assert not any(skipped in n for n in names), f"{document}: the journey showed {skipped}"
     assert "form-filled" in {n.split("-", 1)[1] for n in names}
     for png in shots.glob("*.png"):
         with Image.open(png) as img:

@@ -71,7 +71,15 @@ ERRORS = {
                                      "resident ID card or ask staff."),
     "resident_status_error": N_("The card reader reported an error. Place the card on the reader again."),
     "resident_data_invalid": N_("The data read from the card is inconsistent. Please ask staff."),
-    "resident_card_expired": N_("This document has expired. Please ask staff."),
+    "resident_card_expired": N_("This document has expired and cannot be used. Take it off the reader. If you have "
+                                "another valid ID document, place it instead; otherwise please ask staff."),
+    "document_expired": N_("This document has expired and cannot be used. Take it off the reader. If you have "
+                           "another valid ID document, place it instead; otherwise please ask staff."),
+    "reader_failed": N_("The card reader stopped working while reading your card. Staff will help you."),
+    "document_not_accepted": N_("This document cannot be used to register a business at this kiosk. Staff will "
+                                "help you."),
+    "name_needs_staff": N_("The name on your card has a character this kiosk cannot show or send correctly. "
+                           "Staff will help you."),
     "resident_photo_unavailable": N_("The photo on the card cannot be used here. Staff will check your document."),
     "trust_import_unreadable": N_("The file to import is not a certificate, a CRL or a CSCA master list."),
     "master_list_unverified": N_("The master list's signature does not verify under a configured master-list "

@@ -37,6 +37,7 @@ class SimulatedResidentIdReader(ResidentIdReader):
     """The production reader; ``close()`` also stops the simulator behind it."""
 
     simulator: VirtualResidentReader
+    card: cards.SimCard  # the configured card, with its photo: what the applicant script places
     _script_stop: threading.Event
 
     def close(self) -> None:
@@ -94,6 +95,7 @@ def start_simulated(options: SimulatedResidentReaderOptions,
         link, decoder=NotWltTestCodec(), expired_policy=ExpiredPolicy(options.expired_policy),
         photo_required=options.photo_required, name=options.reader_name, today=today)
     reader.simulator = sim
+    reader.card = card
     reader._script_stop = threading.Event()
     if options.insert_after_s >= 0:
         threading.Thread(target=_applicant, args=(sim, card, options.insert_after_s, reader._script_stop),

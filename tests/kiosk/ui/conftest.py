@@ -78,6 +78,10 @@ class Harness:
                 made.replace(path)
         return path
 
+    def reader(self, document: str) -> object:
+        """The configured reader of a document family (its simulator's controls)."""
+        return next(m.reader for m in self.runner.devices.readers.members if m.document == document)
+
     def reset(self, **timeouts: float) -> None:
         """A fresh flow on the attract screen, with the given timeouts."""
         from kiosk.flow.machine import Flow
@@ -85,7 +89,9 @@ class Harness:
         cfg = self.runner.settings
         t = dataclasses.replace(cfg.timeouts, **timeouts)
         self.runner.flow.session.wipe()
-        self.runner.flow = Flow(t, cfg.policy, cfg.kiosk.language, time.monotonic, tuple(cfg.kiosk.languages))
+        documents = self.runner.flow.documents_configured
+        self.runner.flow = Flow(t, cfg.policy, cfg.kiosk.language, time.monotonic, tuple(cfg.kiosk.languages),
+                                documents)
         from kiosk.flow import events
 
         self.runner.flow.dispatch(events.DevicesReady())
@@ -102,8 +108,13 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     cfg = settings_mod.load(ROOT / "config" / "default.toml")
     from kiosk.diag.pin import hash_pin
 
+    # cards are placed by the tests (resident_sim(), the virtual chip's insert_card()), not by the
+    # simulated applicant, so that a test waiting on the card screen is not overtaken by one
+    readers = tuple(dataclasses.replace(r, options=dataclasses.replace(r.options, insert_after_s=-1.0))
+                    for r in cfg.readers)
     cfg = dataclasses.replace(
         cfg,
+        readers=readers,
         kiosk=dataclasses.replace(cfg.kiosk, var_dir=str(var)),
         display=dataclasses.replace(cfg.display, width=540, height=960),
         diagnostics=dataclasses.replace(cfg.diagnostics, pin_hash=hash_pin(TECH_PIN), lockout_s=60),
