@@ -129,6 +129,38 @@ class ServiceRequestRejected(ServiceProtocolError):
         self.reason = reason
 
 
+class PrinterMediaJam(PrinterError):
+    """Paper stuck in a sheet printer: the sheet in the path is spoiled, staff open the printer."""
+
+    code = "printer_media_jam"
+
+
+class PrinterTonerEmpty(PrinterError):
+    """Toner or ink empty: a licence printed now would be faint or blank."""
+
+    code = "printer_toner_empty"
+
+
+class PrinterQueueStopped(PrinterError):
+    """The print queue (CUPS) is missing, stopped or not accepting jobs: a technician restarts it
+    (``cupsenable``, ``cupsaccept``) after seeing why it stopped."""
+
+    code = "printer_queue_stopped"
+
+
+class PrinterJobAborted(PrinterError):
+    """The print system refused or aborted the job (a filter failed, the job was cancelled by
+    someone else): nothing reliable came out."""
+
+    code = "printer_job_aborted"
+
+
+class PrinterJobTimeout(PrinterError):
+    """The job did not complete in time and was cancelled; whether a sheet came out is unknown."""
+
+    code = "printer_job_timeout"
+
+
 class PrinterNoReply(PrinterOffline):
     """Connected, but no (complete) answer to a status query. Same code as PrinterOffline for
     the flow; the print service also learns from it that bytes already sent may still be

@@ -63,7 +63,9 @@ def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="main.py", description="Business licence self-service kiosk")
     _config_option(p, default=None)
     p.add_argument("--autopilot", action="store_true", help="run one simulated applicant through the UI")
-    p.add_argument("--screenshots", type=Path, default=None, help="autopilot: save a PNG of every screen here")
+    p.add_argument("--screenshots", type=Path, default=None,
+                   help="autopilot: save a PNG of every screen in this folder; they hold personal data of the demo "
+                        "applicant (face, name, ID number), so the folder is made 0700 and each file 0600")
     p.add_argument("--headless", action="store_true", help="render offscreen (no display needed)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     diag = sub.add_parser("diag", help="technicians' device diagnostics (all devices by default)")

@@ -34,6 +34,14 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "escpos": ("drivers.printer.options:EscposPrinterOptions", "drivers.printer.factory:create_escpos"),
     },
+    "sheet_printer": {
+        "none": ("drivers.sheetprinter.options:NoSheetPrinterOptions", "drivers.sheetprinter.factory:create_none"),
+        "cups": ("drivers.sheetprinter.options:CupsSheetPrinterOptions", "drivers.sheetprinter.factory:create_cups"),
+        "virtual": (
+            "drivers.sheetprinter.options:VirtualSheetPrinterOptions",
+            "drivers.sheetprinter.factory:create_virtual",
+        ),
+    },
     "registry": {
         "embedded": (
             "drivers.registry.options:EmbeddedServiceOptions",

@@ -88,8 +88,9 @@ def probe_results(devices: Devices) -> list:
     """One shallow check per device (no card read, no test page)."""
     from kiosk.diag import checks
 
-    return [checks.check_printer(devices), checks.check_api(devices), checks.check_camera(devices),
-            checks.check_reader(devices)]
+    sheet = checks.check_sheet_printer(devices)
+    return [checks.check_printer(devices), *([sheet] if sheet else []), checks.check_api(devices),
+            checks.check_camera(devices), checks.check_reader(devices)]
 
 
 def probe(devices: Devices) -> str:

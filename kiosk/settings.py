@@ -23,7 +23,7 @@ from pydantic import AfterValidator, Field, ValidationError
 from pydantic.dataclasses import dataclass
 
 from drivers import option_fields
-from drivers.option_fields import DAY_S, STRICT, OptionError, PortOrZero, Seconds, rule
+from drivers.option_fields import DAY_S, STRICT, OptionError, PortOrZero, Seconds, Text, rule
 from kiosk import devices_catalog, i18n
 from kiosk.diag.config_view import PERSONAL, SECRET_WORDS
 from kiosk.flow.states import INPUT_STATES, TIMEOUT_FIELD, State
@@ -181,6 +181,30 @@ class PolicySection:
     recovered_print: Literal["hold", "print"] = "hold"
 
 
+Copy = Literal["fuben", "zhengben"]
+
+
+@dataclass(frozen=True, config=STRICT)
+class PrintingSection:
+    """Where the licence comes out (docs/printing.md). On pre-printed stock each copy has a layout file."""
+
+    # "thermal": the licence on [printer] (the demo); "sheet": on licence stock in [sheet_printer];
+    # "sheet+receipt": on stock, plus a 回执 (case number, name, USCC, QR, where to collect) on [printer]
+    outputs: Literal["thermal", "sheet", "sheet+receipt"] = "thermal"
+    # which licence copies the sheet printer prints, in order: 副本 (A4) and, where the bureau wants it, 正本 (A3)
+    copies: Annotated[list[Copy], Field(min_length=1, max_length=2)] = dataclasses.field(
+        default_factory=lambda: ["fuben"])
+    # layout files (assets/layouts/), relative to the project root or absolute
+    layout_fuben: Text = "assets/layouts/licence-fuben-a4.toml"
+    layout_zhengben: Text = "assets/layouts/licence-zhengben-a3.toml"
+    # the receipt's line on where to collect the licence; "" = the built-in wording
+    collect_at: Annotated[str, Field(max_length=200)] = ""
+
+    def __post_init__(self) -> None:
+        if len(set(self.copies)) != len(self.copies):
+            raise OptionError("copies", "a copy is listed twice")
+
+
 @dataclass(frozen=True, config=STRICT)
 class DiagnosticsSection:
     # Argon2id hash; empty: diagnostics cannot be entered (set one with `diag set-pin`)
@@ -218,11 +242,14 @@ class Settings:
     timeouts: TimeoutSection
     policy: PolicySection
     diagnostics: DiagnosticsSection
+    printing: PrintingSection
     readers: tuple[DeviceSection, ...]  # in config order; the identity step waits on all of them
     camera: DeviceSection
     printer: DeviceSection
     registry: DeviceSection
+    sheet_printer: DeviceSection
     face: Any
+    layouts: tuple[Any, ...] = ()  # kiosk.printing.sheet_layout.Layout per copy, when printing on stock
 
     @property
     def var_dir(self) -> Path:
@@ -244,8 +271,10 @@ SECTIONS = {
     "timeouts": TimeoutSection,
     "policy": PolicySection,
     "diagnostics": DiagnosticsSection,
+    "printing": PrintingSection,
 }
-DEVICE_TABLES = ("camera", "printer", "registry")
+DEVICE_TABLES = ("camera", "printer", "registry", "sheet_printer")
+OPTIONAL_DEVICES = {"sheet_printer": {"kind": "none"}}  # a missing table means this
 MAX_READERS = 4
 # Options naming one physical reader: two entries naming the same one would race for its cards.
 READER_IDENTITY = {"pcsc": "reader", "resident_id": "port"}
@@ -347,6 +376,27 @@ def load(path: Path | str | None = None) -> Settings:
         raise ConfigError(path, unknown[0], f"unknown table; expected one of: {', '.join(sorted(known))}")
     sections = {name: build_dataclass(path, name, cls, data.get(name, {})) for name, cls in SECTIONS.items()}
     readers = _readers(path, data)
-    devices = {name: _device(path, name, data.get(name)) for name in DEVICE_TABLES}
+    devices = {name: _device(path, name, data.get(name, OPTIONAL_DEVICES.get(name))) for name in DEVICE_TABLES}
     face = build_dataclass(path, "face", devices_catalog.face_options_class(), data.get("face", {}))
-    return Settings(path=path, face=face, readers=readers, **sections, **devices)
+    layouts = _layouts(path, sections["printing"], devices["sheet_printer"])
+    return Settings(path=path, face=face, layouts=layouts, readers=readers, **sections, **devices)
+
+
+def _layouts(path: Path, printing: PrintingSection, sheet: DeviceSection) -> tuple[Any, ...]:
+    """Printing on stock needs a sheet printer, and every copy's layout file must load: checked
+    at start like the rest, a layout's own errors naming the layout file and its key."""
+    if printing.outputs == "thermal":
+        return ()
+    if sheet.kind == "none":
+        raise ConfigError(path, "printing.outputs", f'"{printing.outputs}" needs a [sheet_printer] table with a kind '
+                                                    "other than \"none\"")
+    from kiosk.printing.sheet_layout import load_layout
+
+    layouts = []
+    for copy in printing.copies:
+        layout = load_layout(getattr(printing, f"layout_{copy}"))
+        if layout.stock.name != copy:
+            raise ConfigError(path, f"printing.layout_{copy}", f"{layout.path} is the layout of the "
+                                                               f"{layout.stock.name!r} stock, not {copy!r}")
+        layouts.append(layout)
+    return tuple(layouts)

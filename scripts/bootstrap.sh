@@ -9,10 +9,14 @@ MODE="${1:-test}"   # run | test : test also installs the test-only stack (vpcd,
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
+# cups: the print system a sheet (licence stock) printer is queued in; the kiosk talks IPP to it
+# over its socket, and technicians set the queue up with lpadmin (docs/printing.md)
 RUN_PKGS=(pcscd libpcsclite-dev swig gcc libgl1 libegl1 libgl1-mesa-dri libglx-mesa0 libmtdev1
-          fonts-noto-cjk xvfb xauth ca-certificates)
+          fonts-noto-cjk xvfb xauth ca-certificates cups)
 # vpcd is a test tool only: it listens on all interfaces and must never be installed on a kiosk.
-TEST_PKGS=(vsmartcard-vpcd postgresql)
+# cups-pdf and cups-ipp-utils give the tests a virtual PDF queue and IPP tools; poppler-utils
+# renders and reads the PDFs they write.
+TEST_PKGS=(vsmartcard-vpcd postgresql cups-ipp-utils printer-driver-cups-pdf poppler-utils)
 
 want=("${RUN_PKGS[@]}")
 if [ "$MODE" = "test" ]; then want+=("${TEST_PKGS[@]}"); fi

@@ -6,12 +6,37 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+from hypothesis import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# Test data that is not part of the product (face portraits, the calibration set, the full
+# recorded clip): a folder beside the project, never copied into it.
 SHARED_DATA = ROOT.parent / "shared" / "data"
 IN_CI = os.environ.get("CI") == "true"
+
+# Property tests explore new inputs on every developer run (that is how they find bugs); a CI run
+# replays the same inputs each time, so its verdict is about the commit, not about the draw.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if IN_CI:
+    settings.load_profile("ci")
+
+
+def shared_data(*parts: str) -> Path:
+    """A path inside ../shared/data. Where it is absent the calling test skips on a developer
+    machine and FAILS under CI=true (a CI run that silently skipped the face tests would pass),
+    with a message that names the folder either way."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        message = (f"test data missing: {path} (the shared test-data folder {SHARED_DATA}, "
+                   f"../shared/data beside the project root)")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return path
 
 
 def write_config(var: Path, replace: dict[str, str] | None = None, extra: str = "") -> Path:

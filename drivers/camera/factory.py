@@ -37,8 +37,7 @@ def create_simulated(options: SimulatedCameraOptions, var_dir: Path) -> Camera:
         script: FrameScript = ImageFolder(resolve_clip_path(options.image_dir))
         return ScriptedCamera(script, options.fps or 30.0, (640, 480), options.grace_s)
     clip_path = resolve_clip_path(options.clip_path)
-    wanted = frozenset(i for s in segments.ALL for i in s.frames()) | {segments.BACKGROUND_FRAME}
-    clip = load_clip(clip_path, wanted)
+    clip = load_clip(clip_path, segments.USED_FRAMES)
     script = build_script(options, clip, clip_path)
     height, width = clip[segments.A_NEUTRAL.start].shape[:2]
     camera = ScriptedCamera(script, options.fps or clip.fps, (width, height), options.grace_s)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -29,11 +30,12 @@ def _source(device: str) -> int | str:
 
 
 class OpenCvCamera(SlotCamera, Camera):
-    def __init__(self, options: OpenCvCameraOptions) -> None:
+    def __init__(self, options: OpenCvCameraOptions, clock: Callable[[], float] = time.monotonic) -> None:
+        """``clock`` stamps frames and times the grace period (tests stop it)."""
         if options.backend not in _BACKENDS:
             raise ValueError(f"unknown camera backend {options.backend!r}")
         self._options = options
-        self._slot = LatestFrameSlot(options.grace_s)
+        self._slot = LatestFrameSlot(options.grace_s, clock)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._cap: cv2.VideoCapture | None = None

@@ -39,13 +39,13 @@ class OpenCvCameraOptions:
 @dataclass(frozen=True, config=STRICT)
 class SimulatedCameraOptions:
     scenario: Scenario = "applicant"
-    clip_path: Text = "../shared/data/video/new_face_video-90.mp4"  # relative to the project root
+    clip_path: Text = "assets/demo/applicant.mp4"  # relative to the project root
     image_dir: str = ""  # scenario "images": loop the images of this folder instead of the clip
     fps: Annotated[float, Field(ge=0, le=240)] = 0.0  # 0 = the clip's own frame rate
     grace_s: Seconds = 2.0
     disappear_after_s: Seconds = 2.5  # scenario "disappearing": frames stop after this long
-    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 0  # attackers' hand motion; the applicant's script is fixed
-    attribution: str = 'Video: © 2012 Aaron "tango" Tang, CC BY 2.0'  # the shared clip's licence requires it
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 0  # attackers' hand motion (the applicant's is fixed)
+    attribution: str = 'Video: © 2012 Aaron "tango" Tang, CC BY 2.0, cut and re-encoded'  # assets/demo/LICENSE.md
 
     def __post_init__(self) -> None:
         if self.scenario == "images" and not self.image_dir:

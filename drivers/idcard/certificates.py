@@ -76,11 +76,11 @@ class Certificate:
     @property
     def is_ca(self) -> bool | None:
         """basicConstraints cA, or None when the extension is absent or unreadable."""
-        try:
+        try:  # asn1crypto parses an extension's inner fields on first access: damage shows here
             value = self.asn1.basic_constraints_value
+            return None if value is None else bool(value["ca"].native)
         except (ValueError, TypeError, KeyError):
             return None
-        return None if value is None else bool(value["ca"].native)
 
     # --- key and signature ------------------------------------------------------------------
     @property

@@ -209,11 +209,12 @@ def _can_sign_certificates(cert: Certificate) -> str:
     """Empty when the certificate may be a CSCA, else why not."""
     if cert.is_ca is False:
         return "not a CA certificate (basicConstraints cA is false)"
-    try:
-        usage = cert.asn1.key_usage_value
+    try:  # parsed lazily: a damaged extension raises on .native, not on access
+        value = cert.asn1.key_usage_value
+        usage = None if value is None else value.native
     except (ValueError, TypeError, KeyError):
         usage = None
-    if usage is not None and "key_cert_sign" not in usage.native:
+    if usage is not None and "key_cert_sign" not in usage:
         return "not a CSCA (key usage does not allow signing certificates)"
     return ""
 

@@ -167,6 +167,34 @@ def check_printer(devices: Any) -> CheckResult:
     return _timed("printer", run)
 
 
+def check_sheet_printer(devices: Any) -> CheckResult | None:
+    """The licence-stock printer's queue and device state (None when the kiosk has none).
+    Its held documents count under the "printer" check with every other held document."""
+    sheet = getattr(devices, "sheet_printer", None)
+    if sheet is None:
+        return None
+
+    def run() -> CheckResult:
+        from drivers.sheetprinter.status import fault_for, warnings_in
+        from kiosk.printing.journal import is_sheet
+
+        st = sheet.status()
+        details: dict[str, Any] = {"queue": sheet.name, "state": st.state, "reasons": list(st.reasons),
+                                   "accepting": st.accepting, "message": st.message[:120]}
+        if st.device_state:
+            details["device_state"] = st.device_state
+        details["held_jobs"] = sum(1 for j in devices.print_service.held_jobs() if is_sheet(j.kind))
+        fault = fault_for(st)
+        if fault is not None:
+            return CheckResult("sheet_printer", FAULT, fault.code, details | {"detail": fault.detail[:200]})
+        low = warnings_in(st)
+        if low:
+            return CheckResult("sheet_printer", WARN, "printer_supplies_low", details | {"low": low})
+        return CheckResult("sheet_printer", OK, details=details)
+
+    return _timed("sheet_printer", run)
+
+
 def check_api(devices: Any) -> CheckResult:
     def run() -> CheckResult:
         t0 = time.perf_counter()
@@ -214,8 +242,9 @@ def check_storage(journal: Any, var_dir: Any) -> CheckResult:
 
 
 def run_all(devices: Any, journal: Any, var_dir: Any, deep: bool = False) -> list[CheckResult]:
-    return [check_reader(devices, deep), check_camera(devices, deep), check_printer(devices), check_api(devices),
-            check_storage(journal, var_dir)]
+    sheet = check_sheet_printer(devices)
+    return [check_reader(devices, deep), check_camera(devices, deep), check_printer(devices),
+            *([sheet] if sheet else []), check_api(devices), check_storage(journal, var_dir)]
 
 
 def first_fault(results: list[CheckResult]) -> str:

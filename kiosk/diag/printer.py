@@ -40,6 +40,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--test-page", action="store_true", help="print a journaled test page")
+    parser.add_argument("--sheet-test-page", action="store_true",
+                        help="print a specimen licence in plain-paper mode on the sheet printer "
+                             "(load plain paper first: it prints on whatever is in the tray)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument(
         "--backend",
@@ -100,6 +103,41 @@ def _options(args: argparse.Namespace) -> tuple[EscposPrinterOptions | VirtualPr
     ), var_dir
 
 
+def _sheet_setup(args: argparse.Namespace, var_dir: Path) -> tuple[Any, Any, tuple[Any, ...]]:
+    """The config's sheet printer, [printing] and layouts (none when --backend names another
+    thermal printer, or the kiosk prints on thermal paper only)."""
+    cfg = getattr(args, "settings", None)
+    if args.backend is not None or (cfg is None and getattr(args, "printer_options", None) is not None):
+        return None, None, ()
+    from kiosk import devices_catalog
+    from kiosk import settings as settings_mod
+
+    if cfg is None:
+        try:
+            cfg = settings_mod.load(getattr(args, "config", None))
+        except settings_mod.ConfigError as exc:
+            raise ValueError(str(exc)) from exc
+    section = cfg.sheet_printer
+    sheet = devices_catalog.factory("sheet_printer", section.kind)(section.options, var_dir)
+    return sheet, cfg.printing, cfg.layouts
+
+
+def _sheet_report(sheet: Any) -> dict[str, Any]:
+    from drivers.sheetprinter.status import fault_for, warnings_in
+
+    try:
+        st = sheet.status()
+    except PrinterError as exc:
+        return {"ready": False, "error": exc.code, "detail": exc.detail}
+    fault = fault_for(st)
+    out: dict[str, Any] = {"queue": sheet.name, "ready": fault is None, "state": st.state,
+                           "reasons": list(st.reasons), "accepting": st.accepting, "message": st.message,
+                           "low": warnings_in(st)}
+    if fault is not None:
+        out |= {"error": fault.code, "detail": fault.detail}
+    return out
+
+
 def held_rows(jobs: list[JobInfo]) -> list[dict[str, Any]]:
     """What staff need to decide, and nothing personal."""
     now = time.time()
@@ -155,12 +193,16 @@ def run(args: argparse.Namespace) -> int:
     report: dict[str, Any] = {"ok": False}
     try:
         opts, var_dir = _options(args)
+        sheet, printing, layouts = _sheet_setup(args, var_dir)
         if isinstance(opts, VirtualPrinterOptions):
             printer = create_virtual(opts, var_dir)
         else:
             printer = create_escpos(opts, var_dir)
     except (ValueError, OSError) as exc:
         return _out(args, {"ok": False, "error": "could_not_run", "detail": str(exc)}, 2)
+    if args.sheet_test_page and sheet is None:
+        printer.close()
+        return _out(args, {"ok": False, "error": "could_not_run", "detail": "no sheet printer configured"}, 2)
     try:
         report["backend"] = type(opts).__name__
         report["profile"] = asdict(printer.profile) | {"presenter": printer.profile.presenter.hex()}
@@ -173,12 +215,23 @@ def run(args: argparse.Namespace) -> int:
             report["status"] = {"ready": False}
             report["error"] = exc.code
             report["detail"] = exc.detail
+        if sheet is not None:
+            report["sheet_printer"] = _sheet_report(sheet)
+            report["ok"] = report["ok"] and report["sheet_printer"]["ready"]
         db = args.db or var_dir / "journal.db"
         service = None
-        if db.exists() or args.test_page or args.reprint:
+        if db.exists() or args.test_page or args.reprint or args.sheet_test_page:
             from kiosk.printing.service import PrintService
 
-            service = PrintService(printer, db)
+            service = PrintService(printer, db, sheet=sheet, outputs=printing.outputs if printing else "thermal",
+                                   layouts=layouts or ((_specimen_layout(),) if sheet is not None else ()))
+        if args.sheet_test_page and service is not None:
+            try:
+                job = service.print_sheet_test()
+                report["sheet_test_page"] = {"job_id": job, "state": "confirmed"}
+            except DeviceError as exc:
+                report["sheet_test_page"] = {"state": "failed", "error": exc.code}
+                report["ok"] = False
         if args.reprint:
             assert service is not None
             try:
@@ -217,7 +270,15 @@ def run(args: argparse.Namespace) -> int:
         return _out(args, {"ok": False, "error": exc.code, "detail": exc.detail}, 2)
     finally:
         printer.close()
+        if sheet is not None:
+            sheet.close()
     return _out(args, report, 0 if report["ok"] else 1)
+
+
+def _specimen_layout() -> Any:
+    from kiosk.printing.sheet_layout import LAYOUT_DIR, load_layout
+
+    return load_layout(LAYOUT_DIR / "licence-fuben-a4.toml")
 
 
 def _out(args: argparse.Namespace, report: dict[str, Any], code: int) -> int:
@@ -237,8 +298,15 @@ def _out(args: argparse.Namespace, report: dict[str, Any], code: int) -> int:
         print("  DLE EOT 1..4   " + " ".join(report["raw"].values()))
     if "error" in report:
         print(f"error: {report['error']}  {report.get('detail', '')}")
+    if "sheet_printer" in report:
+        sp = report["sheet_printer"]
+        print(f"sheet printer: {'READY' if sp.get('ready') else 'FAULT'}  queue {sp.get('queue', '?')}  "
+              f"state {sp.get('state', '?')}  reasons {', '.join(sp.get('reasons', [])) or 'none'}  "
+              f"{sp.get('error', '')} {sp.get('detail', '')}".rstrip())
     if "test_page" in report:
         print(f"test page: {report['test_page']}")
+    if "sheet_test_page" in report:
+        print(f"sheet test page: {report['sheet_test_page']}")
     if "action" in report:
         print("done: " + "  ".join(f"{k}={v}" for k, v in report["action"].items()))
     for j in report.get("held", []):

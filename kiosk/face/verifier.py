@@ -18,7 +18,7 @@ from types import MappingProxyType
 import cv2
 import numpy as np
 
-from drivers.camera.base import Camera, Frame
+from drivers.camera.base import Camera, Frame, FrameStream
 from kiosk.face import liveness, quality
 from kiosk.face.embedding import distance, embed, fuse
 from kiosk.face.errors import ModelsUnavailable, NoFaceInPortrait, PortraitUnreadable
@@ -123,12 +123,13 @@ class FaceVerifier:
         cancel: threading.Event,
     ) -> FaceDecision:
         challenges = self.draw_challenges()
-        run = _Check(self.options, camera, reference, on_guidance, cancel, challenges)
-        try:
-            return run.execute()
-        finally:
-            camera.prompt(None)
-            run.drop()
+        with camera.stream() as frames:
+            run = _Check(self.options, camera, frames, reference, on_guidance, cancel, challenges)
+            try:
+                return run.execute()
+            finally:
+                camera.prompt(None)
+                run.drop()
 
 
 def _find_portrait_face(landmarker: Landmarker, image: np.ndarray) -> tuple[FaceObservation | None, np.ndarray]:
@@ -144,13 +145,18 @@ def _find_portrait_face(landmarker: Landmarker, image: np.ndarray) -> tuple[Face
 
 
 class _Check:
-    POLL_S = 0.004
+    """One live check. Its time limits run on the camera's clock (frames.now(), frame timestamps):
+    for a real camera that is the wall clock; a simulated one may advance it per frame delivered,
+    so that a busy CPU cannot make a scripted person miss a limit."""
+
+    WAIT_S = 0.05  # longest wait for a frame before cancel and the limits are looked at again
     RECENTRE_S = 2.0
 
     def __init__(
         self,
         options: FaceOptions,
         camera: Camera,
+        frames: FrameStream,
         reference: FaceReference,
         on_guidance: GuidanceCallback,
         cancel: threading.Event,
@@ -158,6 +164,7 @@ class _Check:
     ) -> None:
         self.o = options
         self.camera = camera
+        self.stream = frames
         self.reference = reference
         self.on_guidance = on_guidance
         self.cancel = cancel
@@ -165,7 +172,6 @@ class _Check:
         self.tracker = FaceTracker(options)
         self.jobs: list[_Job] = []
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="face-embed")
-        self.last_seq = -1
         self.last_guidance: tuple[str, str | None] | None = None
         self.segments_checked: set[int] = set()
         self.timings: dict[str, float] = {}
@@ -179,17 +185,16 @@ class _Check:
             self.on_guidance(code, challenge)
 
     def next_frame(self, deadline: float, on_timeout: str, detail: str = "") -> Frame:
+        """The next frame captured by ``deadline`` (camera clock); a later one ends the phase."""
         while True:
             if self.cancel.is_set():
                 raise _Abort("cancelled")
-            frame = self.camera.latest()  # CameraLost propagates to the flow
-            if frame is not None and frame.seq != self.last_seq:
-                self.last_seq = frame.seq
-                return frame
-            if time.monotonic() > deadline:
-                raise _Abort(on_timeout, detail)
             self.check_identity_jobs()
-            time.sleep(self.POLL_S)
+            frame = self.stream.next(self.WAIT_S)  # CameraLost propagates to the flow
+            if frame is not None and frame.timestamp <= deadline:
+                return frame
+            if frame is not None or self.stream.now() > deadline:
+                raise _Abort(on_timeout, detail)
 
     def observe(self, frame: Frame, landmarker: Landmarker):
         t0 = time.perf_counter()
@@ -271,7 +276,7 @@ class _Check:
 
     def acquire(self, landmarker: Landmarker) -> liveness.Baseline:
         self.camera.prompt(None)
-        deadline = time.monotonic() + self.o.acquire_timeout_s
+        deadline = self.stream.now() + self.o.acquire_timeout_s
         samples: list[liveness.Sample] = []
         segment = -1
         seen_face = False
@@ -304,7 +309,7 @@ class _Check:
     def recentre(self, landmarker: Landmarker, base: liveness.Baseline) -> None:
         """Between challenges: back to frontal so the next action starts from the baseline."""
         self.camera.prompt(None)
-        deadline = time.monotonic() + self.RECENTRE_S
+        deadline = self.stream.now() + self.RECENTRE_S
         steady = 0
         while steady < 3:
             try:
@@ -327,7 +332,7 @@ class _Check:
         detector = liveness.detector_for(challenge, self.o, base)
         self.camera.prompt(challenge)
         self.guide(challenge, challenge)
-        asked_at = time.monotonic()
+        asked_at = self.stream.now()
         deadline = asked_at + self.o.challenge_time_s
         frontal: tuple[Frame, FaceObservation] | None = None
         while True:

@@ -4,8 +4,10 @@ States: queued -> sending -> sent -> confirmed; a document (licence, referral re
 failed or was interrupted goes to held (printed again only by staff), a test page to failed;
 voided (staff) is final. Every change can name the states it expects to find, checked in the same
 UPDATE, so two processes (the kiosk and `diag printer`) can never both claim one job.
-The bytes are what gets reprinted, never a re-render, so a reprint is the same document even if
-fonts or layout change in between. They carry the operator's name, so they are encrypted at rest
+Bytes are ESC/POS for the thermal printer, or a PDF for the sheet printer (kinds
+``licence_<stock>``, with the print system's job id in ``device_job``). The bytes are what gets
+reprinted, never a re-render, so a reprint is the same document even if fonts or layout change in
+between. They carry the operator's name, so they are encrypted at rest
 with AES-256-GCM (key file 0600 next to the database); the job id and kind are bound in as
 associated data so a blob cannot be moved to another row.
 """
@@ -30,13 +32,24 @@ STATES = ("queued", "sending", "sent", "confirmed", "failed", "held", "voided")
 UNFINISHED = ("queued", "sending", "sent")
 FINAL = ("confirmed", "voided")
 JOB_REF = re.compile(r"[0-9a-f]{6,32}")
-DOCUMENTS = ("licence", "referral")  # what an applicant takes away: held for staff, never lost
+DOCUMENTS = ("licence", "referral", "receipt")  # what an applicant takes away: held for staff, never lost
+SHEET_PREFIX = "licence_"  # licence_fuben, licence_zhengben: PDF jobs for the sheet printer's stock
+SHEET_TEST = "sheet_test"  # a plain-paper specimen on the sheet printer (technicians)
+
+
+def is_document(kind: str) -> bool:
+    return kind in DOCUMENTS or kind.startswith(SHEET_PREFIX)
+
+
+def is_sheet(kind: str) -> bool:
+    """Jobs whose bytes are a PDF for the sheet printer (else ESC/POS for the thermal one)."""
+    return kind.startswith(SHEET_PREFIX) or kind == SHEET_TEST
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS print_jobs (
     job_id      TEXT PRIMARY KEY,
     txn_id      TEXT NOT NULL,
-    kind        TEXT NOT NULL,               -- licence | referral | test
+    kind        TEXT NOT NULL,               -- licence | referral | receipt | licence_<stock> | test
     state       TEXT NOT NULL,               -- STATES
     attempts    INTEGER NOT NULL DEFAULT 0,
     rows        INTEGER NOT NULL,            -- dot rows: print-time estimate
@@ -47,6 +60,7 @@ CREATE TABLE IF NOT EXISTS print_jobs (
     flag        TEXT NOT NULL DEFAULT '',    -- held: not_printed | print_failed | outcome_unknown
     created     REAL NOT NULL,
     updated     REAL NOT NULL,
+    device_job  TEXT NOT NULL DEFAULT '',    -- the print system's job id (sheet jobs, CUPS)
     UNIQUE (txn_id, kind)
 );
 CREATE INDEX IF NOT EXISTS print_jobs_state ON print_jobs (state);
@@ -75,6 +89,7 @@ class JobInfo:
     flag: str
     created: float
     updated: float
+    device_job: str = ""
 
 
 def load_key(path: Path) -> bytes:
@@ -109,6 +124,9 @@ class PrintJournal:
         self._db.execute("PRAGMA synchronous=FULL")  # a confirmed licence must survive power loss
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(print_jobs)")}
+        if "device_job" not in columns:  # journals written before sheet printing
+            self._db.execute("ALTER TABLE print_jobs ADD COLUMN device_job TEXT NOT NULL DEFAULT ''")
 
     def close(self) -> None:
         with self._lock:
@@ -174,6 +192,7 @@ class PrintJournal:
         error: str | None = None,
         warning: str | None = None,
         flag: str | None = None,
+        device_job: str | None = None,
         attempt: bool = False,
         expect: tuple[str, ...] | None = None,
         detail: str = "",
@@ -186,7 +205,7 @@ class PrintJournal:
             raise ValueError(state)
         sets = ["state = ?", "updated = ?"]
         args: list[object] = [state, time.time()]
-        for col, val in (("error", error), ("warning", warning), ("flag", flag)):
+        for col, val in (("error", error), ("warning", warning), ("flag", flag), ("device_job", device_job)):
             if val is not None:
                 sets.append(f"{col} = ?")
                 args.append(val)
@@ -257,4 +276,4 @@ class PrintJournal:
         )
 
 
-_COLS = "job_id, txn_id, kind, state, attempts, rows, nbytes, error, warning, flag, created, updated"
+_COLS = "job_id, txn_id, kind, state, attempts, rows, nbytes, error, warning, flag, created, updated, device_job"

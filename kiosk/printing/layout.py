@@ -100,8 +100,9 @@ def fit_font(text: str, path: Path, size: int, width: int, min_size: int = 16) -
     return _font(str(path), size)
 
 
-def qr_image(payload: str, max_px: int, min_module: int = 3) -> Image.Image:
-    """QR code of a Base45 payload in alphanumeric mode (5.5 bits/char instead of 8)."""
+def qr_matrix(payload: str) -> list[list[bool]]:
+    """Modules of the QR code of a Base45 payload in alphanumeric mode (5.5 bits/char instead of
+    8), error correction M, with its 4-module quiet zone; True = dark."""
     if not payload:
         raise LayoutError("empty QR payload")
     bad = {c for c in payload if c not in QR_ALPHABET}
@@ -113,11 +114,16 @@ def qr_image(payload: str, max_px: int, min_module: int = 3) -> Image.Image:
         qr.make(fit=True)
     except (ValueError, qrcode.exceptions.DataOverflowError) as exc:  # beyond version 40
         raise LayoutError(f"QR payload of {len(payload)} characters is too large") from exc
-    modules = qr.modules_count + 2 * qr.border
+    return qr.get_matrix()
+
+
+def qr_image(payload: str, max_px: int, min_module: int = 3) -> Image.Image:
+    """QR code of a Base45 payload as a 1-bit image at most ``max_px`` square."""
+    matrix = qr_matrix(payload)
+    modules = len(matrix)
     box = max_px // modules
     if box < min_module:  # below ~0.37 mm per module phone cameras stop reading thermal prints
         raise LayoutError(f"QR needs {modules} modules: too large for {max_px} dots")
-    matrix = qr.get_matrix()  # includes the quiet zone
     img = Image.new("1", (len(matrix[0]), len(matrix)), 1)
     img.putdata([0 if cell else 1 for row in matrix for cell in row])
     return img.resize((img.width * box, img.height * box), Image.Resampling.NEAREST)
@@ -223,6 +229,40 @@ def render_licence(lic: Licence, width_dots: int = 576, fonts: Fonts | None = No
     c.field("经营范围", "Scope", lic.scope, fonts, size=24)
     c.field("注册日期", "Registered", date, fonts)
     c.field("登记机关", "Authority", lic.authority, fonts)
+    c.rule(2)
+    c.paste(qr_image(lic.qr_payload, min(inner, 400)))
+    c.text("扫码核验电子执照  Scan to verify", _font(str(fonts.regular), 18), center=True)
+    return c.finish(bottom=16)
+
+
+def render_receipt(
+    lic: Licence,
+    case_number: str,
+    collect_at: str,
+    width_dots: int = 576,
+    fonts: Fonts | None = None,
+) -> Image.Image:
+    """回执 for a licence printed on sheet stock: proof of the decision with the case number, the
+    name, the USCC and the verification QR code, and where the licence itself is collected."""
+    fonts = fonts or Fonts.default()
+    if not lic.uscc:
+        raise LayoutError("licence without 统一社会信用代码")
+    check_coverage(case_number + (lic.name or "") + lic.uscc + collect_at, fonts.regular)
+    c = _Canvas(width_dots)
+    inner = width_dots - 2 * MARGIN
+    c.y = 8
+    c.text("营业执照领取回执", fit_font("营业执照领取回执", fonts.bold, 48, inner), center=True, gap=0)
+    c.text("Receipt · Business Licence issued", _font(str(fonts.regular), 18), center=True)
+    c.rule(3)
+    c.field("受理编号", "Case no.", case_number, fonts)
+    c.field("名称", "Name", lic.name or "—", fonts)
+    c.text("统一社会信用代码  Unified Social Credit Code", _font(str(fonts.regular), 18))
+    c.text(lic.uscc, fit_font(lic.uscc, fonts.bold, 40, inner), center=True, gap=4)
+    c.rule(2)
+    small = _font(str(fonts.regular), 24)
+    for line in wrap(collect_at, small, inner):
+        c.text(line, small)
+    c.text("此回执不是营业执照。 This receipt is not the licence.", _font(str(fonts.regular), 18))
     c.rule(2)
     c.paste(qr_image(lic.qr_payload, min(inner, 400)))
     c.text("扫码核验电子执照  Scan to verify", _font(str(fonts.regular), 18), center=True)

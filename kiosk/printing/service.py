@@ -7,6 +7,9 @@ that attempt fails, or a crash interrupts it, the document is *held*: kept, neve
 nobody watches, and printed again only by staff (``reprint``) unless the bureau's policy
 ``recovered_print = "print"`` says its tray is supervised. Staff can also ``confirm_printed`` (it
 did come out) or ``void`` it. Test pages are simply ``failed``.
+With a sheet printer (``outputs`` "sheet" or "sheet+receipt") the licence is one PDF job per copy
+on the stock, followed in the print system (CUPS) to "completed" and cancelled there when it
+stops, plus the 回执 on the thermal printer.
 """
 
 from __future__ import annotations
@@ -19,19 +22,29 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from drivers.errors import PrinterError, PrinterJobError, PrinterNoReply
+from drivers.errors import PrinterError, PrinterJobError, PrinterNoReply, PrinterOffline
 from drivers.printer.base import Printer
 from drivers.printer.profiles import PrinterProfile
 from drivers.printer.status import raise_for_status
 from drivers.registry.models import Decision, Licence
-from kiosk.printing.journal import DOCUMENTS, FINAL, STATES, JobInfo, PrintJournal
-from kiosk.printing.layout import Fonts, render_licence, render_referral
+from kiosk.printing.journal import (
+    FINAL,
+    SHEET_PREFIX,
+    SHEET_TEST,
+    STATES,
+    JobInfo,
+    PrintJournal,
+    is_document,
+    is_sheet,
+)
+from kiosk.printing.layout import Fonts, render_licence, render_receipt, render_referral
 from kiosk.printing.raster import build_job
 
 log = logging.getLogger(__name__)
 
 NEAR_END = "printer_paper_near_end"
 RECOVERED_PRINT = ("hold", "print")  # policy.recovered_print
+OUTPUTS = ("thermal", "sheet", "sheet+receipt")  # printing.outputs: where the licence goes
 # Why a document is held, for the staff member who decides what to do with it:
 NOT_PRINTED = "not_printed"  # nothing of it left the kiosk: print it
 PRINT_FAILED = "print_failed"  # printing started and failed: at most a torn part came out
@@ -39,11 +52,20 @@ OUTCOME_UNKNOWN = "outcome_unknown"  # it may have come out whole: look in the t
 REPRINTABLE = (NOT_PRINTED, PRINT_FAILED)  # what "print" policy may print again by itself
 
 
+def specimen_licence() -> Licence:
+    """A made-up licence for test pages and previews (no real person)."""
+    return Licence(
+        uscc="92450100MA5XXXXX0A", name="示例市示例区样本小吃店", entity_type="个体工商户", operator="样本",
+        composition="个人经营", premises="示例省示例市示例区示例路1号",
+        scope="一般项目：餐饮管理；食品销售（仅销售预包装食品）（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）",
+        registration_date="2019-01-01", authority="示例市示例区市场监督管理局", qr_payload="KIOSK SHEET PRINTER TEST")
+
+
 def held_jobs(journal: PrintJournal) -> list[JobInfo]:
     """Documents waiting for staff, newest first: held, or left unfinished by a crash that
     recovery has not settled yet (what `diag printer` sees while the kiosk is stopped)."""
     unfinished = tuple(state for state in STATES if state not in FINAL)
-    return [j for j in journal.jobs(unfinished, limit=10_000) if j.kind in DOCUMENTS]
+    return [j for j in journal.jobs(unfinished, limit=10_000) if is_document(j.kind)]
 
 
 class PrintService:
@@ -58,7 +80,18 @@ class PrintService:
         poll_interval_s: float = 0.2,
         resume_max_age_s: float = 300.0,
         recovered_print: str = "hold",
+        sheet: Any = None,
+        outputs: str = "thermal",
+        layouts: tuple[Any, ...] = (),
+        collect_at: str = "",
     ) -> None:
+        """``sheet`` (a drivers.sheetprinter SheetPrinter) and ``layouts`` (one
+        kiosk.printing.sheet_layout.Layout per copy, 副本 first) are needed unless ``outputs`` is
+        "thermal"; ``collect_at`` is the receipt's line on where the licence is collected."""
+        if outputs not in OUTPUTS:
+            raise ValueError(f"printing.outputs must be one of {', '.join(OUTPUTS)}, not {outputs!r}")
+        if outputs != "thermal" and (sheet is None or not layouts):
+            raise ValueError(f"printing.outputs {outputs!r} needs a sheet printer and at least one layout")
         if recovered_print not in RECOVERED_PRINT:
             raise ValueError(f"policy.recovered_print must be one of {', '.join(RECOVERED_PRINT)}, "
                              f"not {recovered_print!r}")
@@ -72,6 +105,10 @@ class PrintService:
         self.profile: PrinterProfile = getattr(printer, "profile", None) or PrinterProfile(
             "generic", printer.width_dots, 203, 200.0, 120
         )
+        self.sheet = sheet
+        self.outputs = outputs
+        self.layouts = {f"{SHEET_PREFIX}{layout.stock.name}": layout for layout in layouts}
+        self.collect_at = collect_at or "请在本机出纸口取走营业执照。 Collect your licence from the kiosk's paper tray."
         self.warnings: set[str] = set()
         self._lock = threading.RLock()
         self._active: str | None = None  # the job being printed right now, not "held"
@@ -84,7 +121,10 @@ class PrintService:
         """Job id of the printed licence for this transaction. Raises typed printer errors; a
         failed attempt leaves the licence held for staff."""
         with self._lock:
-            return self._ensure_printed(self.store_licence(txn_id, licence))
+            first = self.store_licence(txn_id, licence)
+            if self.outputs == "thermal":
+                return self._ensure_printed(first)
+            return self._print_set(txn_id)
 
     def print_referral(self, txn_id: str, decision: Decision) -> str:
         """Receipt with the tracking number for an application sent to manual review."""
@@ -92,13 +132,60 @@ class PrintService:
             return self._ensure_printed(self.store_referral(txn_id, decision))
 
     def store_licence(self, txn_id: str, licence: Licence) -> str:
-        """Journal the licence without printing it (recovery: nobody may be at the kiosk)."""
+        """Journal the licence without printing it (recovery: nobody may be at the kiosk).
+        On sheet stock: one PDF job per copy (副本 first) and the thermal 回执 if configured;
+        returns the first copy's job id."""
         with self._lock:
-            job = self.journal.find(txn_id, "licence")
-            if job is not None:
-                return job.job_id
-            img = render_licence(licence, self.profile.width_dots, self.fonts)
-            return self.journal.add(txn_id, "licence", build_job(img, self.profile), img.height)
+            if self.outputs == "thermal":
+                job = self.journal.find(txn_id, "licence")
+                if job is not None:
+                    return job.job_id
+                img = render_licence(licence, self.profile.width_dots, self.fonts)
+                return self.journal.add(txn_id, "licence", build_job(img, self.profile), img.height)
+            from kiosk.printing.sheet_pdf import render_sheet
+
+            ids = []
+            for kind, layout in self.layouts.items():
+                job = self.journal.find(txn_id, kind)
+                if job is None:
+                    pdf = render_sheet(licence, layout).pdf
+                    ids.append(self.journal.add(txn_id, kind, pdf, 1))
+                else:
+                    ids.append(job.job_id)
+            if self.outputs == "sheet+receipt" and self.journal.find(txn_id, "receipt") is None:
+                img = render_receipt(licence, txn_id[:12].upper(), self.collect_at, self.profile.width_dots,
+                                     self.fonts)
+                self.journal.add(txn_id, "receipt", build_job(img, self.profile), img.height)
+            return ids[0]
+
+    def _set_jobs(self, txn_id: str) -> list[JobInfo]:
+        """The transaction's licence copies in layout order, then its receipt."""
+        jobs = [self.journal.find(txn_id, kind) for kind in self.layouts]
+        if self.outputs == "sheet+receipt":
+            jobs.append(self.journal.find(txn_id, "receipt"))
+        return [j for j in jobs if j is not None]
+
+    def _print_set(self, txn_id: str) -> str:
+        """Every printer the set needs is checked before the first sheet moves, so a jam or an
+        empty tray stops it before the applicant is told to collect anything; then each copy is
+        followed to "completed", then the receipt. A failure holds what is left for staff."""
+        jobs = self._set_jobs(txn_id)
+        todo = [j for j in jobs if j.state == "queued"]
+        try:
+            if todo:
+                if any(is_sheet(j.kind) for j in todo):
+                    self._check_sheet()
+                if any(not is_sheet(j.kind) for j in todo):
+                    self._check()
+            for job in jobs:
+                self._ensure_printed(job.job_id)
+        except PrinterError as exc:
+            for job in self._set_jobs(txn_id):
+                if job.state == "queued":
+                    self.journal.set_state(job.job_id, "held", expect=("queued",), error=exc.code, flag=NOT_PRINTED,
+                                           detail="set_stopped")
+            raise
+        return jobs[0].job_id
 
     def store_referral(self, txn_id: str, decision: Decision) -> str:
         with self._lock:
@@ -109,13 +196,30 @@ class PrintService:
             return self.journal.add(txn_id, "referral", build_job(img, self.profile), img.height)
 
     def document_job(self, txn_id: str) -> JobInfo | None:
-        """The licence or referral job of a transaction, if one was journaled."""
-        return self.journal.find(txn_id, "licence") or self.journal.find(txn_id, "referral")
+        """The licence (first copy on sheet stock) or referral job of a transaction, if journaled."""
+        for kind in ("licence", *self.layouts, "referral"):
+            job = self.journal.find(txn_id, kind)
+            if job is not None:
+                return job
+        return None
 
     def print_image(self, txn_id: str, kind: str, img: Any) -> str:
         """Any 1-bit image as a journaled job (test page, diagnostics report)."""
         with self._lock:
             job_id = self.journal.add(txn_id, kind, build_job(img, self.profile), img.height)
+            return self._run(job_id, ("queued",))
+
+    def print_sheet_test(self, licence: Licence | None = None) -> str:
+        """A specimen licence in plain-paper mode on the sheet printer (frame and fixed texts
+        drawn): for a technician with plain paper in the tray, never for the licence stock."""
+        from kiosk.printing.sheet_pdf import render_sheet
+
+        with self._lock:
+            layout = next(iter(self.layouts.values()), None)
+            if self.sheet is None or layout is None:
+                raise PrinterJobError("no sheet printer and layout configured")
+            pdf = render_sheet(licence or specimen_licence(), layout, plain=True).pdf
+            job_id = self.journal.add(f"sheet-test-{secrets.token_hex(6)}", SHEET_TEST, pdf, 1)
             return self._run(job_id, ("queued",))
 
     # --- staff actions (diagnostics printer page, `diag printer`) -----------------------------
@@ -167,10 +271,16 @@ class PrintService:
                 return "printed"
             if job.state == "voided":
                 return "voided"
-            if job.kind not in DOCUMENTS:
+            if not is_document(job.kind):
                 self.journal.set_state(job_id, "voided", expect=(job.state,), detail="after_restart")
                 return "voided"
             flag = job.flag
+            if is_sheet(job.kind) and job.state in ("sending", "sent"):
+                settled = self._settle_sheet(job)
+                if settled == "printed":
+                    return "printed"
+                self.journal.set_state(job_id, "held", expect=(job.state,), flag=settled, detail="after_restart")
+                job, flag = self.journal.get(job_id), settled
             if job.state != "held":
                 flag = {"queued": NOT_PRINTED, "failed": job.flag or PRINT_FAILED}.get(job.state, OUTCOME_UNKNOWN)
                 self.journal.set_state(job_id, "held", expect=(job.state,), flag=flag, detail="after_restart")
@@ -198,6 +308,30 @@ class PrintService:
         for job_id, outcome in actions:
             log.warning("print job settled after restart", extra={"job": job_id, "outcome": outcome})
         return actions
+
+    def _settle_sheet(self, job: JobInfo) -> str:
+        """A sheet job a crash left with the print system: printed, or cancelled there before it
+        can print into a tray nobody watches. Returns "printed" or the flag to hold it with.
+        An unreachable print system raises (recovery tries again at the next probe)."""
+        if self.sheet is None:  # configured away since: staff decide
+            return OUTCOME_UNKNOWN
+        name = self._job_name(job.job_id)
+        ids = [int(job.device_job)] if job.device_job.isdigit() else []
+        ids += [j for j in self.sheet.active_jobs(name) if j not in ids]
+        if not ids:  # never reached the print system
+            return NOT_PRINTED
+        states = []
+        for device_job in ids:
+            sj = self.sheet.job(device_job)
+            if sj.state == 9:  # completed: the sheet came out
+                self.journal.set_state(job.job_id, "confirmed", expect=(job.state,), flag="", detail="after_restart")
+                return "printed"
+            if not sj.final:
+                self.sheet.cancel(device_job)
+            states.append(sj)
+        from drivers.sheetprinter.tracking import started
+
+        return OUTCOME_UNKNOWN if any(started(sj) for sj in states) else NOT_PRINTED
 
     # --- the job cycle -------------------------------------------------------------------------
     def _ensure_printed(self, job_id: str) -> str:
@@ -227,7 +361,9 @@ class PrintService:
         UPDATE: a job another process voided, confirmed or took meanwhile is refused."""
         data = self.journal.data(job_id)
         job = self.journal.get(job_id)
-        on_failure = "held" if job.kind in DOCUMENTS else "failed"
+        if is_sheet(job.kind):
+            return self._run_sheet(job, data, claim_from, detail)
+        on_failure = "held" if is_document(job.kind) else "failed"
         self._active = job_id
         try:
             try:
@@ -261,6 +397,80 @@ class PrintService:
             return job_id
         finally:
             self._active = None
+
+    # --- sheet printer ---------------------------------------------------------------------------
+    @staticmethod
+    def _job_name(job_id: str) -> str:
+        """What the print system's history shows: the journal's job id, nothing personal."""
+        return f"kiosk-{job_id[:12]}"
+
+    def _check_sheet(self) -> None:
+        if self.sheet is None:
+            raise PrinterJobError("a sheet job, and no sheet printer is configured")
+        from drivers.sheetprinter.status import raise_for_status as raise_for_sheet
+
+        raise_for_sheet(self.sheet.status())
+
+    def _run_sheet(self, job: JobInfo, pdf: bytes, claim_from: tuple[str, ...], detail: str) -> str:
+        """Check -> submit -> follow to completed. A job that stops is cancelled in the print
+        system before it is held, so it cannot come out later into an empty tray."""
+        from drivers.sheetprinter.tracking import wait_until_done
+
+        job_id = job.job_id
+        layout = self.layouts.get(job.kind) or (next(iter(self.layouts.values()), None)
+                                                if job.kind == SHEET_TEST else None)
+        if layout is None:
+            raise PrinterJobError(f"job {job_id}: no layout configured for {job.kind}")
+        held = "held" if is_document(job.kind) else "failed"
+        self._active = job_id
+        try:
+            try:
+                self._check_sheet()
+            except PrinterError as exc:
+                flag = NOT_PRINTED if job.state == "queued" or not job.flag else job.flag
+                self.journal.set_state(job_id, held, expect=claim_from, error=exc.code,
+                                       flag=flag if held == "held" else "", detail=detail)
+                log.error("sheet job not started", extra={"job": job_id, "code": exc.code})
+                raise
+            self.journal.set_state(job_id, "sending", attempt=True, error="", device_job="", expect=claim_from,
+                                   detail=detail)
+            try:
+                device_job = self.sheet.submit(pdf, self._job_name(job_id), layout.stock.media)
+            except PrinterError as exc:
+                # a refusal queued nothing; a lost connection may have left the job queued there
+                flag = OUTCOME_UNKNOWN if isinstance(exc, PrinterOffline) else NOT_PRINTED
+                self.journal.set_state(job_id, held, expect=("sending",), error=exc.code,
+                                       flag=flag if held == "held" else "")
+                log.error("sheet job not accepted", extra={"job": job_id, "code": exc.code})
+                raise
+            self.journal.set_state(job_id, "sent", expect=("sending",), device_job=str(device_job))
+            try:
+                wait_until_done(self.sheet, device_job, getattr(self.sheet, "job_timeout_s", 90.0),
+                                getattr(self.sheet, "poll_s", 0.25))
+            except PrinterError as exc:
+                flag = self._stop_sheet_job(device_job, exc)
+                self.journal.set_state(job_id, held, expect=("sent",), error=exc.code,
+                                       flag=flag if held == "held" else "")
+                log.error("sheet job failed", extra={"job": job_id, "code": exc.code, "flag": flag})
+                raise
+            self.journal.set_state(job_id, "confirmed", flag="", expect=("sent",))
+            return job_id
+        finally:
+            self._active = None
+
+    def _stop_sheet_job(self, device_job: int, exc: PrinterError) -> str:
+        """Cancel a job that stopped; the flag says what staff may find in the tray."""
+        from drivers.errors import PrinterJobTimeout
+
+        try:
+            cancelled = self.sheet.cancel(device_job)
+        except PrinterError:
+            cancelled = False
+        if not getattr(exc, "started", True):
+            return NOT_PRINTED if cancelled else OUTCOME_UNKNOWN
+        if not cancelled or isinstance(exc, PrinterJobTimeout | PrinterOffline):
+            return OUTCOME_UNKNOWN
+        return PRINT_FAILED  # a jam or an empty tray mid-sheet: that sheet is spoiled
 
     def _wait_for_mechanism(self, rows: int) -> None:
         """A sent job is only bytes in buffers: poll status until the printer says the job is

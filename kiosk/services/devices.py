@@ -29,6 +29,7 @@ class Devices:
     print_service: Any  # kiosk.printing.service.PrintService
     # where the face check's reference comes from when the document's own photo cannot be used
     photo_fallback: PhotoFallback = field(default_factory=StaffCheck)
+    sheet_printer: Any = None  # drivers.sheetprinter SheetPrinter, when the licence goes on stock
     reader_group: ReaderGroup | None = None  # the readers with their kinds; default: ``reader`` alone
 
     def __post_init__(self) -> None:
@@ -40,8 +41,10 @@ class Devices:
         return self._group
 
     def close(self) -> None:
-        for name in ("camera", "reader", "print_service", "printer", "registry"):
+        for name in ("camera", "reader", "print_service", "printer", "sheet_printer", "registry"):
             device = getattr(self, name)
+            if device is None:
+                continue
             try:
                 device.stop() if name == "camera" else device.close()
             except Exception:  # closing must never mask the reason we are closing
@@ -103,9 +106,13 @@ def build(settings: Settings) -> Devices:
                           f"expected one of {', '.join(RECOVERED_PRINT)}, got {policy!r}")
     registry = make("registry")
     printer = make("printer")
+    sheet_printer = make("sheet_printer")
     camera = make("camera")
     group = make_readers(settings, var)
     reader = group if len(group.members) > 1 else group.members[0].reader
     face = FaceVerifier(settings.face)
-    print_service = PrintService(printer, var / "journal.db", recovered_print=policy)
-    return Devices(reader, camera, printer, registry, face, print_service, reader_group=group)
+    printing = settings.printing
+    print_service = PrintService(printer, var / "journal.db", recovered_print=policy, sheet=sheet_printer,
+                                 outputs=printing.outputs, layouts=settings.layouts, collect_at=printing.collect_at)
+    return Devices(reader, camera, printer, registry, face, print_service, sheet_printer=sheet_printer,
+                   reader_group=group)

@@ -3,11 +3,22 @@
 It screenshots every screen it passes in every configured language (switching with the header's
 language button, as a person would), and ends the app with exit status 0 only when a licence was
 issued and printed.
+
+While it photographs a screen the simulated world stands still: the flow's clock (timeouts, the
+decision screen's auto-advance) and the simulated camera (a face check waits for its next frame),
+and the virtual ID card is placed on the reader by the autopilot itself, after the card screen
+is photographed. So every screen that waits for the applicant is photographed in every language
+however fast the devices or however busy the CPU. Screens that only wait for a device result
+(reading the chip, submitting, printing) move on when it arrives and may be left before then.
+
+The screenshots show the demo applicant's face and personal data: they are written 0600 into a
+folder only the kiosk's user can open (0700).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import deque
 from pathlib import Path
@@ -16,8 +27,10 @@ from typing import Any
 from kivy.core.window import Window
 
 from kiosk.applicant_script import form_picks, next_trade_name
+from kiosk.flow.machine import Flow
 from kiosk.flow.states import State
 from kiosk.ui.app import KioskApp
+from kiosk.ui.autopilot_world import SimulatedWorld, private_folder
 from kiosk.ui.touch import tap
 
 log = logging.getLogger(__name__)
@@ -25,11 +38,20 @@ FAIL_STATES = {State.STAFF, State.OUT_OF_SERVICE}
 
 
 class Autopilot:
-    def __init__(self, app: KioskApp, screenshot_dir: Path | None, can: str, time_limit: float = 180) -> None:
+    # A guard against a journey that hangs, not a performance goal: with screenshots on a busy
+    # machine (software rendering) a journey took up to 156 s.
+    def __init__(self, app: KioskApp, screenshot_dir: Path | None, can: str, time_limit: float = 600) -> None:
         self.app, self.can = app, can
         self.shots = screenshot_dir
+        self.setup_error = ""
         if self.shots:
-            self.shots.mkdir(parents=True, exist_ok=True)
+            try:
+                private_folder(self.shots)
+            except (OSError, ValueError) as exc:
+                self.setup_error = str(exc)
+        self.world = SimulatedWorld(app.runner)
+        self.world_ready = False
+        app.runner.listeners.insert(0, self.on_flow)  # before the screen is rebuilt
         self.queue: deque[tuple[str, Any]] = deque()
         self.seen: list[str] = []
         self.last_state: State | None = None
@@ -56,6 +78,13 @@ class Autopilot:
         for made in self.shots.glob(f"{path.stem}*.png"):
             if made != path:
                 made.replace(path)
+        if path.exists():
+            os.chmod(path, 0o600)
+
+    def on_flow(self, flow: Flow, cmds: list[object]) -> None:
+        """A new screen stands still from the moment it is entered until it is photographed."""
+        if self.shots and self.result is None and flow.state is not self.last_state:
+            self.world.freeze(True, since=flow.entered_at)
 
     # --- the script -------------------------------------------------------------------------
     def plan(self, state: State) -> None:
@@ -66,17 +95,20 @@ class Autopilot:
         for i, lang in enumerate(order):
             if i:
                 self.queue.append(("tap", ("language", lang)))
-                self.queue.append(("wait", 0.15))
+                self.queue.append(("shown", lang))
             self.queue.append(("shot", f"{state.value}-{lang}"))
         if len(order) > 1:
             self.queue.append(("tap", ("language", order[0])))
-            self.queue.append(("wait", 0.15))
+            self.queue.append(("shown", order[0]))
+        self.queue.append(("freeze", False))
         match state:
             case State.ATTRACT:
                 self.queue.append(("tap", ("start", None)))
             case State.CONSENT:
                 self.queue += [("tap", ("consent_toggle", "id")), ("wait", 0.1),
                                ("tap", ("consent_toggle", "face")), ("wait", 0.1), ("tap", ("accept", None))]
+            case State.CARD_WAIT:
+                self.queue.append(("place_card", None))
             case State.CARD_ACCESS:
                 for digit in self.can:
                     self.queue += [("tap", ("key", digit)), ("wait", 0.05)]
@@ -100,6 +132,10 @@ class Autopilot:
         flow = self.app.runner.flow
         if self.result is not None:
             return
+        if self.setup_error:
+            return self.stop(self.setup_error)
+        if not self.world_ready:
+            self.world_ready = self.world.take_card()
         if time.monotonic() > self.deadline:
             return self.stop(f"timed out in state {flow.state.value}")
         if flow.state is not self.last_state:
@@ -118,6 +154,13 @@ class Autopilot:
         kind, arg = self.queue.popleft()
         if kind == "wait":
             self._wait_until = time.monotonic() + arg
+        elif kind == "shown":
+            if self.app.tr.language != arg:  # the tap is handled on the next pump, then drawn
+                self.queue.appendleft((kind, arg))
+        elif kind == "freeze":
+            self.world.freeze(arg)
+        elif kind == "place_card":
+            self.world.place_card()
         elif kind == "shot":
             self.screenshot(arg)
         elif kind == "tap":
@@ -168,6 +211,7 @@ class Autopilot:
         self.stop(f"application rejected: {', '.join(decision.reasons)}")
 
     def stop(self, failure: str | None) -> None:
+        self.world.freeze(False)
         self.result = failure or "ok"
         self.app.exit_code = 0 if failure is None else 1
         if failure:

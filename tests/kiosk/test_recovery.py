@@ -19,11 +19,8 @@ import pytest
 
 from drivers.registry.models import Decision
 from kiosk.recovery import recover
-from tests.conftest import ROOT, SHARED_DATA, write_config
+from tests.conftest import ROOT, write_config
 from tests.kiosk.flow import builders as b
-
-needs_clip = pytest.mark.skipif(not (SHARED_DATA / "video").is_dir(),
-                                reason=f"test data folder {SHARED_DATA / 'video'} absent")
 
 
 def journey(config: Path, *args: str) -> tuple[int, dict]:
@@ -63,7 +60,6 @@ def main(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=180, env=dict(os.environ))
 
 
-@needs_clip
 @pytest.mark.parametrize(
     ("step", "issued_after"),
     [("started", 0), ("card_read", 0), ("face_passed", 0),
@@ -86,7 +82,6 @@ def test_crash_after_each_step(tmp_path: Path, step: str, issued_after: int) -> 
     assert third["recovered"] == {} and licences(tmp_path) == issued_after == len(held_licences(tmp_path))
 
 
-@needs_clip
 @pytest.mark.parametrize("stage", ["sending", "sent"])
 def test_crash_while_printing_holds_the_licence_until_staff_act(tmp_path: Path, stage: str) -> None:
     """Killed mid-print: the licence may be in the printer, whole or torn. It is held with the
@@ -116,7 +111,6 @@ def test_crash_while_printing_holds_the_licence_until_staff_act(tmp_path: Path, 
     assert f'"event": "reprint", "detail": "{job}", "source": "diag printer"' in audit
 
 
-@needs_clip
 def test_policy_print_prints_a_recent_licence_on_recovery(tmp_path: Path) -> None:
     """A bureau whose staff watch the printer's tray may have the kiosk print on recovery."""
     config = write_config(tmp_path, replace={"max_attempts = 3": 'max_attempts = 3\nrecovered_print = "print"'})
@@ -127,7 +121,6 @@ def test_policy_print_prints_a_recent_licence_on_recovery(tmp_path: Path) -> Non
     assert licences(tmp_path) == 1 == printed_licences(tmp_path) and held_licences(tmp_path) == []
 
 
-@needs_clip
 def test_a_full_journey_then_a_restart_changes_nothing(tmp_path: Path) -> None:
     config = write_config(tmp_path)
     rc, result = journey(config)
@@ -142,7 +135,6 @@ def test_a_full_journey_then_a_restart_changes_nothing(tmp_path: Path) -> None:
     assert again["recovered"] == {} and licences(tmp_path) == 1 == printed_licences(tmp_path)
 
 
-@needs_clip
 def test_print_fails_with_the_applicant_there_then_the_kiosk_recovers(tmp_path: Path) -> None:
     """The printer fails mid-journey and is fixed a moment later: the out-of-service screen sends
     the applicant to staff, the healthy probe puts the kiosk back in service without printing the

@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
 from prometheus_client import generate_latest
 
 from kiosk import settings as settings_mod
@@ -15,10 +14,7 @@ from kiosk.flow.states import State
 from kiosk.launch import open_journal
 from kiosk.runner import Runner
 from kiosk.services import devices as devices_mod
-from tests.conftest import SHARED_DATA, write_config
-
-pytestmark = pytest.mark.skipif(not (SHARED_DATA / "video").is_dir(),
-                                reason=f"test data folder {SHARED_DATA / 'video'} absent")
+from tests.conftest import write_config
 
 
 def test_cover_open_at_start_is_out_of_service_before_anyone_starts(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,7 +91,7 @@ def test_submissions_use_a_bounded_number_of_threads(
     the event loop), and every one of them still gets its licence."""
     from registry_service.registry import Registry
 
-    inside, peak, lock = 0, 0, threading.Lock()
+    inside, peak, lock = 0, 0, threading.Condition()
     original = Registry.submit
 
     def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -100,8 +99,11 @@ def test_submissions_use_a_bounded_number_of_threads(
         with lock:
             inside += 1
             peak = max(peak, inside)
+            lock.notify_all()
+            # the first submissions stay inside until all three threads are busy: a fourth
+            # thread, if there were one, would join them now
+            lock.wait_for(lambda: peak >= 3, timeout=30)
         try:
-            time.sleep(0.05)  # long enough for the other requests to pile up
             return original(self, *args, **kwargs)
         finally:
             with lock:

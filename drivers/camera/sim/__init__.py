@@ -1,4 +1,4 @@
-"""Simulated cameras driven by the shared face clip: the scripted applicant, attackers, faults.
+"""Simulated cameras driven by the demo clip (assets/demo/): the scripted applicant, attackers, faults.
 
 The frames go through the same capture-slot code as the real driver and are analysed by the
 unchanged production face pipeline."""
@@ -32,8 +32,9 @@ def resolve_data_path(path: str | Path) -> Path:
 
 
 def demo_portrait_image(clip_path: Path):  # -> np.ndarray (BGR)
-    """The demo chip portrait as pixels: person A in a frame no scripted segment uses."""
-    clip = load_clip(resolve_data_path(clip_path), frozenset({segments.A_PORTRAIT_FRAME}))
+    """The demo chip portrait as pixels: person A in a frame no scripted segment uses. Decoded with
+    the camera's frames (one cached decode per process)."""
+    clip = load_clip(resolve_data_path(clip_path), segments.USED_FRAMES)
     x0, y0, x1, y1 = segments.A_PORTRAIT_BOX
     return clip[segments.A_PORTRAIT_FRAME][y0:y1, x0:x1].copy()
 

@@ -1,5 +1,6 @@
-"""Labelled segments of the shared clip `new_face_video-90.mp4` (frame indices after the file's
-90-degree rotation tag is applied: 640x480 upright, 29.97 fps, 511 frames).
+"""Labelled segments of the recorded clip `new_face_video-90.mp4` (frame indices after the file's
+90-degree rotation tag is applied: 640x480 upright, 29.97 fps, 511 frames). The demo clip shipped
+in assets/demo/ is a cut of it that keeps these numbers (see drivers/camera/sim/clip.py).
 
 Checked frame by frame (landmarks, head pose and eye crops written to /tmp and looked at), not
 taken from the clip's README, whose numbers are approximate. Ranges are half-open [start, stop).
@@ -41,3 +42,5 @@ BACKGROUND_FRAME = 400  # empty landscape behind the photo attacks
 
 ALL = (A_NEUTRAL, A_TURN_LEFT, A_TURN_RIGHT, A_BLINK, B_BLINK, B_NEUTRAL, TWO_FACES)
 CLIP_FRAME_COUNT = 511
+# Every frame a simulator shows: the shipped demo clip carries these and no others.
+USED_FRAMES = frozenset({BACKGROUND_FRAME, A_PORTRAIT_FRAME}.union(*(s.frames() for s in ALL)))

@@ -38,7 +38,18 @@ class SimulatedResidentIdReader(ResidentIdReader):
 
     simulator: VirtualResidentReader
     card: cards.SimCard  # the configured card, with its photo: what the applicant script places
+    _script: threading.Thread | None
     _script_stop: threading.Event
+
+    def hold_card(self) -> bool:
+        """Stop the applicant script: whoever drives the demo places the card with
+        ``place_card``. True if the script was going to place it."""
+        placing = self._script is not None and self._script.is_alive()
+        self._script_stop.set()
+        return placing
+
+    def place_card(self) -> None:
+        self.simulator.place_card(self.card)
 
     def close(self) -> None:
         self._script_stop.set()
@@ -97,7 +108,10 @@ def start_simulated(options: SimulatedResidentReaderOptions,
     reader.simulator = sim
     reader.card = card
     reader._script_stop = threading.Event()
+    reader._script = None
     if options.insert_after_s >= 0:
-        threading.Thread(target=_applicant, args=(sim, card, options.insert_after_s, reader._script_stop),
-                         name="simulated-applicant", daemon=True).start()
+        reader._script = threading.Thread(target=_applicant, args=(sim, card, options.insert_after_s,
+                                                                   reader._script_stop),
+                                          name="simulated-applicant", daemon=True)
+        reader._script.start()
     return reader

@@ -18,9 +18,10 @@ from kiosk.ui.theme import px
 from kiosk.ui.widgets import Card, Text, grid
 
 DEVICE_NAMES = {"reader": N_("Card reader"), "camera": N_("Camera"), "printer": N_("Printer"),
-                "api": N_("Registration service"), "storage": N_("Storage")}
+                "sheet_printer": N_("Sheet printer"), "api": N_("Registration service"), "storage": N_("Storage")}
 LIGHT = {"ok": theme.OK, "warn": (0.90, 0.60, 0.05, 1), "fault": theme.ACCENT}
-HELD_KIND = {"licence": N_("Licence"), "referral": N_("Referral receipt")}
+HELD_KIND = {"licence": N_("Licence"), "referral": N_("Referral receipt"), "receipt": N_("Receipt"),
+             "licence_fuben": N_("Licence (副本)"), "licence_zhengben": N_("Licence (正本)")}
 HELD_REASON = {  # kiosk.printing.service: why a document is held, i.e. what staff should do first
     "not_printed": N_("not printed"),
     "print_failed": N_("printing failed part-way; a torn piece may be in the tray"),
@@ -76,14 +77,14 @@ def _device(ctx: Ctx, device: str) -> list[Widget]:
         if key != "readers":
             card.add_widget(Text(f"{key}: {value}", font=32))
     readers = [_reader_card(ctx, row) for row in result.details.get("readers", [])]
-    parts += [status, *(_held_jobs(ctx) if device == "printer" else []), *readers, card]
+    parts += [status, *(_held_jobs(ctx) if device in ("printer", "sheet_printer") else []), *readers, card]
     if device == "camera" and ctx.camera_widget is not None:
         if ctx.camera_widget.parent is not None:
             ctx.camera_widget.parent.remove_widget(ctx.camera_widget)
         parts.append(ctx.camera_widget)
     if device == "reader":
         parts.append(button(ctx, tr("Test read with the test card"), "diag_test_read", font=36, height=120))
-    if device == "printer":
+    if device in ("printer", "sheet_printer"):
         for job in ctx.scratch.get("recent_jobs", []):
             parts.append(Text(job, font=28, color=theme.MUTED))
         parts.append(grid(2, [button(ctx, tr("Print a test page"), "diag_test_page", font=36, height=120)]))

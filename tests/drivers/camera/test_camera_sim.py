@@ -1,4 +1,5 @@
-"""Simulated cameras: real frame rate, the scripted applicant's acting, attackers, faults."""
+"""Simulated cameras: the shipped demo clip, real frame rate, the scripted applicant's acting,
+attackers, faults."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import itertools
 import time
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -14,18 +16,12 @@ from drivers.camera.factory import SimulatedCameraOptions, create_simulated, res
 from drivers.camera.sim import demo_portrait, demo_portrait_image, load_clip, segments
 from drivers.camera.sim.applicant import ScriptedApplicant, ping_pong
 from drivers.camera.sim.attackers import HeldPhoto, project_plane
+from drivers.camera.sim.clip import source_frame_numbers, write_frame_map
 from drivers.camera.sim.player import ScriptedCamera
 from drivers.errors import CameraLost
 
 ROOT = Path(__file__).resolve().parents[3]
 CLIP = resolve_clip_path(SimulatedCameraOptions().clip_path)
-PORTRAITS = ROOT.parent / "shared" / "data" / "faces" / "portraits"
-
-
-def need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"test data missing: {path}")
-    return path
 
 
 def test_ping_pong_walks_forward_then_back_without_jumps() -> None:
@@ -45,9 +41,54 @@ def test_segments_are_inside_the_clip_and_the_portrait_frame_is_unused() -> None
 def test_options_are_frozen_with_defaults() -> None:
     options = SimulatedCameraOptions()
     assert options.scenario == "applicant"
-    assert options.clip_path == "../shared/data/video/new_face_video-90.mp4"
+    assert options.clip_path == "assets/demo/applicant.mp4"  # shipped: the demo needs nothing beside the project
     with pytest.raises(dataclasses.FrozenInstanceError):
         options.scenario = "photo_attack"  # type: ignore[misc]
+
+
+def test_the_shipped_demo_clip_holds_every_frame_the_simulators_show() -> None:
+    assert CLIP.is_relative_to(ROOT) and CLIP.is_file()
+    assert set(source_frame_numbers(CLIP) or ()) == segments.USED_FRAMES
+    clip = load_clip(CLIP, segments.USED_FRAMES)
+    assert clip[segments.A_NEUTRAL.start].shape == (480, 640, 3)  # upright, as the source plays
+    assert clip.fps == pytest.approx(30000 / 1001)
+    assert CLIP.stat().st_size < 1_500_000  # a cut, not the 2.7 MB source
+
+
+def test_the_demo_clip_carries_its_licence_and_credit() -> None:
+    text = (CLIP.parent / "LICENSE.md").read_text(encoding="utf-8")
+    for needle in ("CC BY 2.0", "https://creativecommons.org/licenses/by/2.0/", 'Aaron "tango" Tang', "7484448042",
+                   "openmpf", "Changes made", "164 of the 511 frames", SimulatedCameraOptions().attribution):
+        assert needle in text, needle
+    assert 'Aaron "tango" Tang, CC BY 2.0' in SimulatedCameraOptions().attribution
+
+
+def numbered_video(path: Path, numbers: list[int]) -> Path:
+    """A small video whose frame i shows the grey level numbers[i] (lossless enough to read back)."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
+    assert writer.isOpened()
+    for n in numbers:
+        writer.write(np.full((48, 64, 3), n, np.uint8))
+    writer.release()
+    return path
+
+
+def test_a_cut_is_read_in_the_sources_frame_numbers(tmp_path: Path) -> None:
+    kept = [3, 4, 5, 40, 90, 91]
+    cut = numbered_video(tmp_path / "cut.avi", [n * 2 for n in kept])
+    write_frame_map(cut, kept, "source.mp4")
+    assert source_frame_numbers(cut) == kept
+    clip = load_clip(cut, frozenset({4, 40, 91}))
+    assert [int(clip[n].mean()) // 2 for n in (4, 40, 91)] == [4, 40, 91]
+    with pytest.raises(CameraLost, match="lacks frames"):
+        load_clip(cut, frozenset({6}))
+
+
+def test_a_broken_frame_map_is_camera_lost_naming_it(tmp_path: Path) -> None:
+    cut = numbered_video(tmp_path / "broken.avi", [1, 2])
+    (tmp_path / "broken.frames.json").write_text('{"source_frames": [[5, 7], [2, 3]]}', encoding="utf-8")
+    with pytest.raises(CameraLost, match="broken.frames.json"):
+        load_clip(cut, frozenset({5}))
 
 
 def test_missing_clip_raises_camera_lost_naming_the_file(tmp_path: Path) -> None:
@@ -62,24 +103,25 @@ def test_unknown_scenario_is_rejected(tmp_path: Path) -> None:
         create_simulated(SimulatedCameraOptions(scenario="ghost"), tmp_path)
 
 
-def test_plays_at_the_clips_frame_rate_and_keeps_only_the_latest(tmp_path: Path) -> None:
-    need(CLIP)
+def test_frames_are_numbered_and_stamped_like_a_sensor_at_the_clips_rate(tmp_path: Path) -> None:
     camera = create_simulated(SimulatedCameraOptions(), tmp_path)
     camera.start()
     try:
         first = camera.latest()
         assert first is not None and camera.resolution == (640, 480)
-        time.sleep(1.0)
-        last = camera.latest()
-        assert last is not None
-        assert 20 <= last.seq - first.seq <= 32  # ~29.97 fps, never a backlog
-        assert last.image.shape == (480, 640, 3)
+        deadline = time.monotonic() + 10
+        while (last := camera.latest()) is not None and last.seq < first.seq + 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert last is not None and last.seq >= first.seq + 5 and last.image.shape == (480, 640, 3)
+        # frame k at k / 29.97 s however late the thread ran: frames it was late for are skipped
+        assert last.timestamp - first.timestamp == pytest.approx((last.seq - first.seq) * 1001 / 30000)
+        assert last.timestamp <= time.monotonic()
     finally:
         camera.stop()
 
 
 def test_scripted_applicant_acts_on_prompts_after_a_reaction_time() -> None:
-    clip = load_clip(need(CLIP), frozenset(i for s in segments.ALL for i in s.frames()))
+    clip = load_clip(CLIP, frozenset(i for s in segments.ALL for i in s.frames()))
     actor = ScriptedApplicant(clip, reaction_s=0.4)
     idle = {id(clip[i]) for i in segments.A_NEUTRAL.frames()}
     assert id(actor.next_frame(0.0)) in idle
@@ -92,22 +134,27 @@ def test_scripted_applicant_acts_on_prompts_after_a_reaction_time() -> None:
 
 
 def test_disappearing_camera_raises_camera_lost_after_grace(tmp_path: Path) -> None:
-    need(CLIP)
     options = SimulatedCameraOptions(scenario="disappearing", disappear_after_s=0.3, grace_s=0.4)
     camera = create_simulated(options, tmp_path)
+    started = time.monotonic()
     camera.start()
     try:
-        time.sleep(0.5)
-        assert camera.latest() is not None  # gone, but still within grace
-        time.sleep(0.4)
-        with pytest.raises(CameraLost):
-            camera.latest()
+        last = camera.latest()
+        assert last is not None
+        deadline = started + 10
+        with pytest.raises(CameraLost, match="unplugged") as err:
+            while time.monotonic() < deadline:
+                last = camera.latest() or last  # frames until 0.3 s, then the last one within grace
+                time.sleep(0.01)
+        # never before 0.4 s of silence after the last frame
+        assert time.monotonic() >= last.timestamp + 0.4
+        assert "no frame for" in err.value.detail
     finally:
         camera.stop()
 
 
 def test_demo_portrait_is_a_jpeg_crop_of_person_a() -> None:
-    data = demo_portrait(need(CLIP))
+    data = demo_portrait(CLIP)
     assert data[:2] == b"\xff\xd8" and data[-2:] == b"\xff\xd9"
     x0, y0, x1, y1 = segments.A_PORTRAIT_BOX
     assert demo_portrait_image(CLIP).shape == (y1 - y0, x1 - x0, 3)
@@ -135,7 +182,11 @@ def test_held_photo_swings_only_when_it_answers_turns() -> None:
 
 
 def test_image_folder_scenario_loops_stills(tmp_path: Path) -> None:
-    options = SimulatedCameraOptions(scenario="images", image_dir=str(need(PORTRAITS)))
+    stills = tmp_path / "stills"
+    stills.mkdir()
+    for name, size in (("a.png", (300, 200)), ("b.jpg", (100, 400))):
+        assert cv2.imwrite(str(stills / name), np.full((*size, 3), 90, np.uint8))
+    options = SimulatedCameraOptions(scenario="images", image_dir=str(stills))
     camera = create_simulated(options, tmp_path)
     camera.start()
     try:

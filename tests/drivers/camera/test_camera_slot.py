@@ -72,3 +72,36 @@ def test_reset_drops_the_frame() -> None:
     slot.put(image(1))
     slot.reset()
     assert slot.get() is None
+
+
+def test_a_device_number_and_capture_time_are_kept_and_must_increase() -> None:
+    slot = LatestFrameSlot(grace_s=1.0, clock=FakeClock())
+    frame = slot.put(image(1), seq=7, timestamp=42.5)
+    assert (frame.seq, frame.timestamp) == (7, 42.5)
+    assert slot.put(image(2)).seq == 8
+    with pytest.raises(ValueError):
+        slot.put(image(3), seq=8)
+
+
+def test_a_frame_held_back_on_purpose_is_not_a_lost_camera() -> None:
+    clock = FakeClock()
+    slot = LatestFrameSlot(grace_s=1.0, clock=clock)
+    slot.put(image(1))
+    slot.hold(True)
+    clock.now += 30
+    assert slot.get() is not None
+    slot.hold(False)  # the grace period starts again from here
+    clock.now += 0.9
+    assert slot.get() is not None
+    clock.now += 0.2
+    with pytest.raises(CameraLost):
+        slot.get()
+
+
+def test_wait_newer_returns_a_frame_above_the_seen_one_or_none() -> None:
+    slot = LatestFrameSlot(grace_s=60.0)
+    first = slot.put(image(1))
+    assert slot.wait_newer(-1, 0.0) is first
+    assert slot.wait_newer(first.seq, 0.01) is None
+    second = slot.put(image(2))
+    assert slot.wait_newer(first.seq, 0.0) is second

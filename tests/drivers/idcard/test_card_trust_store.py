@@ -224,3 +224,23 @@ def _dir_with(tmp_path: Path, name: str, raw: bytes) -> Path:
     d.mkdir()
     (d / name).write_bytes(raw)
     return d
+
+
+@pytest.mark.parametrize("extension", ["basic_constraints", "key_usage"])
+def test_a_csca_with_a_damaged_extension_is_a_problem_not_a_crash(pki: test_pki.TestPki, extension: str) -> None:
+    """asn1crypto parses an extension's inner value only when it is read: a certificate that loads
+    can still hold a basicConstraints or keyUsage whose body runs past its end."""
+    from asn1crypto import x509 as asn1_x509
+
+    der = x509.load_pem_x509_certificate((pki.trust_dir / "csca.pem").read_bytes()).public_bytes(
+        serialization.Encoding.DER)
+    inner = next(ext["extn_value"].contents for ext in asn1_x509.Certificate.load(der)["tbs_certificate"]["extensions"]
+                 if ext["extn_id"].native == extension)
+    assert der.count(inner) == 1
+    # the outer TLV stays whole (the certificate loads); a field inside it is broken
+    at = 3 if extension == "basic_constraints" else 2  # the cA BOOLEAN's length / the BIT STRING's unused bits
+    damaged = der.replace(inner, inner[:at] + b"\x7f" + inner[at + 1:])
+    items = trust_store.Items()
+    trust_store.collect("damaged.der", damaged, items)
+    store = trust_store.build(items, "test")
+    assert store.problems and all(p.reason for p in store.problems)

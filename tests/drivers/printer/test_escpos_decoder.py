@@ -193,9 +193,9 @@ def test_decoding_is_fast() -> None:
     import time
 
     data = encode_raster(random_image(576, 1200, 7))
-    t = time.perf_counter()
+    t = time.thread_time()  # this thread's CPU time: other processes on the core do not count
     decode(data)
-    assert time.perf_counter() - t < (0.5 if os.environ.get("CI") else 0.2)
+    assert time.thread_time() - t < (0.5 if os.environ.get("CI") else 0.2)
 
 
 def test_process_id_request_is_reported_in_order() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -85,8 +86,11 @@ def test_dropped_connection_then_whole_job(virtual: EscposPrinter) -> None:
     vp.drop_connection_after(10_000)
     with pytest.raises(PrinterOffline):
         virtual.send(job)
-        time.sleep(0.1)
-        virtual.send(job)  # the reset shows on the next write at the latest
+        deadline = time.monotonic() + 30
+        while vp.bytes_received < 10_000 and time.monotonic() < deadline:  # the printer takes 10 KB, resets
+            time.sleep(0.01)
+        for _ in range(100):
+            virtual.send(job)  # the reset shows on a write (or, were it lost, the full buffers stop one)
     virtual.send(job)  # reconnects, resyncs, prints whole
     assert virtual.status().ready
     last = vp.printouts[-1].piece.image
@@ -116,7 +120,9 @@ def _server(reply: bytes) -> tuple[socket.socket, threading.Thread]:
         with conn:
             conn.recv(64)
             conn.sendall(reply)
-            time.sleep(2.0)  # longer than the status deadline: no EOF before it
+            with contextlib.suppress(OSError):
+                while conn.recv(64):  # nothing more is answered, and no EOF until the host closes
+                    pass
 
     t = threading.Thread(target=run, daemon=True)
     t.start()
@@ -205,10 +211,9 @@ def test_serial_backend_over_a_pty(tmp_path: Path) -> None:
         st = p.status()
         assert st.ready and st.paper_near_end
         p.send(b"\x1b@" + bytes(range(256)))
-        time.sleep(0.2)
-        assert bytes(received).endswith(b"\x1b@" + bytes(range(256)))
         answers[2] = b"\x16"  # cover open
-        assert p.status().cover_open
+        assert p.status().cover_open  # answered in order: everything sent before has arrived
+        assert bytes(received).endswith(b"\x1b@" + bytes(range(256)))
         stop.set()
         t.join()
         with pytest.raises(PrinterOffline, match="no reply"):

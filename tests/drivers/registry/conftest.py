@@ -23,7 +23,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[embedded.Embed
 
 @pytest.fixture
 def faults(service: embedded.EmbeddedService) -> Iterator[FaultServer]:
-    f = FaultServer(upstream=service.url, hang_s=1.5)
+    f = FaultServer(upstream=service.url, hang_s=60.0)  # a hang outlasts any client timeout; close() ends it
     yield f
     f.close()
 

@@ -25,7 +25,6 @@ import json
 import socket
 import struct
 import threading
-import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -38,7 +37,8 @@ ENDLESS_CAP = 256 * 1024 * 1024
 class FaultServer:
     def __init__(self, upstream: str | None = None, hang_s: float = 2.0) -> None:
         self.upstream = upstream
-        self.hang_s = hang_s
+        self.hang_s = hang_s  # the longest a "hang" lasts; close() ends every hang at once
+        self._released = threading.Event()
         self.script: list[Any] = ["proxy"]
         self.requests: list[dict[str, Any]] = []
         self.sent = 0
@@ -64,6 +64,7 @@ class FaultServer:
         self._thread.start()
 
     def close(self) -> None:
+        self._released.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -80,7 +81,7 @@ class FaultServer:
             )
         action = self._next()
         if action == "hang":
-            time.sleep(self.hang_s)
+            self._released.wait(self.hang_s)
             h.close_connection = True
             return
         if action == "reset":
@@ -123,7 +124,7 @@ class FaultServer:
             return
         status, ctype, payload = self._forward(h, body)
         if action == "proxy_then_hang":
-            time.sleep(self.hang_s)
+            self._released.wait(self.hang_s)
             h.close_connection = True
             return
         if isinstance(action, tuple) and action[0] == "tamper":

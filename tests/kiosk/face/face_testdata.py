@@ -1,4 +1,7 @@
-"""Shared helpers for the face tests: locate the shared data, build cameras, run checks."""
+"""Shared helpers for the face tests: locate the test data, build cameras, run checks.
+
+The demo clip ships with the project (assets/demo/); only the portraits and the calibration set
+live in ../shared/data (tests.conftest.shared_data)."""
 
 from __future__ import annotations
 
@@ -6,18 +9,15 @@ import random
 import threading
 from pathlib import Path
 
-import pytest
-
 from drivers.camera.factory import SimulatedCameraOptions, create_simulated, resolve_clip_path
 from drivers.camera.sim import demo_portrait
+from drivers.camera.sim.player import ScriptedCamera
 from kiosk.face.options import FaceOptions
 from kiosk.face.verifier import FaceDecision, FaceReference, FaceVerifier
+from tests.conftest import shared_data
 
 ROOT = Path(__file__).resolve().parents[3]
-SHARED = ROOT.parent / "shared" / "data"
-PORTRAITS = SHARED / "faces" / "portraits"
-MEDS = SHARED / "faces" / "meds-calibration"
-CLIP = resolve_clip_path(SimulatedCameraOptions().clip_path)
+CLIP = resolve_clip_path(SimulatedCameraOptions().clip_path)  # the shipped demo clip
 
 # Seeds of random.Random giving these challenge sets (checked in test_face_scenarios).
 SEED_BLINK_RIGHT = 1  # ('blink', 'turn_right')
@@ -26,10 +26,9 @@ SEED_LEFT_RIGHT = 0  # ('turn_left', 'turn_right')
 SEED_RIGHT_BLINK = 6  # ('turn_right', 'blink')
 
 
-def require(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"test data missing: {path} (expected at ../shared/data from the repo root)")
-    return path
+def portraits() -> Path:
+    """The face_recognition test portraits (obama*, biden*, ...) in ../shared/data."""
+    return shared_data("faces", "portraits")
 
 
 _reference: FaceReference | None = None
@@ -38,7 +37,6 @@ _reference: FaceReference | None = None
 def demo_reference() -> FaceReference:
     """The chip portrait of the demo applicant, enrolled once per test session."""
     global _reference
-    require(CLIP)
     if _reference is None:
         _reference = FaceVerifier().enrol(demo_portrait(CLIP))
     return _reference
@@ -51,11 +49,15 @@ def run_check(
     options: FaceOptions | None = None,
     cancel: threading.Event | None = None,
     guidance: list[tuple[str, str | None]] | None = None,
+    cameras: list[ScriptedCamera] | None = None,
 ) -> FaceDecision:
-    require(CLIP)
+    """One check of ``scenario``; ``cameras`` receives the camera, to look at what its script did."""
     reference = reference or demo_reference()
     verifier = FaceVerifier(options or FaceOptions(), rng=random.Random(seed))
     camera = create_simulated(SimulatedCameraOptions(scenario=scenario), ROOT / "var")
+    assert isinstance(camera, ScriptedCamera)
+    if cameras is not None:
+        cameras.append(camera)
     camera.start()
     seen = guidance if guidance is not None else []
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from face_testdata import CLIP, require
+from face_testdata import CLIP
 
 from drivers.camera.sim import load_clip, segments
 from drivers.camera.sim.applicant import ping_pong
@@ -19,7 +19,7 @@ OPTIONS = FaceOptions()
 @pytest.fixture(scope="module")
 def clip():
     wanted = frozenset(i for s in segments.ALL for i in s.frames())
-    return load_clip(require(CLIP), wanted)
+    return load_clip(CLIP, wanted)
 
 
 def samples(clip, indices: list[int]) -> list[liveness.Sample]:

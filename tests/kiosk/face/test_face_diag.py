@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from face_testdata import CLIP, PORTRAITS, require
+from face_testdata import portraits
 
 from kiosk.diag import camera, face_match
 
@@ -19,7 +19,7 @@ def run_face_match(argv: list[str]) -> int:
 
 
 def test_face_match_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
-    p = require(PORTRAITS)
+    p = portraits()
     assert run_face_match([str(p / "obama.jpg"), str(p / "obama2.jpg"), "--json"]) == 0
     match = json.loads(capsys.readouterr().out)
     assert match["match"] is True and match["distance"] <= match["threshold"]
@@ -48,13 +48,13 @@ def test_face_match_no_face_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixt
     import numpy as np
 
     assert cv2.imwrite(str(blank), np.full((200, 200, 3), 128, np.uint8))
-    p = require(PORTRAITS)
+    p = portraits()
     assert run_face_match([str(blank), str(p / "obama.jpg"), "--json"]) == 2
     assert json.loads(capsys.readouterr().out)["error"] == "portrait_no_face"
 
 
 def test_face_match_pairs_prints_one_json_line_each(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    p = require(PORTRAITS)
+    p = portraits()
     pairs = tmp_path / "pairs.csv"
     pairs.write_text(f"# a,b\n{p / 'obama.jpg'},{p / 'obama2.jpg'}\n{p / 'obama.jpg'},{p / 'biden.jpg'}\n")
     assert run_face_match(["--pairs", str(pairs)]) == 0
@@ -77,7 +77,6 @@ def run_camera(argv: list[str]) -> int:
 
 
 def test_camera_diag_on_the_simulated_camera(capsys: pytest.CaptureFixture[str]) -> None:
-    require(CLIP)
     assert run_camera(["--simulated", "applicant", "--seconds", "1", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["resolution"] == "640x480"

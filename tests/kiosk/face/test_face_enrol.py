@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from face_testdata import CLIP, PORTRAITS, require
+from face_testdata import CLIP, portraits
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +21,7 @@ def verifier() -> FaceVerifier:
 
 
 def enrol_file(verifier: FaceVerifier, name: str):
-    return verifier.enrol((require(PORTRAITS) / name).read_bytes())
+    return verifier.enrol((portraits() / name).read_bytes())
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_corrupt_portrait_is_a_typed_error(verifier: FaceVerifier, data: bytes) 
 
 
 def test_tight_crop_portrait_is_found_with_padding(verifier: FaceVerifier) -> None:
-    image = cv2.imread(str(require(PORTRAITS) / "obama.jpg"))
+    image = cv2.imread(str(portraits() / "obama.jpg"))
     crop = image[60:500, 320:660]  # the face fills the picture, as on a chip (ICAO head crop)
     ok, data = cv2.imencode(".jpg", crop)
     assert ok
@@ -79,7 +79,7 @@ def test_reference_repr_is_redacted(verifier: FaceVerifier) -> None:
 
 
 def test_demo_portrait_is_person_a_and_matches_nobody_else(verifier: FaceVerifier) -> None:
-    portrait = demo_portrait(require(CLIP))
+    portrait = demo_portrait(CLIP)
     assert portrait[:2] == b"\xff\xd8"  # JPEG, in memory
     ref = verifier.enrol(portrait)
     for other in ("obama.jpg", "biden.jpg", "grace_hopper_512x512.jpg"):

@@ -391,13 +391,36 @@ def test_missing_process_id_response_is_outcome_unknown(svc: PrintService, vprin
         svc.print_licence("T1", make_licence())
 
 
-def test_confirmation_waits_for_the_mechanism(vprint: EscposPrinter, tmp_path: Path) -> None:
+class _VirtualTime:
+    """The print service's clock: sleeping moves it on instead of waiting, so the number of
+    status polls in the wait does not depend on how fast the machine answers them."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    @staticmethod
+    def time() -> float:
+        return time.time()
+
+
+def test_confirmation_waits_for_the_mechanism(
+    vprint: EscposPrinter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.printing import service as service_module
+
+    clock = _VirtualTime()
+    monkeypatch.setattr(service_module, "time", clock)
     vprint.confirm_by_process_id = False  # models without GS ( H: wait for the estimated time
     vprint.confirm_wait_s = 0.3
     svc = PrintService(vprint, tmp_path / "j.db", poll_interval_s=0.05)
-    t = time.monotonic()
     svc.print_licence("T1", make_licence())
-    assert time.monotonic() - t >= 0.3
+    assert clock.now >= 0.3
     assert vprint.virtual.status_queries >= 4 * 4  # before, and polled while printing
 
 

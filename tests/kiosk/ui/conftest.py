@@ -82,16 +82,16 @@ class Harness:
         """The configured reader of a document family (its simulator's controls)."""
         return next(m.reader for m in self.runner.devices.readers.members if m.document == document)
 
-    def reset(self, **timeouts: float) -> None:
-        """A fresh flow on the attract screen, with the given timeouts."""
+    def reset(self, clock: Callable[[], float] = time.monotonic, **timeouts: float) -> None:
+        """A fresh flow on the attract screen, with the given timeouts and clock (a test that
+        waits for a timeout moves a fake clock instead of waiting on the wall clock)."""
         from kiosk.flow.machine import Flow
 
         cfg = self.runner.settings
         t = dataclasses.replace(cfg.timeouts, **timeouts)
         self.runner.flow.session.wipe()
         documents = self.runner.flow.documents_configured
-        self.runner.flow = Flow(t, cfg.policy, cfg.kiosk.language, time.monotonic, tuple(cfg.kiosk.languages),
-                                documents)
+        self.runner.flow = Flow(t, cfg.policy, cfg.kiosk.language, clock, tuple(cfg.kiosk.languages), documents)
         from kiosk.flow import events
 
         self.runner.flow.dispatch(events.DevicesReady())

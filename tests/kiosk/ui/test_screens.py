@@ -50,17 +50,25 @@ def test_consent_requires_both_points(ui: Harness) -> None:
 
 
 def test_idle_countdown_then_timeout_wipes_the_session(ui: Harness) -> None:
-    ui.reset(card_access=4, card_wait=4, idle_warning=3)
+    clock = b.FakeClock()  # the flow's time moves only when the test says so
+    ui.reset(clock, card_access=4, card_wait=4, idle_warning=3)
     ui.tap("start")
     ui.tap("consent_toggle", "id")
     ui.tap("consent_toggle", "face")
     ui.tap("accept")
+    ui.reader("passport").insert_card()  # type: ignore[attr-defined]
+    ui.until(lambda: ui.runner.flow.state is State.CARD_ACCESS, what="the card found")
+    clock.advance(1.5)  # 2.5 s left: the countdown shows for the last 3
     ui.until(lambda: ui.runner.flow.view.countdown is not None, what="countdown")
     assert any("需要更多时间吗" in t for t in ui.texts())
     ui.screenshot("idle-countdown")
     ui.tap("more_time")
     assert ui.runner.flow.view.countdown is None
-    ui.until(lambda: ui.runner.flow.state is State.ATTRACT, timeout=10, what="idle timeout")
+    clock.advance(3.9)
+    ui.step(2)
+    assert ui.runner.flow.state is State.CARD_ACCESS  # "more time" restarted the 4 s
+    clock.advance(0.2)
+    ui.until(lambda: ui.runner.flow.state is State.ATTRACT, what="idle timeout")
     assert not ui.runner.flow.session.holds_personal_data()
     assert "个体工商户营业执照" in ui.texts()
 

@@ -1,0 +1,1 @@
+"""Sheet printers (A4/A3 licence stock) driven through CUPS over IPP."""
