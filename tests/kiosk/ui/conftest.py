@@ -82,6 +82,15 @@ class Harness:
         """The configured reader of a document family (its simulator's controls)."""
         return next(m.reader for m in self.runner.devices.readers.members if m.document == document)
 
+    def take_cards(self) -> None:
+        """Nothing left on the simulated readers by an earlier test: each test places its own."""
+        for member in self.runner.devices.readers.members:
+            reader = member.reader
+            if hasattr(reader, "simulator"):  # the simulated resident ID card reader
+                reader.simulator.lift_card()
+            elif hasattr(reader, "remove_card"):  # the virtual chip
+                reader.remove_card()
+
     def reset(self, clock: Callable[[], float] = time.monotonic, **timeouts: float) -> None:
         """A fresh flow on the attract screen, with the given timeouts and clock (a test that
         waits for a timeout moves a fake clock instead of waiting on the wall clock)."""
@@ -90,6 +99,7 @@ class Harness:
         cfg = self.runner.settings
         t = dataclasses.replace(cfg.timeouts, **timeouts)
         self.runner.flow.session.wipe()
+        self.take_cards()
         documents = self.runner.flow.documents_configured
         self.runner.flow = Flow(t, cfg.policy, cfg.kiosk.language, clock, tuple(cfg.kiosk.languages), documents)
         from kiosk.flow import events
