@@ -109,8 +109,10 @@ def _attach_settings(args: argparse.Namespace, module: str) -> int | None:
             return 2
         args.settings = None
         return None
-    for table in ("reader", "camera", "printer", "registry"):
+    for table in ("camera", "printer", "registry"):
         setattr(args, f"{table}_options", getattr(args.settings, table).options)
+    chip = args.settings.reader_for("passport")  # the trust store belongs to the chip reader
+    args.reader_options = (chip or args.settings.reader).options
     args.var_dir = args.settings.var_dir if getattr(args, "var_dir", None) is None else args.var_dir
     return None
 

@@ -78,10 +78,18 @@ def reference() -> str:
         out += table(f"[{name}]", cls)
     out += table("[face]", devices_catalog.face_options_class())
     for device, kinds in devices_catalog.KINDS.items():
-        out += [f"## [{device}]", "", f"`kind` is one of {', '.join(f'`{k}`' for k in kinds)}; each kind has "
-                "its own keys.", ""]
+        name = f"[{device}]"
+        intro = [f"`kind` is one of {', '.join(f'`{k}`' for k in kinds)}; each kind has its own keys.", ""]
+        if device == "reader":
+            name = "[[readers]]"
+            intro = [f"One table per ID reader, 1 to {settings.MAX_READERS}, in order (`readers[0]` is the first): "
+                     "the identity step waits on all of them and reads the card from whichever reports one "
+                     "first. A single `[reader]` table, as older configs have, is the same as one `[[readers]]` "
+                     "table; a file may not have both. Two tables may not name the same physical reader "
+                     "(`pcsc` `reader`, `resident_id` `port`).", "", *intro]
+        out += [f"## {name}", "", *intro]
         for kind in kinds:
-            out += table(f'[{device}] kind = "{kind}"', devices_catalog.options_class(device, kind))
+            out += table(f'{name} kind = "{kind}"', devices_catalog.options_class(device, kind))
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -14,6 +14,11 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "reader": {
         "virtual": ("drivers.idcard.factory:VirtualReaderOptions", "drivers.idcard.factory:create_virtual"),
         "pcsc": ("drivers.idcard.factory:PcscReaderOptions", "drivers.idcard.factory:create_pcsc"),
+        "resident_id": ("drivers.residentid.factory:ResidentReaderOptions", "drivers.residentid.factory:create"),
+        "virtual_resident_id": (
+            "drivers.residentid.factory:SimulatedResidentReaderOptions",
+            "drivers.residentid.factory:create_simulated",
+        ),
     },
     "camera": {
         "simulated": (
@@ -46,6 +51,11 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 FACE_OPTIONS = "kiosk.face.options:FaceOptions"
+# The document family each reader kind reads: an ICAO chip (passport, or an ID card that follows
+# ICAO 9303) over PC/SC, or a Chinese resident ID card (and the cards read like it) through a SAM.
+PASSPORT, RESIDENT_CARD = "passport", "resident_card"
+READER_DOCUMENT = {"virtual": PASSPORT, "pcsc": PASSPORT, "resident_id": RESIDENT_CARD,
+                   "virtual_resident_id": RESIDENT_CARD}
 
 
 def resolve(ref: str) -> Any:

@@ -8,6 +8,7 @@ covers CJK Extension A and B, which rare name characters need (𠮷, 䶮).
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -49,3 +50,22 @@ def cjk_font_path(weight: str = "Regular") -> Path:
     face.save(str(tmp))
     tmp.replace(target)  # atomic: a crash mid-save never leaves a truncated font behind
     return target
+
+
+@functools.cache
+def _covered(weight: str = "Regular") -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(cjk_font_path(weight)), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def covers(text: str) -> bool:
+    """Can the kiosk's font draw every character of ``text``? A name with a character it lacks
+    would show as an empty box, which nobody can check against their card. Unknown (no font
+    file) counts as no."""
+    try:
+        cmap = _covered()
+    except (OSError, RuntimeError):
+        return False
+    return all(ord(ch) in cmap for ch in text if not ch.isspace())

@@ -111,7 +111,8 @@ def _run(settings: Settings, lock: InstanceLock, started: float, autopilot: bool
     if autopilot:
         from kiosk.ui.autopilot import Autopilot
 
-        can = getattr(settings.reader.options, "can", "123456")
+        chip = settings.reader_for("passport")
+        can = getattr(chip.options, "can", "123456") if chip is not None else "123456"
         pilot = Autopilot(app, screenshots, can)
     log.info("kiosk starting", extra={"kiosk": settings.kiosk.id, "startup_s": round(time.perf_counter() - started, 3)})
     try:

@@ -9,6 +9,7 @@ identity wiped) instead of being taken for the current attempt's.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import queue
@@ -22,7 +23,7 @@ from typing import Any
 
 from drivers.errors import DeviceError
 from drivers.registry.models import Rating
-from kiosk import held_documents, recovery
+from kiosk import fonts, held_documents, recovery
 from kiosk.diag import checks
 from kiosk.diag.audit import AuditLog
 from kiosk.diag.duties import TechnicianDuties
@@ -30,16 +31,19 @@ from kiosk.face.errors import ModelsUnavailable
 from kiosk.face.reference_kind import kind_of
 from kiosk.flow import commands as c
 from kiosk.flow import events as e
+from kiosk.flow import form as form_rules
 from kiosk.flow.machine import Flow
 from kiosk.journal import Journal
 from kiosk.metrics import Metrics
 from kiosk.printing.retention import PrintRetention
 from kiosk.rating_outbox import OUTBOX_FILE, RatingOutbox
+from kiosk.services import document_validity
 from kiosk.services.devices import Devices
 from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
 ALERTS_KEPT = 100
+CARD_WATCH_S = 600  # how long a card left on its reader is watched for, at most
 
 
 class StartupFailed(DeviceError):
@@ -73,14 +77,16 @@ class Runner:
         self._build = devices if callable(devices) else None
         self.devices: Devices | None = None if callable(devices) else devices
         self.recovered: dict[str, str] = {}
+        documents = tuple(dict.fromkeys(r.document for r in settings.readers if r.document))
         self.flow = Flow(settings.timeouts, settings.policy, settings.kiosk.language, clock,
-                         tuple(settings.kiosk.languages))
+                         tuple(settings.kiosk.languages), documents or ("passport",))
         self.events: queue.Queue[object] = queue.Queue()
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kiosk-step")
         self._gen: dict[str, int] = {}  # step -> generation of its latest operation (pump thread only)
         self._bring_up_lock = threading.Lock()  # start-up and a probe's retry of it never overlap
         self._running: set[str] = set()  # single-flight steps with an operation in progress (pump thread only)
         self._card_cancel = threading.Event()
+        self._watch_cancel = threading.Event()
         self._face_cancel = threading.Event()
         self.listeners: list[Callable[[Flow, list[object]], None]] = []
         # (kind, code) of the latest staff and technician alerts; bounded for months of running
@@ -181,6 +187,9 @@ class Runner:
                 self.devices = self._build()
             self.recovered = recovery.recover(self.journal, self.devices, self._alert_staff)
             self.print_retention.run_if_due()
+            readers = self.devices.readers
+            if self._on_readers not in readers.listeners:
+                readers.listeners.append(self._on_readers)
             self.devices.camera.start()
         except DeviceError as exc:
             log.error("start-up failed", extra={"code": exc.code, "detail": exc.detail})
@@ -205,10 +214,14 @@ class Runner:
                                                        {"warm_up_s": round(time.perf_counter() - t0, 2)})])
         return ""
 
+    def _on_readers(self, documents: tuple[str, ...], fault: str) -> None:
+        self.post(e.ReadersChanged(documents, fault))
+
     def shutdown(self) -> None:
         self.metrics.close()
         self.ratings.close()
         self._card_cancel.set()
+        self._watch_cancel.set()
         self._face_cancel.set()
         self.pool.shutdown(wait=False, cancel_futures=True)
         if self.devices is not None:
@@ -223,6 +236,7 @@ class Runner:
                 self.metrics.record_step(cmd.step, cmd.outcome)
                 self._crash_point(cmd.step)
             case c.WaitForCard():
+                self._watch_cancel.set()  # the readers look for a new card now
                 self._card_cancel = threading.Event()
                 self._spawn("card", self._wait_for_card, self._card_cancel)
             case c.CancelCardWait():
@@ -230,6 +244,12 @@ class Runner:
                 self._supersede("card")
             case c.ReadCard():
                 self._spawn("card", self._read_card, cmd.key)
+            case c.WatchCardRemoval():
+                self._watch_cancel = threading.Event()
+                self._spawn("card_watch", self._watch_card, self._watch_cancel)
+            case c.CancelCardWatch():
+                self._watch_cancel.set()
+                self._supersede("card_watch")
             case c.StartFaceCheck():
                 self._face_cancel = threading.Event()
                 self._spawn("face", self._face_check, cmd.reference, self._face_cancel, progress=True)
@@ -346,21 +366,36 @@ class Runner:
         self.pool.submit(run)
 
     def _wait_for_card(self, cancel: threading.Event) -> object:
-        while not cancel.is_set():
-            info = self.devices.reader.wait_for_card(0.25)
-            if info is not None:
-                return e.CardInserted(info)
-        return None
+        info = self.devices.readers.wait_first(cancel)
+        return e.CardInserted(info) if info is not None else None
 
     def _read_card(self, key: Any) -> object:
-        identity = self.devices.reader.read(key)
+        readers = self.devices.readers
+        identity = readers.read(key)
         try:
+            document_validity.check(identity, dt.date.today())
             held_documents.refuse_if_waiting(self.journal, self.devices.print_service, identity)
-            reference = self.devices.face.enrol(bytes(identity.portrait), kind_of(identity))
+            check = form_rules.name_check(identity, fonts.covers)
+            reference = None
+            if check != "staff":  # else the flow sends the applicant to staff: nothing to compare
+                portrait = bytes(identity.portrait)
+                if not portrait:
+                    # no photo of its own (a resident ID card without the vendor's decoder): an
+                    # online check could supply one; the shipped fallback sends them to staff
+                    portrait = self.devices.photo_fallback.reference_photo(identity)
+                reference = self.devices.face.enrol(portrait, kind_of(identity))
         except BaseException:  # whatever went wrong, the chip data goes now, not at garbage collection
             identity.wipe()
             raise
-        return e.CardRead(identity, reference)
+        return e.CardRead(identity, reference, check, readers.tracks_removal)
+
+    def _watch_card(self, cancel: threading.Event) -> object:
+        """CardLifted once the card just read leaves its reader (None if cancelled or never)."""
+        end = time.monotonic() + CARD_WATCH_S
+        while not cancel.is_set() and time.monotonic() < end:
+            if self.devices.readers.wait_for_removal(0.5):
+                return e.CardLifted()
+        return None
 
     def _face_check(self, reference: object, cancel: threading.Event, post: Callable[[object], None]) -> object:
         def guidance(code: str, challenge: str | None) -> None:

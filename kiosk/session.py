@@ -28,6 +28,7 @@ class ApplicantSession:
     idempotency_key: str | None = None
     decision: Decision | None = None
     attempts: dict[str, int] = field(default_factory=dict)
+    name_confirm: bool = False  # the review screen asks to compare the name with the card
     wiped: bool = False
 
     def __repr__(self) -> str:
@@ -44,6 +45,7 @@ class ApplicantSession:
         for name in PERSONAL_FIELDS:
             setattr(self, name, {} if name == "form" else None)
         self.idempotency_key = None
+        self.name_confirm = False
         self.attempts.clear()
         self.wiped = True
 

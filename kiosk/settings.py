@@ -233,6 +233,12 @@ class DiagnosticsSection:
 class DeviceSection:
     kind: str
     options: Any  # the kind's own frozen options dataclass
+    key: str = ""  # where it is in the file ("printer", "readers[1]"), for error messages
+
+    @property
+    def document(self) -> str:
+        """For a reader: the document family it reads (devices_catalog.READER_DOCUMENT)."""
+        return devices_catalog.READER_DOCUMENT.get(self.kind, "")
 
 
 @plain_dataclass(frozen=True)
@@ -244,7 +250,7 @@ class Settings:
     policy: PolicySection
     diagnostics: DiagnosticsSection
     printing: PrintingSection
-    reader: DeviceSection
+    readers: tuple[DeviceSection, ...]  # in config order; the identity step waits on all of them
     camera: DeviceSection
     printer: DeviceSection
     registry: DeviceSection
@@ -256,6 +262,15 @@ class Settings:
     def var_dir(self) -> Path:
         return resolve_var_dir(self.kiosk.var_dir)
 
+    @property
+    def reader(self) -> DeviceSection:
+        """The first configured reader."""
+        return self.readers[0]
+
+    def reader_for(self, document: str) -> DeviceSection | None:
+        """The first reader of a document family (devices_catalog.PASSPORT / RESIDENT_CARD)."""
+        return next((r for r in self.readers if r.document == document), None)
+
 
 SECTIONS = {
     "kiosk": KioskSection,
@@ -265,8 +280,11 @@ SECTIONS = {
     "diagnostics": DiagnosticsSection,
     "printing": PrintingSection,
 }
-DEVICE_TABLES = ("reader", "camera", "printer", "registry", "sheet_printer")
+DEVICE_TABLES = ("camera", "printer", "registry", "sheet_printer")
 OPTIONAL_DEVICES = {"sheet_printer": {"kind": "none"}}  # a missing table means this
+MAX_READERS = 4
+# Options naming one physical reader: two entries naming the same one would race for its cards.
+READER_IDENTITY = {"pcsc": "reader", "resident_id": "port"}
 
 
 def _shown(name: str, value: Any) -> str:
@@ -299,18 +317,50 @@ def build_dataclass(path: Path, prefix: str, cls: Any, table: Any) -> Any:
         raise _translate(path, prefix, cls, exc) from None
 
 
-def _device(path: Path, table_name: str, table: Any) -> DeviceSection:
+def _device(path: Path, table_name: str, table: Any, key: str | None = None) -> DeviceSection:
+    """A device table validated against its kind's options; ``key`` names it in errors
+    (``readers[1]``) when that is not the catalogue's table name."""
+    key = key or table_name
+    if table is None:
+        raise ConfigError(path, key, "missing table; every device needs one with a 'kind'")
     if not isinstance(table, dict):
-        raise ConfigError(path, table_name, "missing table; every device needs one with a 'kind'")
+        raise ConfigError(path, key, f"expected a table with a 'kind', got {type(table).__name__}")
     kinds = devices_catalog.KINDS[table_name]
     kind = table.get("kind")
     if not isinstance(kind, str) or kind not in kinds:
         raise ConfigError(
-            path, f"{table_name}.kind", f"expected one of {', '.join(sorted(kinds))}, got {kind!r}"
+            path, f"{key}.kind", f"expected one of {', '.join(sorted(kinds))}, got {kind!r}"
         )
     options_cls = devices_catalog.options_class(table_name, kind)
     rest = {k: v for k, v in table.items() if k != "kind"}
-    return DeviceSection(kind=kind, options=build_dataclass(path, table_name, options_cls, rest))
+    return DeviceSection(kind=kind, options=build_dataclass(path, key, options_cls, rest), key=key)
+
+
+def _readers(path: Path, data: dict[str, Any]) -> tuple[DeviceSection, ...]:
+    """``[[readers]]`` tables in order, or the single ``[reader]`` table older configs have."""
+    if "reader" in data and "readers" in data:
+        raise ConfigError(path, "readers", "use either one [reader] table or [[readers]] tables, not both "
+                                           "(a [reader] table is the same as one [[readers]] table)")
+    if "readers" not in data:
+        if "reader" not in data:
+            raise ConfigError(path, "readers", "missing; every kiosk needs at least one [[readers]] table "
+                                               "with a 'kind'")
+        return (_device(path, "reader", data["reader"]),)
+    tables = data["readers"]
+    if not isinstance(tables, list) or not 1 <= len(tables) <= MAX_READERS:
+        raise ConfigError(path, "readers", f"expected 1 to {MAX_READERS} [[readers]] tables")
+    readers = tuple(_device(path, "reader", t, f"readers[{i}]") for i, t in enumerate(tables))
+    seen: dict[tuple[str, object], int] = {}
+    for i, r in enumerate(readers):
+        option = READER_IDENTITY.get(r.kind)
+        if option is None:
+            continue
+        name = (r.kind, getattr(r.options, option))
+        if name in seen:
+            raise ConfigError(path, f"readers[{i}].{option}",
+                              f"names the same reader as readers[{seen[name]}]; each reader once")
+        seen[name] = i
+    return readers
 
 
 def load(path: Path | str | None = None) -> Settings:
@@ -327,15 +377,16 @@ def load(path: Path | str | None = None) -> Settings:
         raise ConfigError(path, "", f"the file is not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, "", f"the file is not valid TOML ({exc})") from None
-    known = set(SECTIONS) | set(DEVICE_TABLES) | {"face"}
+    known = set(SECTIONS) | set(DEVICE_TABLES) | {"face", "reader", "readers"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(path, unknown[0], f"unknown table; expected one of: {', '.join(sorted(known))}")
     sections = {name: build_dataclass(path, name, cls, data.get(name, {})) for name, cls in SECTIONS.items()}
+    readers = _readers(path, data)
     devices = {name: _device(path, name, data.get(name, OPTIONAL_DEVICES.get(name))) for name in DEVICE_TABLES}
     face = build_dataclass(path, "face", devices_catalog.face_options_class(), data.get("face", {}))
     layouts = _layouts(path, sections["printing"], devices["sheet_printer"])
-    return Settings(path=path, face=face, layouts=layouts, **sections, **devices)
+    return Settings(path=path, face=face, layouts=layouts, readers=readers, **sections, **devices)
 
 
 def _layouts(path: Path, printing: PrintingSection, sheet: DeviceSection) -> tuple[Any, ...]:

@@ -43,7 +43,7 @@ from registry_service.schemas import (
 from registry_service.store import Unavailable
 from registry_service.submit_route import SubmitEndpoint, is_submission
 
-API_VERSION = "1.1.0"
+API_VERSION = "1.1.0"  # 1.1: ratings; operator_id_type, operator_foreign_review, 60-character operator names
 USCC_PATTERN = credit_code.PATTERN
 
 

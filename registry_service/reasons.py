@@ -19,6 +19,9 @@ REASONS: dict[str, tuple[str, str]] = {
     "operator_recent_application": ("经营者近期已在同一登记机关提交过申请，转人工审核，以免重复登记",
                                     "The operator applied at the same authority recently: manual "
                                     "review, so that nothing is registered twice"),
+    "operator_foreign_review": ("持外国人永久居留身份证申请个体工商户登记，需人工审核",
+                                "A holder of a foreign permanent resident ID card is registered after a "
+                                "manual review"),
     "name_too_short": ("字号至少需要两个汉字", "The trade name needs at least two characters"),
     "name_too_long": ("字号不能超过十个汉字", "The trade name may have at most ten characters"),
     "name_forbidden_word": ("字号不得含有“中国”“中华”“全国”“国家”“国际”等字词",

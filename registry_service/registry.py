@@ -32,7 +32,7 @@ from registry_service.orm import ApplicationRow, KioskRow, LicenceRow
 from registry_service.problems import ProblemError
 from registry_service.reference import Catalogue
 from registry_service.rules import APPROVED, MANUAL_REVIEW, NOTICE, assess, name_key
-from registry_service.schemas import ApplicationIn
+from registry_service.schemas import ApplicationIn, canonical_json
 from registry_service.store import Conflict, Seen, SubmissionStore
 
 _K = KioskRow.__table__
@@ -84,11 +84,8 @@ class Registry:
 
     # --- submission ---------------------------------------------------------------------
     def submit(self, kiosk_id: str, idem_key: str, application: ApplicationIn) -> Reply:
-        # The canonical form behind the request fingerprint: stored keys are compared against
-        # it, so it must never change; pydantic's serialiser gives json.dumps(model_dump(),
-        # ensure_ascii=False, compact) byte for byte, in a sixth of the time
-        # (tests/registry_service/test_fingerprint.py).
-        plain = application.model_dump_json()
+        # the canonical form behind the request fingerprint (tests/registry_service/test_fingerprint.py)
+        plain = canonical_json(application)
         fingerprint = hmac.new(self._hmac_key, plain.encode(), hashlib.sha256).hexdigest()
         a = application
         key = name_key(a.trade_name)
@@ -131,6 +128,7 @@ class Registry:
             operator_name=a.operator_name,
             operator_id_number=a.operator_id_number,
             operator_birth_date=a.operator_birth_date,
+            operator_id_type=a.operator_id_type,
             composition=a.composition,
             trade_name=a.trade_name,
             industry_code=a.industry_code,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from licence_wire import resident_id
+from licence_wire import foreign_permanent_id, resident_id
 from registry_service.reference import Catalogue
 
 APPROVED, MANUAL_REVIEW, REJECTED = "approved", "manual_review", "rejected"
@@ -36,14 +36,25 @@ REJECT = {
     "premises_not_in_list",
     "premises_house_number_invalid",
 }
-REVIEW = {"operator_minor_review", "scope_prior_permit", "operator_recent_application"}
+# Foreign nationals: whether one may register an individual business is not settled by the rules
+# this service implements (the 2022 regulation names citizens, and Hong Kong, Macao and Taiwan
+# residents), so a person decides rather than an instant approval or refusal.
+REVIEW = {"operator_minor_review", "operator_foreign_review", "scope_prior_permit",
+          "operator_recent_application"}
 NOTICE = {"scope_post_permit"}  # approved; the licence carries the permit note
 
 FORBIDDEN_WORDS = ("中国", "中华", "全国", "国家", "国际")
 # fullmatch, never ^...$ (which accepts a trailing newline), and [0-9], never \d (which accepts
 # every Unicode decimal digit: Arabic-Indic house numbers would pass)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
-_OPERATOR_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff][\u3400-\u4dbf\u4e00-\u9fff·]{0,29}")
+# CJK ideographs: Extension A, the URO and Extensions B-H (a resident ID card may carry a name
+# character outside the BMP, e.g. 𠮷), with '·' between the parts of a transcribed name
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef\U00030000-\U000323af"
+_OPERATOR_NAME = re.compile(f"[{_HAN}][{_HAN}·]{{0,29}}")
+# a foreign permanent resident's name as the card prints it in Latin letters
+_LATIN_NAME = re.compile(r"[A-Z][A-Z '-]{0,59}")
+HMT_PREFIXES = ("810000", "820000", "830000")
+ID_RESIDENT, ID_HMT, ID_FOREIGN = "resident_id", "hmt_residence_permit", "foreign_permanent_residence"
 _HOUSE_NUMBER = re.compile(r"[0-9]{1,5}号[\u4e00-\u9fff0-9A-Z-]{0,30}")
 _COMPOSITION = {"individual": "个人经营", "family": "家庭经营"}
 TRADE_NAME_MAX = 10
@@ -71,15 +82,29 @@ def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
-def check_operator(id_number: str, birth_date: str, name: str, today: date) -> list[str]:
+def check_operator(id_number: str, birth_date: str, name: str, today: date,
+                   id_type: str = ID_RESIDENT) -> list[str]:
     reasons: list[str] = []
-    if not _OPERATOR_NAME.fullmatch(name):
+    foreign = id_type == ID_FOREIGN
+    if not (_OPERATOR_NAME.fullmatch(name) or (foreign and _LATIN_NAME.fullmatch(name))):
         reasons.append("operator_name_invalid")
-    if not resident_id.is_valid(id_number):  # canonical spelling only: see licence_wire
-        return [*reasons, "id_number_invalid"]
-    birth = resident_id.birth_date(id_number)
-    if birth.isoformat() != birth_date:
-        reasons.append("id_birth_date_mismatch")
+    if foreign:
+        # the number does not carry the birth date in a published place: the card's own field
+        if not foreign_permanent_id.is_valid(id_number):
+            return [*reasons, "id_number_invalid"]
+        try:
+            birth = date.fromisoformat(birth_date)
+        except ValueError:
+            return [*reasons, "id_birth_date_mismatch"]
+        reasons.append("operator_foreign_review")
+    else:
+        if not resident_id.is_valid(id_number):  # canonical spelling only: see licence_wire
+            return [*reasons, "id_number_invalid"]
+        if id_type == ID_HMT and not id_number.startswith(HMT_PREFIXES):
+            return [*reasons, "id_number_invalid"]  # a residence permit's number names its region
+        birth = resident_id.birth_date(id_number)
+        if birth.isoformat() != birth_date:
+            reasons.append("id_birth_date_mismatch")
     if birth > today:
         return [*reasons, "id_number_invalid"]
     age = age_on(birth, today)
@@ -192,9 +217,10 @@ def assess(
     today: date,
     is_taken: Callable[[str], bool],
     has_recent_application: bool = False,
+    operator_id_type: str = ID_RESIDENT,
 ) -> Assessment:
     a = Assessment()
-    a.reasons += check_operator(operator_id_number, operator_birth_date, operator_name, today)
+    a.reasons += check_operator(operator_id_number, operator_birth_date, operator_name, today, operator_id_type)
     a.reasons += check_recent_application(has_recent_application)
     industry = cat.industries.get(industry_code)
     if industry is None:

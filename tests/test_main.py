@@ -76,24 +76,39 @@ def test_missing_config_file(tmp_path: Path) -> None:
     assert result.returncode == 2 and "does not exist" in result.stderr
 
 
-def test_autopilot_issues_and_prints_a_licence_through_the_real_ui(tmp_path: Path) -> None:
-    shots = ARTIFACTS
+# the demo config's readers: the applicant's 居民身份证, no passport
+RESIDENT_CARD = 'insert_after_s = 2.0           # placed 2 s after the card screen starts looking for a card'
+NO_PASSPORT = ("insert_after_s = -1            "
+               "# no passport in the demo (`main.py diag card --kind chip --simulate pace`)")
+JOURNEYS = {
+    # the default: a resident ID card, read without an access number
+    "resident_card": ({}, ("card_wait", "face_check"), "card_access"),
+    # the same applicant with an e-passport instead: the access-number screen comes back
+    "passport": ({RESIDENT_CARD: "insert_after_s = -1", NO_PASSPORT: "insert_after_s = 0.0"},
+                 ("card_wait", "card_access", "face_check"), ""),
+}
+
+
+@pytest.mark.parametrize("document", list(JOURNEYS))
+def test_autopilot_issues_and_prints_a_licence_through_the_real_ui(tmp_path: Path, document: str) -> None:
+    replace, passed, skipped = JOURNEYS[document]
+    shots = ARTIFACTS / document
     shutil.rmtree(shots, ignore_errors=True)
-    # Devices as quick as they get: the card would be on the reader the moment the card screen
-    # opens, and the decision screen moves on after 0.3 s. The autopilot still photographs every
-    # screen the applicant acts on in both languages: it holds the simulated world still meanwhile.
-    config = write_config(tmp_path, replace={'portrait = "camera"': 'portrait = "camera"\ninsert_after_s = 0.0 #'},
-                          extra="\n[timeouts]\ndecision_auto_advance = 0.3\n")
+    # The decision screen moves on after 0.3 s. The autopilot still photographs every screen the
+    # applicant acts on in both languages: it holds the simulated world still meanwhile, and places
+    # the card itself once the card screen is photographed.
+    config = write_config(tmp_path, replace=replace, extra="\n[timeouts]\ndecision_auto_advance = 0.3\n")
     result = run_main("--autopilot", "--screenshots", str(shots), "--config", str(config))
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     assert "autopilot: ok" in result.stdout
     names = {p.stem for p in shots.glob("*.png")}
     # screens that only wait for a device result (card_read, submit, printing) may be left before
     # they are shot (tests/kiosk/ui/test_gallery.py renders them all)
-    for state in ("attract", "consent", "card_wait", "card_access", "face_check", "form", "review", "decision",
-                  "done"):
+    for state in ("attract", "consent", *passed, "form", "review", "decision", "done"):
         for lang in ("zh_CN", "en"):
             assert any(n.endswith(f"{state}-{lang}") for n in names), f"no screenshot of {state} in {lang}"
+    if skipped:
+        assert not any(skipped in n for n in names), f"{document}: the journey showed {skipped}"
     assert "form-filled" in {n.split("-", 1)[1] for n in names}
     # they show the demo applicant's face and personal data: nobody else may read them
     assert stat.S_IMODE(shots.stat().st_mode) == 0o700

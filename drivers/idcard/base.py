@@ -30,17 +30,27 @@ class AccessKey:
         return f"AccessKey(kind={self.kind})"
 
 
+# Protocols where the reader authenticates the card itself, without a key from the holder: the
+# security module (SAM) of a resident ID card reader (drivers/residentid).
+KEYLESS_PROTOCOLS = frozenset({"SAM"})
+
+
 @dataclass(frozen=True)
 class CardInfo:
     """What the reader learns before any access key: enough to choose the key screen."""
 
     reader: str
     atr: bytes
-    protocols: tuple[str, ...]  # e.g. ("PACE", "BAC"), from EF.CardAccess or by probing
+    protocols: tuple[str, ...]  # e.g. ("PACE", "BAC"), from EF.CardAccess or by probing; ("SAM",)
 
     @property
     def accepts_can(self) -> bool:
         return "PACE" in self.protocols
+
+    @property
+    def needs_access_key(self) -> bool:
+        """False when the card is read without a CAN or MRZ data (no key screen)."""
+        return not (self.protocols and set(self.protocols) <= KEYLESS_PROTOCOLS)
 
 
 @dataclass(frozen=True)
@@ -113,8 +123,9 @@ class IdReader(ABC):
     def card_present(self) -> bool: ...
 
     @abstractmethod
-    def read(self, key: AccessKey, progress: ProgressCallback | None = None) -> ChipIdentity:
-        """Access control, secure messaging, read LDS files, Passive Authentication.
+    def read(self, key: AccessKey | None, progress: ProgressCallback | None = None) -> ChipIdentity:
+        """Access control, secure messaging, read LDS files, Passive Authentication. ``key`` is
+        None only for a card whose ``CardInfo.needs_access_key`` is False.
 
         Raises CardRemoved, CardAccessDenied, CardBlocked, CardUnsupported, CardReadError,
         ReaderUnavailable. An unverifiable chip is *returned* with ``authenticity.verified``

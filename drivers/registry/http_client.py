@@ -132,6 +132,8 @@ class HttpRegistrationClient(RegistrationClient):
         body = asdict(application)
         # the wire's edge for a number read from a chip: the API takes only the canonical form
         body["operator_id_number"] = resident_id.normalise(application.operator_id_number)
+        if body["operator_id_type"] == "resident_id":
+            del body["operator_id_type"]  # the default: a service older than API 1.1 refuses the field
         decision = parse_decision(
             self._call(
                 "POST",

@@ -43,7 +43,7 @@ class Application:
     """What the kiosk submits. Personal data: lives in the session, wiped with it."""
 
     operator_name: str  # national-script name from the chip
-    operator_id_number: str  # 18-digit resident ID number
+    operator_id_number: str  # the number of the document operator_id_type names
     operator_birth_date: str  # ISO date
     composition: str  # "individual" (个人经营) | "family" (家庭经营)
     trade_name: str  # 字号, at least 2 characters, may be empty for an unnamed business
@@ -53,6 +53,8 @@ class Application:
     premises: str  # street address from the premises list plus house number
     scope_codes: list[str] = field(default_factory=list)
     phone: str = ""
+    # resident_id (18-digit GB 11643 number) | hmt_residence_permit | foreign_permanent_residence
+    operator_id_type: str = "resident_id"
 
     def __repr__(self) -> str:
         return "Application(<redacted>)"

@@ -23,9 +23,9 @@ from enum import Enum
 from drivers.idcard import resident_id as gb11643
 from drivers.residentid.errors import ResidentCardExpired, ResidentDataInvalid
 from drivers.residentid.text_block import CardKind, TextFields
+from licence_wire import foreign_permanent_id
 
 HMT_REGIONS = {"810000": "HK", "820000": "MO", "830000": "TW"}
-_FOREIGN_2017 = re.compile(r"^[A-Z]{3}[0-9]{12}$")
 _DIGITS17 = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
@@ -63,9 +63,9 @@ def validate(fields: TextFields, today: dt.date) -> None:
         if kind is CardKind.RESIDENT and is_hmt:
             raise ResidentDataInvalid("resident card carries a permit number")
     elif kind is CardKind.FOREIGN_PERMANENT_2023:
-        if not (number.startswith("9") and check_digit_ok(number)):
+        if not (number.startswith("9") and len(number) == 18 and foreign_permanent_id.is_valid(number)):
             raise ResidentDataInvalid("2023 permanent residence number is not 9 + 16 digits + check")
-    elif not _FOREIGN_2017.match(number):
+    elif len(number) != 15 or not foreign_permanent_id.is_valid(number):
         raise ResidentDataInvalid("2017 permanent residence number is not 3 letters + 12 digits")
     if fields.valid_to is not None and fields.valid_from > fields.valid_to:
         raise ResidentDataInvalid("validity starts after it ends")

@@ -1,13 +1,18 @@
-"""`python main.py diag card`: read an ID chip and say whether it is genuine.
+"""`python main.py diag card`: read an ID document and say whether it is genuine.
 
-Prints the access protocol, APDU and byte counts, timing, the Passive Authentication result
-and the identity fields - masked unless --show-personal-data. Exit 0 only when the chip was
-read and verified; 1 when reading or verification failed; 2 when the check could not run
-(bad arguments, no PC/SC service).
+Two kinds of reader (``--kind``): ``chip``, an ICAO chip (passport, eID) over PC/SC, and
+``resident-id``, a resident ID card (or a card read like it) through a GA/T 467 reader
+(kiosk/diag/resident_card.py). Without ``--kind``: ``resident-id`` with ``--port``, ``chip`` with
+``--reader``, ``--can``, ``--mrz`` or ``--trust-store``, else the kind of the config's first reader.
 
-The reader is the kiosk config's ``[reader]`` (``main.py --config X diag card``, default
-config/default.toml) unless ``--reader NAME`` (a PC/SC reader) or ``--simulate VARIANT`` (the
-in-process virtual chip) names another; the CAN defaults to the config's ``test_card_can``.
+For a chip it prints the access protocol, APDU and byte counts, timing, the Passive
+Authentication result and the identity fields - masked unless --show-personal-data. Exit 0 only
+when the chip was read and verified; 1 when reading or verification failed; 2 when the check
+could not run (bad arguments, no PC/SC service).
+
+The chip reader is the kiosk config's first chip reader (``main.py --config X diag card``,
+default config/default.toml) unless ``--reader NAME`` (a PC/SC reader) or ``--simulate VARIANT``
+(the in-process virtual chip) names another; the CAN defaults to the config's ``test_card_can``.
 """
 
 from __future__ import annotations
@@ -24,8 +29,15 @@ from drivers.idcard.base import AccessKey, ChipIdentity, IdReader
 from kiosk.diag.arguments import existing_dir, seconds, var_directory
 from kiosk.settings import PROJECT_ROOT, ConfigError
 
+KINDS = ("chip", "resident-id")
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--kind", choices=KINDS, default=None,
+                        help="chip (passport, eID over PC/SC) or resident-id (居民身份证 reader); "
+                             "default: the config's first reader")
+    parser.add_argument("--port", default=None, metavar="DEV", type=_device_path,
+                        help="resident-id: a reader on this serial port instead of the configured one")
     parser.add_argument("--reader", default=None, metavar="NAME",
                         help="a PC/SC reader (substring of its name) instead of the configured one")
     key = parser.add_mutually_exclusive_group()
@@ -37,12 +49,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "default: the configured reader's")
     parser.add_argument("--timeout", type=seconds(600), default=15.0, help="seconds to wait for a card")
     parser.add_argument("--simulate", metavar="VARIANT",
-                        help="use the in-process virtual chip instead of PC/SC (self-test)")
+                        help="self-test: the in-process virtual chip with this variant, or with --kind "
+                             "resident-id the simulated reader with this card (e.g. resident, expired)")
     parser.add_argument("--var-dir", type=var_directory, default=None,
                         help="where --simulate keeps its test PKI (default: the config's var dir)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--show-personal-data", action="store_true",
                         help="print names and numbers unmasked (technician's own card only)")
+
+
+def _device_path(text: str) -> str:
+    if not text.startswith("/") or "\0" in text:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected an absolute device path such as /dev/ttyUSB0")
+    return text
+
+
+def kind_of(args: argparse.Namespace) -> str:
+    """Which reader the command tests (``--kind``, or what the other options and the config say).
+    ValueError for options that belong to the other kind."""
+    chip_only = [f"--{n.replace('_', '-')}" for n in ("reader", "can", "mrz", "trust_store")
+                 if getattr(args, n, None) is not None]
+    kind = args.kind
+    if kind is None:
+        settings = getattr(args, "settings", None)
+        first = settings.reader.document if settings is not None else "passport"
+        kind = ("resident-id" if args.port is not None else "chip" if chip_only or args.simulate
+                else "resident-id" if first == "resident_card" else "chip")
+    if kind == "resident-id" and chip_only:
+        raise ValueError(f"{', '.join(chip_only)}: only for --kind chip (a resident ID card needs no key)")
+    if kind == "chip" and args.port is not None:
+        raise ValueError("--port: only for --kind resident-id")
+    if kind == "resident-id" and args.simulate:
+        from drivers.residentid.factory import SIM_CARDS
+
+        if args.simulate not in SIM_CARDS:
+            raise ValueError(f"--simulate: a resident-id card is one of {', '.join(SIM_CARDS)}")
+    return kind
 
 
 def _ascii_digits(text: str, count: int) -> bool:
@@ -111,22 +153,30 @@ def _reader(args: argparse.Namespace) -> tuple[IdReader, str]:
     if args.simulate:
         opts = factory.VirtualReaderOptions(variant=args.simulate, insert_after_s=0.0, trust_store="")
         return factory.create_virtual(opts, var_dir), "--simulate"
-    if args.reader is not None or settings is None:
-        configured = settings.reader.options if settings is not None else None
+    chip = settings.reader_for("passport") if settings is not None else None
+    if args.reader is not None or chip is None:
+        configured = chip.options if chip is not None else None
         base = configured if isinstance(configured, factory.PcscReaderOptions) else factory.PcscReaderOptions()
         opts = dataclasses.replace(base, reader=args.reader or base.reader,
                                    trust_store=trust if trust is not None else base.trust_store)
         return factory.create_pcsc(opts, var_dir), "--reader" if args.reader is not None else "defaults"
     if trust is not None:
-        section = settings.reader
-        options = dataclasses.replace(section.options, trust_store=trust)
-        settings = dataclasses.replace(settings, reader=dataclasses.replace(section, options=options))
+        chip = dataclasses.replace(chip, options=dataclasses.replace(chip.options, trust_store=trust))
     from kiosk.services.devices import make_reader
 
-    return make_reader(settings, var_dir), "config"
+    return make_reader(settings, var_dir, chip), "config"
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        kind = kind_of(args)
+    except ValueError as exc:
+        return _emit(args, 2, {"ok": False, "error": "cannot_run", "detail": str(exc)})
+    if kind == "resident-id":
+        from kiosk.diag import resident_card
+
+        code, payload = resident_card.run(args)
+        return _emit(args, code, payload)
     try:
         key = _key(args)
         reader, source = _reader(args)
@@ -172,6 +222,11 @@ def _emit(args: argparse.Namespace, code: int, payload: dict[str, Any]) -> int:
         return code
     if not payload.get("reader"):
         print(f"card: {payload.get('error')}: {payload.get('detail')}", file=sys.stderr)
+        return code
+    if "sam_id" in payload:
+        from kiosk.diag.resident_card import print_text
+
+        print_text(payload)
         return code
     pa = payload["passive_authentication"]
     print(f"reader        {payload['reader']}  (ATR {payload['atr']}; from {payload['source']})")

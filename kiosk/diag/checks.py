@@ -49,19 +49,54 @@ def _timed(device: str, fn: Callable[[], CheckResult]) -> CheckResult:
 
 
 def check_reader(devices: Any, deep: bool = False) -> CheckResult:
-    """``deep`` (a technician's page): also the ATR and protocols of a card on the reader."""
+    """Every ID reader, one row each in ``details["readers"]``: its name, kind, the documents it
+    reads, whether a card lies on it, and for a resident ID card reader its SAM's number and the
+    photo decoder. ``deep`` (a technician's page): also the ATR and protocols of a chip on it.
+
+    The kiosk serves while one reader works (kiosk/services/readers.py): a fault on some of them
+    is a warning (``reader_degraded``), on all of them the fault of the first. Each reader's state
+    is recorded on the group, so the card screen shows only the documents that can be read."""
+    from kiosk.services.readers import ReaderGroup
+
+    group = getattr(devices, "readers", None) or ReaderGroup.of(devices.reader)
 
     def run() -> CheckResult:
-        present = devices.reader.card_present()
-        name = getattr(devices.reader, "reader_name", None) or getattr(devices.reader, "name", "")
-        details: dict[str, Any] = {"card_present": bool(present), "reader": str(name)}
-        if deep and present:
-            info = devices.reader.wait_for_card(0.2)
-            if info is not None:
-                details.update(atr=info.atr.hex(" ").upper(), protocols=list(info.protocols))
+        rows = [_reader_row(group, m, deep) for m in group.members]
+        details: dict[str, Any] = {"readers": rows}
+        faults = [r for r in rows if r["status"] == FAULT]
+        if len(faults) == len(rows):
+            return CheckResult("reader", FAULT, faults[0]["reason"], details)
+        if faults:
+            return CheckResult("reader", WARN, "reader_degraded", details)
         return CheckResult("reader", OK, details=details)
 
     return _timed("reader", run)
+
+
+def _reader_row(group: Any, member: Any, deep: bool) -> dict[str, Any]:
+    reader = member.reader
+    row: dict[str, Any] = {"reader": member.name, "kind": member.kind, "document": member.document}
+    t0 = time.perf_counter()
+    try:
+        present = bool(reader.card_present())
+        row["card_present"] = present
+        sam = getattr(reader, "check", None)  # a resident ID card reader: its SAM answers
+        if callable(sam):
+            info = sam()
+            row.update(sam_id=info.sam_id, port=info.port, sam="ok")
+            row["photo_decoder"] = getattr(getattr(reader, "decoder", None), "name", "")
+        elif deep and present:
+            info = reader.wait_for_card(0.2)
+            if info is not None:
+                row.update(atr=info.atr.hex(" ").upper(), protocols=list(info.protocols))
+        row.update(status=OK, reason="")
+    except DeviceError as exc:
+        row.update(status=FAULT, reason=exc.code, detail=exc.detail[:200])
+    except Exception as exc:  # a check must report, never crash the diagnostics screen
+        row.update(status=FAULT, reason=f"internal_error:{type(exc).__name__}")
+    row["seconds"] = round(time.perf_counter() - t0, 4)
+    group.mark(member, row["reason"] if row["status"] == FAULT else "")
+    return row
 
 
 def check_camera(devices: Any, deep: bool = False) -> CheckResult:

@@ -25,10 +25,20 @@ def rows(settings: Any) -> list[tuple[str, Any]]:
         if section.name == "path":
             out.append(("file", str(value)))
             continue
-        if hasattr(value, "kind") and hasattr(value, "options"):
-            out.append((f"{section.name}.kind", value.kind))
-            value = value.options
-        if dataclasses.is_dataclass(value):
-            for f in dataclasses.fields(value):
-                out.append((f"{section.name}.{f.name}", _masked(f.name, getattr(value, f.name))))
+        if isinstance(value, tuple):  # [[readers]]
+            for i, item in enumerate(value):
+                out += _table(f"{section.name}[{i}]", item)
+            continue
+        out += _table(section.name, value)
+    return out
+
+
+def _table(name: str, value: Any) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    if hasattr(value, "kind") and hasattr(value, "options"):
+        out.append((f"{name}.kind", value.kind))
+        value = value.options
+    if dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            out.append((f"{name}.{f.name}", _masked(f.name, getattr(value, f.name))))
     return out

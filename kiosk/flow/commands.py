@@ -30,7 +30,17 @@ class CancelCardWait:
 
 @dataclass(frozen=True)
 class ReadCard:
-    key: AccessKey
+    key: AccessKey | None  # None: a card its reader authenticates itself (resident ID card)
+
+
+@dataclass(frozen=True)
+class WatchCardRemoval:
+    """Tell the flow (CardLifted) when the card just read is taken off the reader."""
+
+
+@dataclass(frozen=True)
+class CancelCardWatch:
+    pass
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,22 @@ class CardInserted:
 class CardRead:
     identity: ChipIdentity
     face_reference: Any
+    name_check: str = ""  # "" | "confirm" | "staff": kiosk.flow.form.name_check
+    removal_tracked: bool = False  # the reader will tell when the card is lifted (CardLifted)
+
+
+@dataclass(frozen=True)
+class CardLifted:
+    """The card just read has been taken off its reader."""
+
+
+@dataclass(frozen=True)
+class ReadersChanged:
+    """A reader went down (``fault`` its code) or came back (``fault`` empty): ``documents`` are
+    the document families the working readers can still read."""
+
+    documents: tuple[str, ...]
+    fault: str = ""
 
 
 @dataclass(frozen=True)

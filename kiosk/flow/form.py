@@ -7,9 +7,11 @@ can fix on this screen before a round trip (a missing pick, a malformed house nu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from drivers.idcard import resident_id
 from drivers.idcard.base import ChipIdentity
-from drivers.registry.models import Application
+from drivers.registry.models import Application, ReferenceData
 
 REQUIRED = ("composition", "industry_code", "organisation_form", "division_code", "street",
             "house_number", "scope_codes")
@@ -18,6 +20,14 @@ COMPOSITIONS = ("individual", "family")
 # isdigit() would take full-width and Arabic-Indic digits, which the registration service refuses.
 HOUSE_NUMBER = re.compile(r"[0-9]{1,5}")
 PHONE = re.compile(r"1[3-9][0-9]{9}")
+# The operator's identity document as the registration API names it (docs/registration-api.md)
+ID_RESIDENT, ID_HMT, ID_FOREIGN = "resident_id", "hmt_residence_permit", "foreign_permanent_residence"
+HMT_PREFIXES = ("810000", "820000", "830000")
+RESIDENT_NUMBER_SHAPE = re.compile(r"[0-9]{17}[0-9X]")  # Hong Kong, Macao, Taiwan residence permit numbers
+# Name warnings of a resident ID card (drivers/residentid/text_block.py): not Unicode text the
+# registration can take or anyone can read back, or text the applicant should check on the card
+STAFF_NAME_WARNINGS = frozenset({"name_private_use", "name_unpaired_surrogate"})
+CONFIRM_NAME_WARNINGS = frozenset({"name_supplementary", "name_field_full"})
 
 
 def operator_name(identity: ChipIdentity) -> str:
@@ -25,6 +35,44 @@ def operator_name(identity: ChipIdentity) -> str:
     if identity.name_national:
         return identity.name_national
     return f"{identity.surname} {identity.given_names}".strip()
+
+
+def operator_document(identity: ChipIdentity) -> tuple[str, str] | None:
+    """(document kind, number) of the operator as the registration takes them, or None when the
+    document carries no number it accepts (e.g. a foreign passport).
+
+    A resident ID card reader says which card it read; an ICAO chip (passport, eID) counts by its
+    DG11 personal number when that has the shape of a resident ID number, as a Chinese
+    passport's has (its check digit and birth date are the registration's to judge: a wrong one
+    comes back as a reason the applicant can read)."""
+    kind = getattr(identity, "card_kind", None)
+    number = identity.personal_number or ""
+    if kind is not None:
+        value = str(getattr(kind, "value", kind))
+        if value == "hmt_residence":
+            return ID_HMT, number
+        if value.startswith("foreign_permanent"):
+            return ID_FOREIGN, number
+        return ID_RESIDENT, number
+    number = resident_id.normalise(number)
+    if not RESIDENT_NUMBER_SHAPE.fullmatch(number):
+        return None
+    return (ID_HMT if number.startswith(HMT_PREFIXES) else ID_RESIDENT), number
+
+
+def name_check(identity: ChipIdentity, shown: Callable[[str], bool]) -> str:
+    """What the kiosk does about the name on the card, from its warnings: "staff" when it is not
+    Unicode text (an issuer's private-use code point, a broken surrogate: the registration refuses
+    it and nobody can read it back) or when the screen cannot show every character (``shown``:
+    the applicant could not check it); "confirm" when it is shown but has a character outside
+    the BMP or fills the card's name field (it may be cut short): the review screen asks the
+    applicant to compare it with the card; "" otherwise."""
+    warnings = set(getattr(identity, "warnings", ()))
+    if warnings & STAFF_NAME_WARNINGS:
+        return "staff"
+    if warnings & CONFIRM_NAME_WARNINGS:
+        return "confirm" if shown(operator_name(identity)) else "staff"
+    return ""
 
 
 def trade_name_suggestions(identity: ChipIdentity) -> list[str]:
@@ -54,6 +102,20 @@ def prefill(identity: ChipIdentity) -> dict[str, object]:
     }
 
 
+def home_division(identity: ChipIdentity, reference: ReferenceData) -> str | None:
+    """The district of the address on the card, when the form offers it: an individual business
+    is often run where its operator lives, so it is picked in advance (one tap less; the review
+    shows it and the applicant can change it)."""
+    address = identity.address or ""
+    found = [d for d in reference.divisions if d.name_zh and d.name_zh in address]
+    return found[0].code if len(found) == 1 else None
+
+
+def with_home_division(identity: ChipIdentity, form: dict[str, object], reference: ReferenceData) -> None:
+    if not form.get("division_code") and (code := home_division(identity, reference)):
+        form["division_code"] = code
+
+
 def problems(form: dict[str, object]) -> list[str]:
     """Stable codes for what is missing or malformed, in screen order."""
     found = [f"missing:{key}" for key in REQUIRED if not form.get(key)]
@@ -72,9 +134,11 @@ def problems(form: dict[str, object]) -> list[str]:
 
 
 def to_application(identity: ChipIdentity, form: dict[str, object]) -> Application:
+    kind, number = operator_document(identity) or (ID_RESIDENT, identity.personal_number or "")
     return Application(
         operator_name=operator_name(identity),
-        operator_id_number=identity.personal_number or "",
+        operator_id_number=number,
+        operator_id_type=kind,
         operator_birth_date=identity.birth_date.isoformat(),
         composition=str(form["composition"]),
         trade_name=str(form.get("trade_name") or ""),

@@ -33,9 +33,15 @@ DOCUMENT_NUMBER = re.compile(r"[A-Za-z0-9]{1,9}")
 HISTORY_KEPT = 100
 STEP_START = {"card": State.CARD_WAIT, "face": State.FACE_CHECK, "form": State.FORM}
 # Failures no retry can fix: the document itself needs a person's eyes. A chip that fails Passive
-# Authentication, or whose portrait does not decode or shows no face, reads the same every time.
+# Authentication, or whose portrait does not decode or shows no face, reads the same every time;
+# so does a resident ID card whose photo cannot be decoded here, a card whose data do not hold
+# together, and a reader that broke while holding the applicant's card (the others still serve).
 # A document whose licence is already held for staff: a person hands it over (kiosk.held_documents).
-STAFF_CODES = frozenset({"card_not_authentic", "portrait_unreadable", "portrait_no_face", "document_already_issued"})
+STAFF_CODES = frozenset({"card_not_authentic", "portrait_unreadable", "portrait_no_face",
+                         "resident_photo_unavailable", "resident_data_invalid", "reader_failed",
+                         "document_already_issued"})
+# An expired document is refused with its reason; the applicant may place another document.
+EXPIRED_CODES = frozenset({"resident_card_expired", "document_expired"})
 PIN_REFUSED = {"wrong": "pin_wrong", "locked": "pin_locked", "no_pin": "pin_no_pin"}  # PinChecked -> error
 # What a state started that must stop when the flow leaves it, whichever way it leaves (done,
 # cancel, staff, fault, timeout, diagnostics). _go collects these on every transition and
@@ -66,6 +72,10 @@ class View:
     form_problems: list[str] = field(default_factory=list)
     reference: Any = None
     checks: list[Any] = field(default_factory=list)  # diagnostics: latest health check results
+    documents: tuple[str, ...] = ()  # document families a working reader can read (card screen)
+    documents_down: tuple[str, ...] = ()  # configured, but their reader is out of order
+    take_card: bool = False  # the card just read is still on its reader: "you may take your card"
+    confirm_name: bool = False  # review: ask the applicant to compare the name with the card
     ready: bool = False  # devices are up; until then the attract screen says "preparing"
     pin_checking: bool = False  # a technician's PIN is being checked: the next waits for its answer
     rating_level: str = ""  # rating: a bad level chosen, its reasons asked for
@@ -81,13 +91,14 @@ class Flow:
         default_language: str,
         clock: Callable[[], float],
         languages: tuple[str, ...] = ("zh_CN", "en"),
+        documents: tuple[str, ...] = ("passport",),
     ) -> None:
         self.timeouts, self.policy, self.clock = timeouts, policy, clock
         self.default_language, self.languages = default_language, languages
         self.state = State.ATTRACT
         self.session = ApplicantSession(language=default_language)
         self.session.wiped = True
-        self.view = View(State.ATTRACT, default_language)
+        self.view = View(State.ATTRACT, default_language, documents=documents)
         self.entered_at = self.last_activity = clock()
         self.staff_return: State | None = None
         self.manual_oos = False  # put out of service by a technician: probes do not end it
@@ -95,6 +106,10 @@ class Flow:
         self.ready = False
         self.reference = None
         self.case: rating_rules.Case | None = None  # the case to rate, from its first real step
+        self.documents_configured = documents
+        self.documents = documents  # readable now: a reader that is down drops its family
+        self.take_card = False
+        self.watching_card = False  # a WatchCardRemoval is running
         # (from, to, why) of the latest transitions, for tests and logs; bounded for months of running
         self.history: deque[tuple[State, State, str]] = deque(maxlen=HISTORY_KEPT)
         self._leaving: list[object] = []  # ON_EXIT commands of the states left in this dispatch
@@ -114,6 +129,11 @@ class Flow:
             return [c.AlertTechnician(event.code)]
         if isinstance(event, e.CardRead) and self.state is not State.CARD_READ:
             event.identity.wipe()  # a read that ended after its state was left: nobody may keep it
+            return []
+        if isinstance(event, e.ReadersChanged):
+            return self._readers_changed(event)
+        if isinstance(event, e.CardLifted):
+            self.take_card = self.view.take_card = self.watching_card = False
             return []
         if isinstance(event, e.DevicesReady):
             self.ready = self.view.ready = True
@@ -146,10 +166,29 @@ class Flow:
         self.state = state
         self.entered_at = self.last_activity = self.clock()
         keep = {"language": self.session.language, "staff_called": False, "reference": self.reference,
-                "ready": self.ready}
+                "ready": self.ready, "take_card": self.take_card, **self._document_view()}
         self.view = View(state, **keep)
         for k, v in view.items():
             setattr(self.view, k, v)
+
+    def _document_view(self) -> dict[str, tuple[str, ...]]:
+        return {"documents": self.documents,
+                "documents_down": tuple(d for d in self.documents_configured if d not in self.documents)}
+
+    def _readers_changed(self, ev: e.ReadersChanged) -> list[object]:
+        """A reader went down or came back: the card screen shows what can be read now."""
+        self.documents = tuple(d for d in self.documents_configured if d in ev.documents)
+        for k, v in self._document_view().items():
+            setattr(self.view, k, v)
+        return [c.AlertTechnician(ev.fault)] if ev.fault else []
+
+    def _stop_card_watch(self) -> list[object]:
+        """Nobody is told about the card any more (the kiosk is idle, broken or in diagnostics)."""
+        self.take_card = self.view.take_card = False
+        if not self.watching_card:
+            return []
+        self.watching_card = False
+        return [c.CancelCardWatch()]
 
     def _wipe(self, keep_language: bool = False) -> list[object]:
         """Forget the applicant; the next one starts with a fresh session and language.
@@ -167,7 +206,7 @@ class Flow:
     def _to_attract(self, why: str, outcome: str) -> list[object]:
         """The case ends: wiped, then rated when it had a real step and the applicant is here
         (an idle timeout means they left), else the attract screen."""
-        cmds: list[object] = []
+        cmds: list[object] = self._stop_card_watch()
         if not self.session.wiped:
             cmds.append(c.Record(self.session.txn_id, "closed", outcome))
         ending = rating_rules.ending(self.case, self.state, outcome)
@@ -204,7 +243,7 @@ class Flow:
             # a submitted but undecided application stays open in the journal for recovery
             cmds.insert(0, c.Record(self.session.txn_id, "fault" if pending else "closed", code))
         issued = self.state is State.PRINTING
-        cmds += self._wipe()
+        cmds += self._wipe() + self._stop_card_watch()
         cmds += self._drop_case("fault")
         self.fault = code
         self._go(State.OUT_OF_SERVICE, code, fault=code, pending_txn=pending or issued, document_held=issued)
@@ -235,14 +274,19 @@ class Flow:
 
     def _enter_step(self, state: State, why: str) -> list[object]:
         if state is State.CARD_WAIT:
+            cmds = self._stop_card_watch()  # a new card is looked for on the same readers
             self._go(State.CARD_WAIT, why)
-            return [c.WaitForCard()]
+            return [*cmds, c.WaitForCard()]
         if state is State.FACE_CHECK:
             self._go(State.FACE_CHECK, why, guidance="face_camera")
             return [c.StartFaceCheck(self.session.face_reference)]
         if state is State.FORM:
             self._go(State.FORM, why)
-            return [] if self.reference is not None else [c.LoadReferenceData()]
+            if self.reference is None:
+                return [c.LoadReferenceData()]
+            if self.session.identity is not None:
+                form_rules.with_home_division(self.session.identity, self.session.form, self.reference)
+            return []
         self._go(state, why)
         return []
 
@@ -317,6 +361,9 @@ class Flow:
 
     def _on_card_wait(self, ev: object) -> list[object]:
         if isinstance(ev, e.CardInserted):
+            if not ev.info.needs_access_key:  # a resident ID card: its reader's SAM authenticates it
+                self._go(State.CARD_READ, "card_inserted")
+                return [c.ReadCard(None)]
             mode = "can" if ev.info.accepts_can else "mrz"
             self._go(State.CARD_ACCESS, "card_inserted", key_mode=mode)
             return []
@@ -362,12 +409,23 @@ class Flow:
                 ev.identity.wipe()
                 # a forged or altered chip is not a typo to retry: staff must look at the document
                 return self._staff("card_not_authentic", record=True)
+            watch: list[object] = []
+            if ev.removal_tracked:
+                self.take_card = self.watching_card = True
+                watch = [c.WatchCardRemoval()]
+            if form_rules.operator_document(ev.identity) is None:
+                ev.identity.wipe()  # e.g. a foreign passport: no number the registration takes
+                return [*watch, *self._staff("document_not_accepted", record=True)]
+            if ev.name_check == "staff":
+                ev.identity.wipe()  # a name the kiosk cannot pass on or show faithfully
+                return [*watch, *self._staff("name_needs_staff", record=True)]
             self.session.identity = ev.identity
             self.session.face_reference = ev.face_reference
             self.session.form = form_rules.prefill(ev.identity)
+            self.session.name_confirm = ev.name_check == "confirm"
             outcome = "verified" if auth.verified else auth.failure or "unverified"
             rec = c.Record(self.session.txn_id, "card_read", outcome)
-            return [rec, *self._enter_step(State.FACE_CHECK, "card_read")]
+            return [rec, *watch, *self._enter_step(State.FACE_CHECK, "card_read")]
         if isinstance(ev, e.StepFailed):
             self.session.access_key = None
             if ev.fault:
@@ -395,6 +453,8 @@ class Flow:
     def _on_form(self, ev: object) -> list[object]:
         if isinstance(ev, e.ReferenceLoaded):
             self.reference = self.view.reference = ev.data
+            if self.session.identity is not None:
+                form_rules.with_home_division(self.session.identity, self.session.form, ev.data)
             return []
         if isinstance(ev, e.StepFailed):
             return self._fault(ev.code)
@@ -408,7 +468,7 @@ class Flow:
                 if found:
                     self.view.form_problems = found
                     return []
-                self._go(State.REVIEW, "form_done")
+                self._go(State.REVIEW, "form_done", confirm_name=self.session.name_confirm)
             elif ev.action == "cancel":
                 return self._to_attract("cancel", "cancelled")
         return []
@@ -563,7 +623,7 @@ class Flow:
         cmds: list[object] = []
         if not self.session.wiped:
             cmds.append(c.Record(self.session.txn_id, "closed", "technician"))
-        cmds += self._wipe()
+        cmds += self._wipe() + self._stop_card_watch()
         cmds += self._drop_case("technician")
         self._go(State.DIAG_PIN, "gesture")
         return [*cmds, c.Audit("diagnostics_gesture")]

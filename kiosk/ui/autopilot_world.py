@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from drivers.camera.sim.player import ScriptedCamera
 from drivers.idcard.sim.virtual_reader import VirtualIdReader
+from drivers.residentid.sim.simulated import SimulatedResidentIdReader
 
 if TYPE_CHECKING:
     from kiosk.runner import Runner
@@ -51,23 +52,34 @@ class SimulatedWorld:
         self._runner = runner
         self.clock = PausableClock(runner.flow.clock)
         runner.flow.clock = self.clock
-        self.holds_card = False
+        self.held: list[VirtualIdReader | SimulatedResidentIdReader] = []  # readers whose card it places
+
+    @property
+    def holds_card(self) -> bool:
+        return bool(self.held)
 
     def take_card(self) -> bool:
-        """Once the devices are up: the virtual reader stops finding the card by itself. False
-        until then."""
+        """Once the devices are up: the simulated readers that would find the applicant's
+        document by themselves (the virtual chip, the simulated resident ID card) stop doing so.
+        False until then."""
         devices = self._runner.devices
         if devices is None:
             return False
-        if isinstance(devices.reader, VirtualIdReader):
-            devices.reader.insert_after_s = -1
-            self.holds_card = True
+        for member in devices.readers.members:
+            reader = member.reader
+            if isinstance(reader, VirtualIdReader) and reader.insert_after_s >= 0:
+                reader.insert_after_s = -1
+                self.held.append(reader)
+            elif isinstance(reader, SimulatedResidentIdReader) and reader.hold_card():
+                self.held.append(reader)
         return True
 
     def place_card(self) -> None:
-        devices = self._runner.devices
-        if self.holds_card and devices is not None and isinstance(devices.reader, VirtualIdReader):
-            devices.reader.insert_card()
+        for reader in self.held:
+            if isinstance(reader, VirtualIdReader):
+                reader.insert_card()
+            else:
+                reader.place_card()
 
     def freeze(self, frozen: bool, since: float | None = None) -> None:
         """Stop (or restart) the flow's clock, from ``since`` on that clock if given, and the

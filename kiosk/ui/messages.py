@@ -78,7 +78,15 @@ ERRORS = {
                                      "resident ID card or ask staff."),
     "resident_status_error": N_("The card reader reported an error. Place the card on the reader again."),
     "resident_data_invalid": N_("The data read from the card is inconsistent. Please ask staff."),
-    "resident_card_expired": N_("This document has expired. Please ask staff."),
+    "resident_card_expired": N_("This document has expired and cannot be used. Take it off the reader. If you have "
+                                "another valid ID document, place it instead; otherwise please ask staff."),
+    "document_expired": N_("This document has expired and cannot be used. Take it off the reader. If you have "
+                           "another valid ID document, place it instead; otherwise please ask staff."),
+    "reader_failed": N_("The card reader stopped working while reading your card. Staff will help you."),
+    "document_not_accepted": N_("This document cannot be used to register a business at this kiosk. Staff will "
+                                "help you."),
+    "name_needs_staff": N_("The name on your card has a character this kiosk cannot show or send correctly. "
+                           "Staff will help you."),
     "resident_photo_unavailable": N_("The photo on the card cannot be used here. Staff will check your document."),
     "trust_import_unreadable": N_("The file to import is not a certificate, a CRL or a CSCA master list."),
     "master_list_unverified": N_("The master list's signature does not verify under a configured master-list "
@@ -131,6 +139,8 @@ REASONS = {  # the registration API's decision reason codes (docs/registration-a
     'operator_name_invalid': N_("The operator's name may contain only Chinese characters and '·'"),
     'operator_underage': N_('The operator must be at least 16 years old'),
     'operator_minor_review': N_('Operators aged 16-17 need a manual review'),
+    'operator_foreign_review': N_('A holder of a foreign permanent resident ID card is registered after a manual '
+                                  'review'),
     'name_too_short': N_('The trade name needs at least two characters'),
     'name_too_long': N_('The trade name may have at most ten characters'),
     'name_forbidden_word': N_('The trade name may not contain 中国, 中华, 全国, 国家 or 国际'),

@@ -72,14 +72,14 @@ BASE = (ROOT / "config" / "default.toml").read_text(encoding="utf-8")
     [
         ("[kiosk]\nid = \n", "", "not valid TOML"),
         (BASE + "\n[extra]\na = 1\n", "extra", "unknown table"),
-        (BASE.replace('kind = "virtual"        # the project', 'kind = "magic"  # the project'), "reader.kind",
-         "expected one of"),
+        (BASE.replace('kind = "virtual"               # the project', 'kind = "magic"  # the project'),
+         "readers[1].kind", "expected one of"),
         (BASE.replace("max_attempts = 3", "max_attempts = \"three\""), "policy.max_attempts", "integer"),
         (BASE.replace("width = 1080", "widht = 1080"), "display.widht", "unknown key"),
         (BASE.replace('language = "zh_CN"', 'language = "en"').replace('["zh_CN", "en"]', '["zh_CN"]'),
          "kiosk.language", "must be one of"),
-        (BASE.replace('[reader]\nkind = "virtual"', '[reader]\nkind = "virtual"\nbogus = 1'), "reader.bogus",
-         "unknown key"),
+        (BASE.replace('[[readers]]\nkind = "virtual"', '[[readers]]\nkind = "virtual"\nbogus = 1'),
+         "readers[1].bogus", "unknown key"),
         ("\n".join(line for line in BASE.splitlines() if not line.startswith("[printer]")
                    and not line.startswith('kind = "virtual"        # a loopback')), "printer", "missing table"),
     ],

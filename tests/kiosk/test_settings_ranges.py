@@ -167,6 +167,16 @@ def test_rules_and_checks_across_keys_name_the_key(tmp_path: Path, table: str, l
         ("reader", "virtual", 'sex = "F"', "reader.sex", "does not match"),
         ("reader", "virtual", 'expiry_date = "991399"', "reader.expiry_date", "calendar date"),
         ("reader", "pcsc", "poll_interval_s = 0", "reader.poll_interval_s", "greater than 0"),
+        ("reader", "resident_id", 'port = "ttyUSB0"', "reader.port", "absolute device path"),
+        ("reader", "resident_id", "baudrate = 12345", "reader.baudrate", "one of"),
+        ("reader", "resident_id", "read_timeout_s = 0", "reader.read_timeout_s", "greater than 0"),
+        ("reader", "resident_id", "poll_interval_s = 11", "reader.poll_interval_s", "from 0.02 to 10"),
+        ("reader", "resident_id", 'decoder_library = "libwlt.so"', "reader.decoder_library", "absolute path"),
+        ("reader", "resident_id", "decoder_arg = 3000000000", "reader.decoder_arg", "an integer from"),
+        ("reader", "resident_id", 'expired_policy = "warn"', "reader.expired_policy", "one of"),
+        ("reader", "virtual_resident_id", 'card = "passport"', "reader.card", "one of"),
+        ("reader", "virtual_resident_id", "sam_scale = -1", "reader.sam_scale", "a number from 0 to 100"),
+        ("reader", "virtual_resident_id", "insert_after_s = 4000", "reader.insert_after_s", "from -1 to 3600"),
     ],
 )
 def test_device_options_are_checked_against_their_kind(tmp_path: Path, table: str, kind: str, lines: str,
@@ -177,6 +187,8 @@ def test_device_options_are_checked_against_their_kind(tmp_path: Path, table: st
         lines += "".join(f"\n{k} = {v}" for k, v in needed.items() if k not in keys)
     # the default's table for this device is swapped for one of the kind under test
     text = re.sub(rf"^\[{table}\]\n(?:(?!\[).*\n?)*", "", BASE, flags=re.M)
+    if table == "reader":  # the default's [[readers]] tables; the older single [reader] replaces them
+        text = re.sub(r"^\[\[readers\]\]\n(?:(?!\[).*\n?)*", "", text, flags=re.M)
     path = tmp_path / "kiosk.toml"
     path.write_text(f'{text}\n[{table}]\nkind = "{kind}"\n{lines}\n', encoding="utf-8")
     with pytest.raises(ConfigError) as info:
@@ -227,3 +239,42 @@ def test_literal_lists_follow_the_drivers() -> None:
     assert set(typing.get_args(Variant)) == set(VARIANTS)
     backend = typing.get_type_hints(OpenCvCameraOptions)["backend"]
     assert set(typing.get_args(backend)) == set(opencv_camera._BACKENDS)
+
+
+def _readers_config(tmp_path: Path, readers: str) -> Path:
+    text = re.sub(r"^\[\[readers\]\]\n(?:(?!\[).*\n?)*", "", BASE, flags=re.M)
+    path = tmp_path / "kiosk.toml"
+    top = "".join(line + "\n" for line in readers.splitlines() if line.startswith("readers ="))
+    tables = "".join(line + "\n" for line in readers.splitlines() if not line.startswith("readers ="))
+    path.write_text(top + text + tables, encoding="utf-8")  # a top-level key before the first table
+    return path
+
+
+@pytest.mark.parametrize(("readers", "key", "fragment"), [
+    ('\n[reader]\nkind = "virtual"\n[[readers]]\nkind = "pcsc"\n', "readers", "not both"),
+    ("", "readers", "at least one"),
+    ('\nreaders = []\n', "readers", "1 to 4"),
+    ("".join(f'\n[[readers]]\nkind = "pcsc"\nreader = "R{i}"\n' for i in range(5)), "readers", "1 to 4"),
+    ('\n[[readers]]\nkind = "virtual"\n[[readers]]\nkind = "resident_id"\nbaudrate = 1\n', "readers[1].baudrate",
+     "one of"),
+    ('\n[[readers]]\nkind = "resident_id"\n[[readers]]\nkind = "resident_id"\n', "readers[1].port",
+     "same reader as readers[0]"),
+    ('\n[[readers]]\nkind = "pcsc"\n[[readers]]\nkind = "pcsc"\n', "readers[1].reader", "same reader"),
+    ('\n[[readers]]\nkind = "telepathy"\n', "readers[0].kind", "expected one of"),
+    ('\nreaders = [1]\n', "readers[0]", "expected a table"),
+])
+def test_the_reader_list_is_checked(tmp_path: Path, readers: str, key: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        settings.load(_readers_config(tmp_path, readers))
+    assert info.value.key == key and fragment in info.value.problem, str(info.value)
+
+
+def test_an_older_config_with_one_reader_table_still_loads(tmp_path: Path) -> None:
+    cfg = settings.load(_readers_config(tmp_path, '\n[reader]\nkind = "virtual"\nportrait = "camera"\n'))
+    assert [(r.kind, r.key, r.document) for r in cfg.readers] == [("virtual", "reader", "passport")]
+    assert cfg.reader is cfg.readers[0] and cfg.reader_for("resident_card") is None
+
+
+def test_the_default_config_has_both_readers_with_the_resident_card_first() -> None:
+    cfg = settings.load()
+    assert [r.document for r in cfg.readers] == ["resident_card", "passport"]

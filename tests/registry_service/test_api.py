@@ -203,3 +203,21 @@ def test_openapi_is_versioned_and_committed(api: TestClient) -> None:
     assert served == committed, (
         "API changed: regenerate with `python -m registry_service.openapi_dump` and bump the version"
     )
+
+
+def test_the_operator_document_kind_travels_and_is_kept_for_review(api: TestClient) -> None:
+    """API 1.1: a residence permit is approved like a resident card; a foreign permanent
+    resident's application is kept for the person who reviews it, with its document kind; an
+    unknown kind is refused by the schema."""
+    birth = date(1990, 1, 1)
+    hk = submit(api, operator_id_number=samples.resident_id(birth, 151, "810000"), birth=birth,
+                operator_id_type="hmt_residence_permit", trade_name="福隆").json()
+    assert hk["outcome"] == "approved"
+    foreign = submit(api, operator_id_number="USA110085031201", operator_birth_date="1985-03-12",
+                     operator_id_type="foreign_permanent_residence", operator_name="SMITH JOHN",
+                     trade_name="福顺").json()
+    assert foreign["outcome"] == "manual_review" and foreign["reasons"] == ["operator_foreign_review"]
+    reg = api.app.state.registry  # type: ignore[attr-defined]
+    assert reg.unseal(foreign["application_id"])["operator_id_type"] == "foreign_permanent_residence"
+    bad = submit(api, operator_id_type="passport")
+    assert bad.status_code == 422

@@ -190,3 +190,46 @@ def test_reject_beats_review() -> None:
     a = run(birth=date(2009, 1, 1), trade_name="中国福")
     assert a.outcome == REJECTED
     assert {"operator_minor_review", "name_forbidden_word"} <= set(a.reasons)
+
+
+# --- the operator's identity document (API 1.1) ------------------------------------------------
+def test_a_rare_character_outside_the_bmp_is_a_valid_name() -> None:
+    """Resident ID cards carry names such as 吉𠮷 (U+20BB7, CJK Extension B)."""
+    assert run(operator_name="吉\U00020bb7").outcome == APPROVED
+    assert "operator_name_invalid" in run(operator_name="王\ue8a0").reasons  # a private-use code point
+
+
+def test_a_residence_permit_number_is_accepted_with_its_kind_and_checked_for_its_region() -> None:
+    birth = date(1990, 1, 1)
+    permit = samples.resident_id(birth, 151, "810000")  # Hong Kong
+    a = run(operator_id_number=permit, operator_birth_date=birth.isoformat(), operator_id_type="hmt_residence_permit")
+    assert a.outcome == APPROVED
+    not_a_permit = samples.resident_id(birth, 151, "440305")
+    a = run(operator_id_number=not_a_permit, operator_birth_date=birth.isoformat(),
+            operator_id_type="hmt_residence_permit")
+    assert a.outcome == REJECTED and "id_number_invalid" in a.reasons
+
+
+@pytest.mark.parametrize("number", ["USA110085031201", "9118401990070401" + "2" + resident_id.check_char(
+    "91184019900704012")])
+def test_a_foreign_permanent_resident_goes_to_manual_review(number: str) -> None:
+    a = run(operator_id_number=number, operator_birth_date="1990-07-04", operator_id_type="foreign_permanent_residence",
+            operator_name="SMITH JOHN")
+    assert a.outcome == MANUAL_REVIEW and "operator_foreign_review" in a.reasons
+    assert "id_birth_date_mismatch" not in a.reasons  # the number does not carry it in a published place
+
+
+@pytest.mark.parametrize(("number", "name", "reason"), [
+    ("usa110085031201", "SMITH JOHN", "id_number_invalid"),  # canonical spelling only
+    ("9118401990070401" + "20", "SMITH JOHN", "id_number_invalid"),  # wrong check character
+    ("USA110085031201", "Smith John", "operator_name_invalid"),
+    ("USA110085031201", "SMITH JOHN 2", "operator_name_invalid"),
+])
+def test_a_foreign_permanent_resident_card_with_bad_data_is_rejected(number: str, name: str, reason: str) -> None:
+    a = run(operator_id_number=number, operator_birth_date="1990-07-04", operator_id_type="foreign_permanent_residence",
+            operator_name=name)
+    assert a.outcome == REJECTED and reason in a.reasons
+
+
+def test_a_latin_name_needs_a_foreign_document() -> None:
+    assert "operator_name_invalid" in run(operator_name="SMITH JOHN").reasons

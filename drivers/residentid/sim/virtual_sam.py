@@ -9,6 +9,8 @@ read-new-address answers while the selected card stays and fails (41) once it ha
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from dataclasses import dataclass, field
 
 from drivers.residentid import commands
@@ -58,11 +60,12 @@ class Faults:
 
 class VirtualSam:
     def __init__(self, timing: SamTiming | None = None, faults: Faults | None = None,
-                 sam_id: bytes = bytes.fromhex("0500010092b732014e61bc00d2029649")) -> None:
+                 sam_id: bytes = bytes.fromhex("050001006ab3340129e0ce0200e8c7d0")) -> None:
         self.timing = timing or SamTiming()
         self.faults = faults or Faults()
         self.sam_id = sam_id
         self.card: SimCard | None = None
+        self.find_times: deque[float] = deque(maxlen=2)  # monotonic times of the latest finds
         self._found = False
         self._selected = False
         self._read_done = False
@@ -76,6 +79,11 @@ class VirtualSam:
         card, self.card = self.card, None
         self._found = self._selected = self._read_done = False
         return card
+
+    def polled(self, now: float, within: float = 1.0) -> bool:
+        """Is someone looking for a card (two finds in the last ``within`` seconds), as the kiosk
+        does while its card screen is shown, rather than an occasional health check?"""
+        return len(self.find_times) == 2 and now - self.find_times[0] <= within
 
     @property
     def card_read(self) -> bool:
@@ -124,6 +132,7 @@ class VirtualSam:
         if cmd is commands.SAM_ID:
             return t.sam_s, OK + self.sam_id
         if cmd is commands.FIND:
+            self.find_times.append(time.monotonic())
             if self.card is not None and not self._read_done:
                 self._found = True
                 return t.find_s, status(0x9F) + bytes(4)

@@ -20,7 +20,7 @@ def build(ctx: Ctx) -> Widget:
     box.add_widget(Text(tr("Self-service: get your licence in minutes"), font=48, color=theme.MUTED,
                         halign="center"))
     box.add_widget(spacer(80))
-    for line in (tr("1. Place your electronic ID card on the reader"), tr("2. Look at the camera"),
+    for line in (tr("1. Place your ID card or passport on its reader"), tr("2. Look at the camera"),
                  tr("3. Pick your business details"), tr("4. Take your printed licence")):
         box.add_widget(Text(line, font=44))
     box.add_widget(spacer(80))

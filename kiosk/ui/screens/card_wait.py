@@ -1,49 +1,70 @@
+"""Place your document: a picture of each document the kiosk can read, on its own reader.
+
+The applicant puts down whatever they carry; the kiosk knows which reader it is on. A document
+whose reader is out of order is shown faded with a word to ask staff, so nobody waits in vain.
+"""
+
 from __future__ import annotations
 
-from kivy.graphics import Color, Line, RoundedRectangle
 from kivy.uix.anchorlayout import AnchorLayout
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from kiosk.i18n import N_
 from kiosk.ui import theme
+from kiosk.ui.document_pictures import DocumentPicture, picture
 from kiosk.ui.screens import Ctx
 from kiosk.ui.screens.common import cancel_button, page
 from kiosk.ui.theme import px
-from kiosk.ui.widgets import Text
+from kiosk.ui.widgets import Card, Text
+
+# document family -> (what it is, where it goes, what else is read the same way)
+DOCUMENTS = {
+    "resident_card": (N_("Resident ID card (居民身份证)"),
+                      N_("Lay it flat on the ID card reader. No number to type."),
+                      N_("Also: foreign permanent resident ID card, residence permit for Hong Kong, Macao and "
+                         "Taiwan residents.")),
+    "passport": (N_("Passport or electronic ID card"), N_("Lay it flat on the passport reader."), ""),
+}
+ORDER = ("resident_card", "passport")
 
 
-class CardPicture(Widget):
-    """A card sliding onto a reader, drawn rather than shipped as an image."""
-
-    def __init__(self, **kw: object) -> None:
-        super().__init__(size_hint=(None, None), size=(px(640), px(520)), **kw)
-        self.bind(pos=self._draw)
-
-    def _draw(self, *_: object) -> None:
-        self.canvas.clear()
-        cx, y = self.center_x, self.y
-        with self.canvas:
-            Color(*theme.PRIMARY_DARK)
-            RoundedRectangle(pos=(cx - px(300), y + px(20)), size=(px(600), px(160)), radius=[px(30)])
-            Color(0.85, 0.72, 0.35, 1)
-            RoundedRectangle(pos=(cx - px(220), y + px(150)), size=(px(440), px(280)), radius=[px(24)])
-            Color(0.65, 0.5, 0.15, 1)
-            RoundedRectangle(pos=(cx - px(160), y + px(300)), size=(px(90), px(70)), radius=[px(8)])
-            Color(*theme.MUTED)
-            Line(points=[cx, y + px(500), cx, y + px(450)], width=px(6))
-
-
-def centred(widget: Widget) -> AnchorLayout:
-    box = AnchorLayout(anchor_x="center", size_hint_y=None, height=widget.height)
-    box.add_widget(widget)
-    return box
+def document_panel(ctx: Ctx, document: str, working: bool) -> Card:
+    """The picture beside what the document is and where it goes."""
+    tr = ctx.tr
+    title, how, also = DOCUMENTS[document]
+    card = Card(orientation="horizontal", size_hint_y=None, spacing=px(28), padding=px(28))
+    pic = picture(document, faded=not working)
+    holder = AnchorLayout(anchor_y="center", size_hint=(None, 1), width=px(DocumentPicture.WIDTH))
+    holder.add_widget(pic)
+    words = BoxLayout(orientation="vertical", spacing=px(12), size_hint_y=None)
+    words.bind(minimum_height=words.setter("height"))
+    words.add_widget(Text(tr(title), font=46, bold=True, color=theme.PRIMARY_DARK if working else theme.MUTED))
+    if working:
+        words.add_widget(Text(tr(how), font=38, color=theme.TEXT))
+        if also:
+            words.add_widget(Text(tr(also), font=32, color=theme.MUTED))
+    else:
+        words.add_widget(Text(tr("This reader is out of order. Please ask staff for help."), font=36,
+                              color=theme.ACCENT))
+    beside = AnchorLayout(anchor_y="center")  # the words centred beside the picture, however few
+    beside.add_widget(words)
+    card.add_widget(holder)
+    card.add_widget(beside)
+    card.height = px(DocumentPicture.HEIGHT) + px(56)
+    words.bind(height=lambda *_: setattr(card, "height", max(px(DocumentPicture.HEIGHT), words.height) + px(56)))
+    return card
 
 
 def build(ctx: Ctx) -> Widget:
     tr = ctx.tr
+    view = ctx.view
+    shown = [d for d in ORDER if d in view.documents or d in view.documents_down]
+    panels = [document_panel(ctx, d, d in view.documents) for d in shown]
     return page(
-        tr("Place your ID card on the reader"),
-        Text(tr("Put your electronic ID card or passport flat on the reader below the screen and leave "
-                "it there until the kiosk tells you to take it."), font=44),
-        centred(CardPicture()),
+        tr("Place your ID document"),
+        Text(tr("Put one of these documents on its reader below the screen and leave it there until the "
+                "screen says you can take it."), font=44),
+        *panels,
         cancel_button(ctx),
     )

@@ -47,6 +47,14 @@ def button(ctx: Ctx, text: str, action: str, value: object = None, **kw: object)
     return KioskButton(text, action, value, ctx.touch, **kw)  # type: ignore[arg-type]
 
 
+def take_card_note(ctx: Ctx, text: str) -> Card:
+    """A card-shaped reminder about the ID card still lying on its reader."""
+    card = Card(size_hint_y=None)
+    card.bind(minimum_height=card.setter("height"))
+    card.add_widget(Text(text, font=48, bold=True, color=theme.PRIMARY_DARK))
+    return card
+
+
 def cancel_button(ctx: Ctx) -> KioskButton:
     return button(ctx, ctx.tr("Cancel and start again"), "cancel", color=theme.UNSELECTED,
                   text_color=theme.TEXT, height=120, font=38)

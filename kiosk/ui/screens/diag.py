@@ -98,8 +98,10 @@ def _device(ctx: Ctx, device: str) -> list[Widget]:
     card = Card(size_hint_y=None)
     card.bind(minimum_height=card.setter("height"))
     for key, value in {**result.details, "check_s": result.seconds}.items():
-        card.add_widget(Text(f"{key}: {value}", font=32))
-    parts += [status, *(_held_jobs(ctx) if device in ("printer", "sheet_printer") else []), card]
+        if key != "readers":
+            card.add_widget(Text(f"{key}: {value}", font=32))
+    readers = [_reader_card(ctx, row) for row in result.details.get("readers", [])]
+    parts += [status, *(_held_jobs(ctx) if device in ("printer", "sheet_printer") else []), *readers, card]
     if device == "camera" and ctx.camera_widget is not None:
         if ctx.camera_widget.parent is not None:
             ctx.camera_widget.parent.remove_widget(ctx.camera_widget)
@@ -114,6 +116,28 @@ def _device(ctx: Ctx, device: str) -> list[Widget]:
                           button(ctx, tr("Devices"), "diag_page", "overview", color=theme.UNSELECTED,
                                  text_color=theme.TEXT, font=36, height=120)]))
     return parts
+
+
+def _reader_card(ctx: Ctx, row: dict[str, Any]) -> Card:
+    """One ID reader: its light and name, then its SAM (a resident ID card reader's security
+    module: its number is what the vendor and the public-security bureau ask for) and the rest."""
+    tr = ctx.tr
+    card = Card(size_hint_y=None)
+    card.bind(minimum_height=card.setter("height"))
+    head = BoxLayout(size_hint_y=None, height=px(72), spacing=px(20))
+    head.add_widget(Light(LIGHT.get(row.get("status", ""), theme.MUTED), pos_hint={"center_y": 0.5}))
+    head.add_widget(Text(f"{row.get('reader', '')}  ({row.get('kind', '')})", font=36, bold=True))
+    card.add_widget(head)
+    if row.get("status") == "fault":
+        card.add_widget(Text(f"{row.get('reason', '')}: {error_text(tr, str(row.get('reason', '')))}", font=32,
+                             color=theme.ACCENT))
+    if "sam_id" in row:
+        card.add_widget(Text(f"{tr('SAM ID')}: {row['sam_id']}  ({tr('SAM status')}: {row.get('sam', '')})",
+                             font=34, bold=True))
+    for key, value in row.items():
+        if key not in ("reader", "kind", "status", "reason", "sam_id", "sam"):
+            card.add_widget(Text(f"{key}: {value}", font=30))
+    return card
 
 
 def _held_jobs(ctx: Ctx) -> list[Widget]:

@@ -24,5 +24,8 @@ def build(ctx: Ctx) -> Widget:
         if credit:
             parts.append(Text(credit, font=26, color=theme.MUTED, halign="center"))
     parts.append(Text(tr("The camera image is not stored."), font=34, color=theme.MUTED, halign="center"))
+    if ctx.view.take_card:  # read, so it may go now; said here, not while the read could be spoilt
+        parts.insert(0, Text(tr("Your card has been read. You can take it off the reader now."), font=40,
+                             color=theme.OK, halign="center"))
     parts.append(cancel_button(ctx))
     return page(tr("Face check"), *parts)

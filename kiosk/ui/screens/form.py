@@ -25,6 +25,12 @@ def mask_id(number: str) -> str:
     return number[:4] + "*" * max(len(number) - 8, 0) + number[-4:] if len(number) > 8 else "****"
 
 
+def is_resident_number(identity: object) -> bool:
+    """Is the operator's number a resident ID number (身份证号), or another card's number?"""
+    found = form_rules.operator_document(identity)  # type: ignore[arg-type]
+    return found is None or found[0] == form_rules.ID_RESIDENT
+
+
 def localized(ctx: Ctx, zh: str, en: str) -> str:
     return zh if ctx.tr.language.startswith("zh") else en
 
@@ -43,8 +49,9 @@ def build(ctx: Ctx) -> Widget:
     who = Card(size_hint_y=None)
     who.bind(minimum_height=who.setter("height"))
     who.add_widget(Text(tr("Operator: {name}", name=form_rules.operator_name(identity)), font=44, bold=True))
-    who.add_widget(Text(tr("ID number: {number}", number=mask_id(identity.personal_number or "")), font=36,
-                        color=theme.MUTED))
+    number = mask_id(identity.personal_number or "")
+    who.add_widget(Text(tr("ID number: {number}", number=number) if is_resident_number(identity)
+                        else tr("Document number: {number}", number=number), font=36, color=theme.MUTED))
     body.add_widget(who)
 
     def pick(field: str, options: list[tuple[Any, str]], cols: int = 2, multi: bool = False) -> None:

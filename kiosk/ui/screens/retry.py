@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from kivy.uix.widget import Widget
 
+from kiosk.flow.machine import EXPIRED_CODES
 from kiosk.ui import theme
 from kiosk.ui.messages import error_text
 from kiosk.ui.screens import Ctx
@@ -10,5 +11,13 @@ from kiosk.ui.screens.common import button, cancel_button, message
 
 def build(ctx: Ctx) -> Widget:
     tr = ctx.tr
-    return message(ctx, tr("That did not work"), error_text(tr, ctx.view.error),
-                   button(ctx, tr("Try again"), "retry"), cancel_button(ctx), color=theme.ACCENT)
+    body = error_text(tr, ctx.view.error)
+    again = tr("Try again")
+    expired = ctx.view.error in EXPIRED_CODES
+    if expired:
+        again = tr("Use another document")
+    elif ctx.view.retry_step == "card":
+        # a resident ID card reader finds a card only once per placement: lift it, then place it
+        body += "\n\n" + tr("Take the card off the reader first, then place it again.")
+    title = tr("This document cannot be used") if expired else tr("That did not work")
+    return message(ctx, title, body, button(ctx, again, "retry"), cancel_button(ctx), color=theme.ACCENT)

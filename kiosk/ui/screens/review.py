@@ -7,7 +7,7 @@ from kiosk.ui import theme
 from kiosk.ui.messages import COMPOSITION
 from kiosk.ui.screens import Ctx
 from kiosk.ui.screens.common import button, cancel_button, page
-from kiosk.ui.screens.form import localized, mask_id
+from kiosk.ui.screens.form import is_resident_number, localized, mask_id
 from kiosk.ui.widgets import Card, Text
 
 
@@ -28,7 +28,8 @@ def build(ctx: Ctx) -> Widget:
     rows = [
         (tr("Name"), proposed_name(ctx) or tr("(no trade name)")),
         (tr("Operator"), form_rules.operator_name(identity)),
-        (tr("ID number"), mask_id(identity.personal_number or "")),
+        (tr("ID number") if is_resident_number(identity) else tr("Document number"),
+         mask_id(identity.personal_number or "")),
         (tr("Composition"), tr(COMPOSITION.get(str(form.get("composition")), ""))),
         (tr("Premises"), f"{form.get('street', '')}{form.get('house_number', '')}号"),
         (tr("Business scope"), "、".join(scope)),
@@ -40,8 +41,13 @@ def build(ctx: Ctx) -> Widget:
     for label, value in rows:
         card.add_widget(Text(label, font=34, color=theme.MUTED))
         card.add_widget(Text(value or "—", font=44, bold=True))  # an empty label collapses oddly
+    notes: list[Widget] = []
+    if ctx.view.confirm_name:  # a rare character, or a name that fills the card's field
+        notes.append(Text(tr("Check that your name above is exactly as on your ID card. If a character is "
+                             "wrong or missing, tap \"Ask for staff\"."), font=40, bold=True, color=theme.ACCENT))
     return page(
         tr("Check your application"),
+        *notes,
         card,
         button(ctx, tr("Confirm and submit"), "confirm", color=theme.OK),
         button(ctx, tr("Change something"), "edit", color=theme.UNSELECTED, text_color=theme.TEXT),

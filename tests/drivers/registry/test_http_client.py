@@ -99,6 +99,19 @@ def test_lower_case_x_from_a_chip_is_sent_canonical(faults: FaultServer, key_pat
     assert json.loads(faults.requests[0]["body"])["operator_id_number"] == number
 
 
+def test_the_document_kind_is_sent_only_when_it_is_not_the_default(faults: FaultServer, key_path: Path) -> None:
+    """A resident ID card's request stays what an API 1.0 service accepts (no operator_id_type);
+    a residence permit's carries its kind."""
+    birth = date(1990, 1, 1)
+    c = client(faults.url, key_path)
+    assert c.submit(application(), uuid.uuid4().hex).outcome == "approved"
+    permit = application(operator_id_number=samples.resident_id(birth, 151, "820000"), birth=birth,
+                         operator_id_type="hmt_residence_permit")
+    assert c.submit(permit, uuid.uuid4().hex).outcome == "approved"
+    bodies = [json.loads(r["body"]) for r in faults.requests]
+    assert "operator_id_type" not in bodies[0] and bodies[1]["operator_id_type"] == "hmt_residence_permit"
+
+
 # --- flaky network ----------------------------------------------------------------------
 def test_lost_response_is_retried_with_same_key_and_issues_once(
     faults: FaultServer, key_path: Path, service: EmbeddedService

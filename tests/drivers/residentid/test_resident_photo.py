@@ -47,7 +47,7 @@ def test_not_wlt_codec_round_trip() -> None:
     assert len(wlt) == 1024 and wlt.startswith(MAGIC)
     out = pixels_of(codec.decode(wlt))
     assert out.shape == (126, 102, 3)
-    assert np.abs(out[:, :, 0].astype(int) - src.astype(int)).mean() < 3  # JPEG inside: near, not exact
+    assert np.abs(out[:, :, 0].astype(int) - src.astype(int)).mean() < 3  # WebP inside: near, not exact
     assert codec.decode(wlt) == codec.decode(wlt)
     assert codec.unwrap(codec.wrap(b"payload")) == b"payload"  # the container itself is lossless
 

@@ -135,8 +135,8 @@ def test_success_and_nothing_there_statuses(sim: VirtualResidentReader, client: 
     client.sam_status()
     client.sam_reset()  # the reader restarts its RF and SAM: the card is found afresh
     assert client.find() == bytes(4)
-    # 05 00 | 01 00 | 20101010 | 12345678 | 1234567890, little-endian, printed as reader tools do
-    assert client.sam_id() == "05.01-20101010-0012345678-1234567890"
+    # 05 00 | 01 00 | 20231018 | 47112233 | 3502761984, little-endian, printed as reader tools do
+    assert client.sam_id() == "05.01-20231018-0047112233-3502761984"
 
 
 def test_a_forced_read_failure_leaves_the_card_unread(sim: VirtualResidentReader, client: SamClient,

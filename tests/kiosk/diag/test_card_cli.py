@@ -1,4 +1,5 @@
-"""`main.py diag card` tests the reader the kiosk config names; --reader and --simulate override it."""
+"""`main.py diag card --kind chip` tests the chip reader the kiosk config names; --reader and
+--simulate override it (tests/kiosk/diag/test_resident_card_cli.py: ``--kind resident-id``)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,21 @@ import pytest
 from kiosk import cli
 from tests.conftest import ROOT, write_config
 
-PORTRAIT = 'portrait = "camera"     # the chip carries the face of the simulated camera\'s applicant'
+# the demo config's chip reader: no passport placed, the camera's applicant on the chip
+CHIP = ('insert_after_s = -1            # no passport in the demo (`main.py diag card --kind chip --simulate pace`)\n'
+        'portrait = "camera"            # the chip carries the face of the simulated camera\'s applicant')
 
 
 def config(tmp_path: Path, reader: str = "") -> Path:
-    """The demo config with a generated portrait (no camera clip needed) and ``reader`` options."""
-    return write_config(tmp_path, replace={PORTRAIT: f'portrait = ""\n{reader}'})
+    """The demo config whose chip is placed at once (a card for the check to read) with a generated
+    portrait (no camera clip needed) and ``reader`` options."""
+    insert = "" if "insert_after_s" in reader else "insert_after_s = 0.0\n"
+    return write_config(tmp_path, replace={CHIP: f'{insert}portrait = ""\n{reader}'})
 
 
 def test_the_configured_reader_is_read_with_the_test_card_can(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--config", str(config(tmp_path)),
-                             "diag", "card", "--json", "--timeout", "5"],
+                             "diag", "card", "--kind", "chip", "--json", "--timeout", "5"],
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
     out = json.loads(result.stdout)
@@ -52,6 +57,6 @@ def test_reader_overrides_the_config_with_pcsc(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_no_can_and_no_test_card_can_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    cfg = write_config(tmp_path, replace={PORTRAIT: 'portrait = ""', 'test_card_can = "123456"': ""})
-    assert cli.main(["--config", str(cfg), "diag", "card"]) == 2
+    cfg = write_config(tmp_path, replace={CHIP: 'portrait = ""', 'test_card_can = "123456"': ""})
+    assert cli.main(["--config", str(cfg), "diag", "card", "--kind", "chip"]) == 2
     assert "test_card_can" in capsys.readouterr().err

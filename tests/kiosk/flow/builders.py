@@ -55,3 +55,23 @@ COMPLETE_FORM = {
     "organisation_form": "店", "division_code": "440305", "street": "科技园路",
     "house_number": "1", "scope_codes": ["H6210"],
 }
+
+
+def resident_identity(kind: str = "resident", warnings: tuple[str, ...] = (), address: str = "北京市朝阳区建国路88号",
+                      number: str = "110105198503121234", name: str = "张伟") -> ChipIdentity:
+    """What a resident ID card reader returns (drivers/residentid/identity.py)."""
+    from drivers.residentid.identity import SAM_VERIFIED, ResidentIdentity
+    from drivers.residentid.photo import PhotoOutcome
+    from drivers.residentid.text_block import CardKind
+
+    return ResidentIdentity(
+        document_type=kind, issuing_state="CHN", document_number=number, surname="", given_names="",
+        nationality="CHN", birth_date=dt.date(1985, 3, 12), sex="M", expiry_date=dt.date(2040, 1, 1),
+        portrait=bytearray(b"BMportrait-bytes"), portrait_format="bmp", authenticity=SAM_VERIFIED,
+        access_protocol="SAM (GA/T 467)", name_national=name, personal_number=number, address=address,
+        card_kind=CardKind(kind), valid_to=dt.date(2040, 1, 1), photo=PhotoOutcome("decoded"), warnings=warnings,
+    )
+
+
+def sam_card_info() -> CardInfo:
+    return CardInfo(reader="Resident ID reader", atr=b"", protocols=("SAM",))

@@ -439,8 +439,10 @@ def test_reference_data_loaded_once_per_kiosk_run() -> None:
     flow, _ = make_flow()
     cmds = advance_to(flow, State.FORM)
     assert isinstance(cmds[-1], c.LoadReferenceData)
-    marker = object()
-    flow.dispatch(e.ReferenceLoaded(marker))  # type: ignore[arg-type]
+    from drivers.registry.models import ReferenceData
+
+    marker = ReferenceData("v", (), (), (), (), ())
+    flow.dispatch(e.ReferenceLoaded(marker))
     assert flow.view.reference is marker
     flow.dispatch(e.Touch("cancel"))
     flow.dispatch(e.Touch("skip"))

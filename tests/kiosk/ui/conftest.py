@@ -78,6 +78,19 @@ class Harness:
                 made.replace(path)
         return path
 
+    def reader(self, document: str) -> object:
+        """The configured reader of a document family (its simulator's controls)."""
+        return next(m.reader for m in self.runner.devices.readers.members if m.document == document)
+
+    def take_cards(self) -> None:
+        """Nothing left on the simulated readers by an earlier test: each test places its own."""
+        for member in self.runner.devices.readers.members:
+            reader = member.reader
+            if hasattr(reader, "simulator"):  # the simulated resident ID card reader
+                reader.simulator.lift_card()
+            elif hasattr(reader, "remove_card"):  # the virtual chip
+                reader.remove_card()
+
     def reset(self, clock: Callable[[], float] = time.monotonic, **timeouts: float) -> None:
         """A fresh flow on the attract screen, with the given timeouts and clock (a test that
         waits for a timeout moves a fake clock instead of waiting on the wall clock)."""
@@ -86,7 +99,9 @@ class Harness:
         cfg = self.runner.settings
         t = dataclasses.replace(cfg.timeouts, **timeouts)
         self.runner.flow.session.wipe()
-        self.runner.flow = Flow(t, cfg.policy, cfg.kiosk.language, clock, tuple(cfg.kiosk.languages))
+        self.take_cards()
+        documents = self.runner.flow.documents_configured
+        self.runner.flow = Flow(t, cfg.policy, cfg.kiosk.language, clock, tuple(cfg.kiosk.languages), documents)
         from kiosk.flow import events
 
         self.runner.flow.dispatch(events.DevicesReady())
@@ -103,8 +118,13 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     cfg = settings_mod.load(ROOT / "config" / "default.toml")
     from kiosk.diag.pin import hash_pin
 
+    # cards are placed by the tests (resident_sim(), the virtual chip's insert_card()), not by the
+    # simulated applicant, so that a test waiting on the card screen is not overtaken by one
+    readers = tuple(dataclasses.replace(r, options=dataclasses.replace(r.options, insert_after_s=-1.0))
+                    for r in cfg.readers)
     cfg = dataclasses.replace(
         cfg,
+        readers=readers,
         kiosk=dataclasses.replace(cfg.kiosk, var_dir=str(var)),
         display=dataclasses.replace(cfg.display, width=540, height=960),
         diagnostics=dataclasses.replace(cfg.diagnostics, pin_hash=hash_pin(TECH_PIN), lockout_s=60),

@@ -71,3 +71,29 @@ def test_an_open_folder_with_other_files_is_refused_and_left_as_it_was(tmp_path:
     with pytest.raises(ValueError, match="open to other users"):
         private_folder(folder)
     assert mode(folder) == 0o755
+
+
+def test_the_simulated_resident_card_is_placed_by_the_autopilot_not_by_its_script() -> None:
+    import time
+    from types import SimpleNamespace
+
+    from drivers.residentid import factory
+    from kiosk.services.readers import Member, ReaderGroup
+    from kiosk.ui.autopilot_world import SimulatedWorld
+
+    placing = factory.create_simulated(factory.SimulatedResidentReaderOptions(insert_after_s=0.0))
+    idle = factory.create_simulated(factory.SimulatedResidentReaderOptions(insert_after_s=-1))
+    try:
+        group = ReaderGroup([Member(placing, document="resident_card"), Member(idle, document="resident_card")])
+        runner = SimpleNamespace(flow=SimpleNamespace(clock=time.monotonic),
+                                 devices=SimpleNamespace(readers=group, camera=None))
+        world = SimulatedWorld(runner)  # type: ignore[arg-type]
+        assert world.take_card() and world.held == [placing], "only the reader whose script places a card"
+        for _ in range(8):  # the card screen polls: the script would place the card now
+            placing.wait_for_card(0.05)
+        assert placing.simulator.card is None
+        world.place_card()
+        assert placing.simulator.card is placing.card and idle.simulator.card is None
+    finally:
+        placing.close()
+        idle.close()

@@ -56,6 +56,7 @@ def test_idle_countdown_then_timeout_wipes_the_session(ui: Harness) -> None:
     ui.tap("consent_toggle", "id")
     ui.tap("consent_toggle", "face")
     ui.tap("accept")
+    ui.reader("passport").insert_card()  # type: ignore[attr-defined]
     ui.until(lambda: ui.runner.flow.state is State.CARD_ACCESS, what="the card found")
     clock.advance(1.5)  # 2.5 s left: the countdown shows for the last 3
     ui.until(lambda: ui.runner.flow.view.countdown is not None, what="countdown")
@@ -169,3 +170,65 @@ def test_an_unusable_chip_portrait_sends_for_staff_in_the_applicants_language(ui
     assert ui.runner.flow.state is State.RATING, "the card was read: the case is rated"
     ui.tap("skip")
     assert ui.runner.flow.state is State.ATTRACT
+
+
+def test_the_card_screen_pictures_both_documents_and_fades_one_whose_reader_is_down(ui: Harness) -> None:
+    ui.reset()
+    ui.tap("start")
+    ui.tap("consent_toggle", "id")
+    ui.tap("consent_toggle", "face")
+    ui.tap("accept")
+    ui.until(lambda: ui.runner.flow.state is State.CARD_WAIT, what="card screen")
+    from kiosk.ui.document_pictures import PassportPicture, ResidentCardPicture
+
+    pictures = [w for w in ui.app.root.walk() if isinstance(w, ResidentCardPicture | PassportPicture)]
+    assert [type(p) for p in pictures] == [ResidentCardPicture, PassportPicture] and not any(p.faded for p in pictures)
+    assert "居民身份证" in ui.texts() and "护照或电子身份证件" in ui.texts()
+    ui.screenshot("card-wait-zh_CN")
+    ui.tap("language", "en")
+    assert "Resident ID card (居民身份证)" in ui.texts() and "Passport or electronic ID card" in ui.texts()
+    ui.screenshot("card-wait-en")
+    ui.runner.post(e.ReadersChanged(("resident_card",), "reader_unavailable"))
+    ui.until(lambda: any("out of order" in t for t in ui.texts()), what="the passport reader shown as down")
+    faded = [w.faded for w in ui.app.root.walk() if isinstance(w, ResidentCardPicture | PassportPicture)]
+    assert faded == [False, True] and ("technician", "reader_unavailable") in ui.runner.alerts
+    ui.screenshot("card-wait-passport-reader-down-en")
+    ui.tap("language", "zh_CN")
+    ui.screenshot("card-wait-passport-reader-down-zh_CN")
+    ui.runner.post(e.ReadersChanged(("resident_card", "passport")))
+    ui.until(lambda: not any("暂停使用" in t for t in ui.texts()), what="the passport reader back")
+    ui.tap("cancel")
+
+
+def test_an_expired_resident_card_is_refused_with_its_reason_then_a_valid_one_is_read_without_a_number(
+        ui: Harness) -> None:
+    from drivers.residentid.sim import cards
+
+    reader = ui.reader("resident_card")
+    sim = reader.simulator  # type: ignore[attr-defined]
+    ui.reset()
+    ui.tap("start")
+    ui.tap("consent_toggle", "id")
+    ui.tap("consent_toggle", "face")
+    ui.tap("accept")
+    ui.until(lambda: ui.runner.flow.state is State.CARD_WAIT, what="card screen")
+    sim.place_card(cards.make("expired"))
+    ui.until(lambda: ui.runner.flow.state is State.RETRY, what="the expired card refused")
+    assert ui.runner.flow.view.error == "resident_card_expired"
+    texts = " ".join(ui.texts())
+    assert "该证件无法使用" in texts and "改用其他证件" in texts
+    ui.screenshot("retry-expired-zh_CN")
+    ui.tap("language", "en")
+    texts = " ".join(ui.texts())
+    assert "This document cannot be used" in texts and "has expired" in texts and "Use another document" in texts
+    ui.screenshot("retry-expired-en")
+    sim.lift_card()
+    ui.tap("retry")
+    ui.until(lambda: ui.runner.flow.state is State.CARD_WAIT, what="card screen again")
+    sim.place_card(reader.card)  # type: ignore[attr-defined]  # the configured card: the camera's applicant
+    ui.until(lambda: ui.runner.flow.state is State.FACE_CHECK, timeout=30, what="the valid card read")
+    assert State.CARD_ACCESS not in [to for _, to, _ in ui.runner.flow.history], "no access number asked for"
+    assert any("You can take it off the reader now" in t for t in ui.texts())
+    ui.screenshot("face-check-card-read-en")
+    ui.tap("cancel")
+    ui.until(lambda: ui.runner.flow.state is State.ATTRACT, what="back to the start")

@@ -72,7 +72,7 @@ def test_overview_config_and_log_pages(ui: Harness) -> None:
     ui.tap("diag_page", "config")
     text = "\n".join(ui.texts())
     assert "diagnostics.pin_hash = ••• (set)" in text and "$argon2id$" not in text
-    assert "张伟" not in text and "reader.name_national = ••• (set)" in text
+    assert "张伟" not in text and "readers[1].name_national = ••• (set)" in text
     ui.screenshot("diag-config")
     ui.tap("diag_page", "overview")
     ui.tap("diag_page", "device:printer")
@@ -104,6 +104,14 @@ def test_overview_config_and_log_pages(ui: Harness) -> None:
     ui.tap("diag_page", "overview")
     assert ui.app.preview.face_boxes is None and not ui.app.preview.canvas.after.children
     ui.tap("diag_page", "device:reader")
+    texts = ui.texts()
+    # one card per reader; the resident ID card reader's SAM number first on its card
+    assert "安全模块（SAM）编号: 05.01-20231018-0047112233-3502761984  (安全模块状态: ok)" in texts, texts
+    assert any(t.startswith("Virtual resident ID reader") for t in texts)
+    assert any(t.startswith("Virtual eMRTD reader") for t in texts)
+    assert "photo_decoder: not-wlt-test-codec" in texts
+    ui.screenshot("diag-sam")
+    ui.reader("passport").insert_card()  # the technicians' test card: the virtual chip
     ui.tap("diag_test_read")
     ui.until(lambda: any("test_read: PACE" in t for t in ui.texts()), timeout=30, what="test read")
     assert any("verified" in t and "NOT" not in t for t in ui.texts() if t.startswith("test_read:"))
