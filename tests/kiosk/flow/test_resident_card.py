@@ -159,7 +159,8 @@ def test_the_card_left_on_the_reader_is_mentioned_until_it_is_lifted_and_no_long
     flow = make_flow()
     read(flow, removal_tracked=True)
     cmds = flow.dispatch(e.Touch("cancel"))
-    assert flow.state is State.ATTRACT and c.CancelCardWatch() in cmds and not flow.view.take_card
+    # a case with a real step is rated before the attract screen; the card is forgotten either way
+    assert flow.state is State.RATING and c.CancelCardWatch() in cmds and not flow.view.take_card
 
 
 def test_a_face_retry_keeps_watching_the_card_it_read() -> None:
