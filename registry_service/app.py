@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Header, Request, Response
+from fastapi import APIRouter, FastAPI, Header, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
@@ -21,6 +21,8 @@ from licence_wire.protocol import IDEMPOTENCY_KEY_PATTERN, KIOSK_ID_PATTERN
 from registry_service import keys as keys_mod
 from registry_service.db import make_engine, migrate
 from registry_service.limits import RateLimits, check_retention
+from registry_service.name_check import check_name
+from registry_service.naming import checker as name_checker
 from registry_service.problems import PROBLEM_JSON, RequestGuard, install, problem_response
 from registry_service.rate_limit import KioskRateLimiter, RateLimitGuard
 from registry_service.reference import catalogue
@@ -31,6 +33,8 @@ from registry_service.schemas import (
     DecisionOut,
     HeartbeatIn,
     HeartbeatOut,
+    NameCheckOut,
+    NameCheckQuery,
     Problem,
     ReferenceDataOut,
     SignedLicenceOut,
@@ -40,7 +44,7 @@ from registry_service.schemas import (
 from registry_service.store import Unavailable
 from registry_service.submit_route import SubmitEndpoint, is_submission
 
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"
 USCC_PATTERN = credit_code.PATTERN
 
 
@@ -135,6 +139,9 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
     registry = Registry(engine, authority, cat, clock=settings.clock,
                         recent_application_hours=settings.recent_application_hours)
     reference_json = cat.as_json()
+    # the name rules' reference set (about 0.6 s to load, once per process): loaded now, not
+    # inside the first name check, which the kiosk gives two seconds
+    name_checker()
 
     app = RegistryApp(
         title="Individual-business registration API",
@@ -219,6 +226,17 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
             summary="Pick lists for the application form")
     def reference_data() -> dict[str, Any]:
         return reference_json
+
+    @v1.get("/names/check", response_model=NameCheckOut, responses=_problems(422),
+            summary="Preview and check a business name while the applicant writes it",
+            description="Every name rule at once: the whole name (行政区划 + 字号 + 行业 + 组织形式) "
+            "and the findings, each with a stable code and a severity (reject, review, warn). "
+            "Reads only; the decision at submission applies the same rules and is the one "
+            "that counts.")
+    def names_check(query: Annotated[NameCheckQuery, Query()]) -> dict[str, Any]:
+        return check_name(engine, division_code=query.division_code, trade_name=query.trade_name,
+                          industry_term=query.industry_term, organisation_form=query.organisation_form,
+                          industry_code=query.industry_code).as_dict()
 
     @v1.post("/heartbeat", response_model=HeartbeatOut,
              responses=_problems(400, 413, 415, 422), summary="Kiosk liveness")
