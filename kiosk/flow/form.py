@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from drivers.idcard.base import ChipIdentity
-from drivers.registry.models import Application
+from drivers.registry.models import Application, NameQuery, ReferenceData
 
 REQUIRED = ("composition", "industry_code", "organisation_form", "division_code", "street",
             "house_number", "scope_codes")
@@ -18,6 +18,11 @@ COMPOSITIONS = ("individual", "family")
 # isdigit() would take full-width and Arabic-Indic digits, which the registration service refuses.
 HOUSE_NUMBER = re.compile(r"[0-9]{1,5}")
 PHONE = re.compile(r"1[3-9][0-9]{9}")
+# The fields the business name is made of (行政区划 + 字号 + 行业 + 组织形式): a change to any of
+# them asks the service for a new check once the applicant pauses this long.
+NAME_FIELDS = ("trade_name", "industry_code", "organisation_form", "division_code")
+NAME_CHECK_DELAY_S = 0.4
+TRADE_NAME_MAX = 10  # characters the 字号 field takes (the service's rule; 20 is its hard bound)
 
 
 def operator_name(identity: ChipIdentity) -> str:
@@ -37,6 +42,27 @@ def trade_name_suggestions(identity: ChipIdentity) -> list[str]:
     if len(given) >= 2:
         options.append(given)
     return list(dict.fromkeys(o for o in options if len(o) >= 2))
+
+
+def name_query(form: dict[str, object], reference: ReferenceData | None) -> NameQuery | None:
+    """What to ask the service about the name, or None until every part of it is chosen."""
+    trade = str(form.get("trade_name") or "")
+    industry = str(form.get("industry_code") or "")
+    org_form = str(form.get("organisation_form") or "")
+    division = str(form.get("division_code") or "")
+    if not (trade and industry and org_form and division) or reference is None:
+        return None
+    term = next((zh for code, zh, _en in reference.industries if code == industry), "")
+    return NameQuery(division, trade[:20], term[:10], org_form[:8], industry)
+
+
+def name_preview(form: dict[str, object], reference: ReferenceData | None) -> str:
+    """The whole name as far as it is chosen, for the screen until the service's answer is in."""
+    if reference is None:
+        return str(form.get("trade_name") or "")
+    division = next((d.name_zh for d in reference.divisions if d.code == form.get("division_code")), "")
+    term = next((zh for code, zh, _en in reference.industries if code == form.get("industry_code")), "")
+    return f"{division}{form.get('trade_name') or ''}{term}{form.get('organisation_form') or ''}"
 
 
 def phone_display(phone: str) -> str:
