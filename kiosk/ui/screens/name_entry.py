@@ -146,8 +146,12 @@ class NameEditor(BoxLayout):
         self.add_widget(self.panel)
 
     def _changed(self, text: str) -> None:
+        """After every key and stroke: the new text, or (a letter typed, a stroke written) that
+        the applicant is still there, so the form's idle timeout counts from now."""
         if text != (self.ctx.session.form.get("trade_name") or ""):
             self.ctx.touch("form_set", ("trade_name", text))
+        else:
+            self.ctx.touch("name_writing")
 
     def _done(self, text: str) -> None:
         self.ctx.scratch[EDITOR] = False

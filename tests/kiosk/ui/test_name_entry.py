@@ -192,3 +192,16 @@ def test_the_quick_picks_stay(on_form: Harness) -> None:
     assert ui.runner.flow.session.form["trade_name"] == "老张"
     checked(ui)
     assert ui.runner.flow.view.name_check.full_name.endswith("老张百货店")
+
+
+def test_writing_on_the_pad_keeps_the_form_open(on_form: Harness) -> None:
+    """Strokes change no field, but they are the applicant at work: the idle timeout restarts."""
+    ui = on_form
+    enter_form(ui, "zh_CN")
+    open_editor(ui)
+    ui.tap("te_mode", "handwriting")
+    flow = ui.runner.flow
+    flow.last_activity -= 100
+    before = flow.last_activity
+    draw(ui, "王")
+    ui.until(lambda: flow.last_activity > before + 50, what="the strokes counted as activity")
