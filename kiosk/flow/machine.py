@@ -152,6 +152,8 @@ class Flow:
         self.view = View(state, **keep)
         for k, v in view.items():
             setattr(self.view, k, v)
+        if state is State.FORM:  # however the form is entered (first time, edit, back from staff)
+            self._name_changed()
 
     def _wipe(self) -> list[object]:
         """Forget the applicant; the next one starts with a fresh session and language."""
@@ -227,7 +229,6 @@ class Flow:
             return [c.StartFaceCheck(self.session.face_reference)]
         if state is State.FORM:
             self._go(State.FORM, why)
-            self._name_changed()
             return [] if self.reference is not None else [c.LoadReferenceData()]
         self._go(state, why)
         return []
@@ -454,7 +455,6 @@ class Flow:
                         c.Submit(self.session.txn_id, key, app, (ident.issuing_state, ident.document_number))]
             if ev.action == "edit":
                 self._go(State.FORM, "edit")
-                self._name_changed()
             elif ev.action == "cancel":
                 return self._to_attract("cancel", "cancelled")
         return []

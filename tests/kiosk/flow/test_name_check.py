@@ -149,3 +149,14 @@ def test_the_trade_name_is_cut_to_the_field_length() -> None:
     flow, _ = on_form()
     write(flow, "一二三四五六七八九十百千")
     assert flow.session.form["trade_name"] == "一二三四五六七八九十"
+
+
+def test_back_from_the_staff_screen_the_name_is_checked_again() -> None:
+    flow, clock = on_form()
+    write(flow, "老王")
+    flow.dispatch(e.Touch("staff"))
+    assert flow.state is State.STAFF
+    flow.dispatch(e.Touch("resume"))
+    assert flow.state is State.FORM and flow.view.name_check_state == "pending"
+    clock.advance(DELAY)
+    assert [cmd.query.trade_name for cmd in asked(flow.dispatch(e.Tick()))] == ["老王"]
