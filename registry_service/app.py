@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,6 +46,7 @@ from registry_service.store import Unavailable
 from registry_service.submit_route import SubmitEndpoint, is_submission
 
 API_VERSION = "1.1.0"
+NAME_RULES_WARM_AFTER_S = 5.0
 USCC_PATTERN = credit_code.PATTERN
 
 
@@ -139,9 +141,13 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
     registry = Registry(engine, authority, cat, clock=settings.clock,
                         recent_application_hours=settings.recent_application_hours)
     reference_json = cat.as_json()
-    # the name rules' reference set (about 0.6 s to load, once per process): loaded now, not
-    # inside the first name check, which the kiosk gives two seconds
-    name_checker()
+    # The name rules' reference set takes about 0.6 s of CPU to load, once per process: loaded a
+    # little after start-up rather than inside the first name check (which the kiosk gives two
+    # seconds) or here, where an embedded service would spend it while the kiosk draws its first
+    # frame. A request that comes first loads it itself (naming.checker() builds it once).
+    warm = threading.Timer(NAME_RULES_WARM_AFTER_S, name_checker)
+    warm.daemon = True
+    warm.start()
 
     app = RegistryApp(
         title="Individual-business registration API",
@@ -157,6 +163,7 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
     app.state.engine = engine
     app.state.keys = authority
     app.state.purger = None
+    app.state.name_rules_warm = warm  # cancelled by embedded.stop()
     if settings.purge_interval_s > 0:
         app.state.purger = Purger(registry.store, settings.retention_hours,
                                   settings.purge_interval_s, settings.clock).start()

@@ -19,6 +19,15 @@ from tests.drivers.registry.fault_server import FaultServer
 LAOWANG = NameQuery("371002", "老王", "拉面", "馆", "H6291")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def name_rules_loaded() -> None:
+    """The in-process service loads its name rules a few seconds after it starts; a check before
+    that loads them itself, slower than this module's short deadlines on a busy machine."""
+    from registry_service.naming import checker
+
+    checker()
+
+
 def client(url: str, key_path: Path, **kw: Any) -> HttpRegistrationClient:
     kw.setdefault("sleep", lambda _s: None)
     return HttpRegistrationClient(url, "kiosk-test-01", key_path, **kw)

@@ -29,6 +29,9 @@ DIVISION = {"zh_CN": 0, "en": 1}
 
 @pytest.fixture
 def on_form(ui: Harness) -> Iterator[Harness]:
+    from registry_service.naming import checker
+
+    checker()  # what the in-process service does 5 s after it starts: a check must not wait for it
     ui.reset()
     yield ui
     ui.reset()
