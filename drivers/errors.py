@@ -102,6 +102,15 @@ class ServiceProtocolError(DeviceError):
     code = "service_protocol_error"
 
 
+class NameQueryInvalid(DeviceError):
+    """A name check asked with parts the service would refuse (empty or too long 字号, a
+    malformed division or industry code): nothing is sent. Not a fault; the form carries on and
+    the submission decides."""
+
+    code = "name_query_invalid"
+    fault = False
+
+
 # --- printer: status and journal ----------------------------------------------------------
 class PrinterStatusGarbled(PrinterError):
     """A status reply that is not a DLE EOT answer (wrong length, fixed bits wrong)."""

@@ -9,6 +9,9 @@ from drivers.registry.models import ReferenceData
 from kiosk.flow.form import trade_name_suggestions
 
 HOUSE_NUMBER = "8"
+# The 字号 the demo applicant writes: 老 typed as pinyin and picked, 王 written on the pad.
+NAME_PINYIN = ("lao", "老")
+NAME_HANDWRITTEN = "王"
 
 
 def form_picks(ref: ReferenceData) -> list[tuple[str, Any]]:

@@ -258,6 +258,8 @@ class Runner:
                 self._supersede("face")
             case c.LoadReferenceData():
                 self._spawn("reference", self._load_reference)
+            case c.CheckName():
+                self._spawn("name", self._check_name, cmd)
             case c.Submit():
                 holder = self.journal.holder_ref(*cmd.document) if cmd.document else None
                 self.journal.store_submission(cmd.txn_id, cmd.idempotency_key, cmd.application, holder)
@@ -409,6 +411,18 @@ class Runner:
 
     def _load_reference(self) -> object:
         return e.ReferenceLoaded(self.devices.registry.reference_data())
+
+    def _check_name(self, cmd: c.CheckName) -> object:
+        """Advice only: whatever goes wrong is NameCheckFailed, never a step failure (which
+        would take the kiosk out of service); the submission decides."""
+        try:
+            return e.NameChecked(cmd.seq, self.devices.registry.check_name(cmd.query))
+        except DeviceError as exc:
+            log.info("name check failed", extra={"code": exc.code})
+            return e.NameCheckFailed(cmd.seq, exc.code)
+        except Exception:  # a bug in the client must not cost the applicant their form
+            log.exception("name check crashed")
+            return e.NameCheckFailed(cmd.seq, "internal_error")
 
     def _submit(self, cmd: c.Submit) -> object:
         decision = self.devices.registry.submit(cmd.application, cmd.idempotency_key)

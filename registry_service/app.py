@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Header, Request, Response
+from fastapi import APIRouter, FastAPI, Header, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
@@ -21,6 +22,8 @@ from licence_wire.protocol import IDEMPOTENCY_KEY_PATTERN, KIOSK_ID_PATTERN
 from registry_service import keys as keys_mod
 from registry_service.db import make_engine, migrate
 from registry_service.limits import RateLimits, check_retention
+from registry_service.name_check import check_name
+from registry_service.naming import checker as name_checker
 from registry_service.problems import PROBLEM_JSON, RequestGuard, install, problem_response
 from registry_service.rate_limit import KioskRateLimiter, RateLimitGuard
 from registry_service.ratings import RatingDesk
@@ -32,6 +35,8 @@ from registry_service.schemas import (
     DecisionOut,
     HeartbeatIn,
     HeartbeatOut,
+    NameCheckOut,
+    NameCheckQuery,
     Problem,
     RatingIn,
     RatingOut,
@@ -43,7 +48,8 @@ from registry_service.schemas import (
 from registry_service.store import Unavailable
 from registry_service.submit_route import SubmitEndpoint, is_submission
 
-API_VERSION = "1.1.0"  # 1.1: ratings; operator_id_type, operator_foreign_review, 60-character operator names
+API_VERSION = "1.1.0"  # 1.1: ratings, name check, operator_id_type (operator_foreign_review, Latin names)
+NAME_RULES_WARM_AFTER_S = 5.0
 USCC_PATTERN = credit_code.PATTERN
 
 
@@ -139,6 +145,13 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
                         recent_application_hours=settings.recent_application_hours)
     desk = RatingDesk(registry.store, settings.clock)
     reference_json = cat.as_json()
+    # The name rules' reference set takes about 0.6 s of CPU to load, once per process: loaded a
+    # little after start-up rather than inside the first name check (which the kiosk gives two
+    # seconds) or here, where an embedded service would spend it while the kiosk draws its first
+    # frame. A request that comes first loads it itself (naming.checker() builds it once).
+    warm = threading.Timer(NAME_RULES_WARM_AFTER_S, name_checker)
+    warm.daemon = True
+    warm.start()
 
     app = RegistryApp(
         title="Individual-business registration API",
@@ -154,6 +167,7 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
     app.state.engine = engine
     app.state.keys = authority
     app.state.purger = None
+    app.state.name_rules_warm = warm  # cancelled by embedded.stop()
     if settings.purge_interval_s > 0:
         app.state.purger = Purger(registry.store, settings.retention_hours,
                                   settings.purge_interval_s, settings.clock).start()
@@ -223,6 +237,17 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
             summary="Pick lists for the application form")
     def reference_data() -> dict[str, Any]:
         return reference_json
+
+    @v1.get("/names/check", response_model=NameCheckOut, responses=_problems(422),
+            summary="Preview and check a business name while the applicant writes it",
+            description="Every name rule at once: the whole name (行政区划 + 字号 + 行业 + 组织形式) "
+            "and the findings, each with a stable code and a severity (reject, review, warn). "
+            "Reads only; the decision at submission applies the same rules and is the one "
+            "that counts.")
+    def names_check(query: Annotated[NameCheckQuery, Query()]) -> dict[str, Any]:
+        return check_name(engine, division_code=query.division_code, trade_name=query.trade_name,
+                          industry_term=query.industry_term, organisation_form=query.organisation_form,
+                          industry_code=query.industry_code).as_dict()
 
     @v1.post("/heartbeat", response_model=HeartbeatOut,
              responses=_problems(400, 413, 415, 422), summary="Kiosk liveness")

@@ -38,6 +38,7 @@ class EmbeddedService:
         state = self._server.config.app.state
         if state.purger is not None:
             state.purger.stop()
+        state.name_rules_warm.cancel()
         state.submit_pool.shutdown(wait=False)
         state.engine.dispose()  # close the database file/connections
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from licence_wire import foreign_permanent_id, resident_id
+from registry_service import naming
 from registry_service.reference import Catalogue
 
 APPROVED, MANUAL_REVIEW, REJECTED = "approved", "manual_review", "rejected"
@@ -26,7 +27,7 @@ REJECT = {
     "name_too_short",
     "name_too_long",
     "name_forbidden_word",
-    "name_invalid_characters",
+    "name_invalid_characters",  # given before the finer character codes below; old decisions keep it
     "organisation_form_not_allowed",
     "name_taken",
     "industry_unknown",
@@ -36,17 +37,19 @@ REJECT = {
     "premises_not_in_list",
     "premises_house_number_invalid",
 }
+# registry_service.naming's refusals and reviews (its warnings never decide)
+NAME_REJECT = {code for code, r in naming.REASONS.items() if r.severity == naming.REJECT}
+NAME_REVIEW = {code for code, r in naming.REASONS.items() if r.severity == naming.REVIEW}
+REJECT |= NAME_REJECT - {"industry_term_missing"}
 # Foreign nationals: whether one may register an individual business is not settled by the rules
 # this service implements (the 2022 regulation names citizens, and Hong Kong, Macao and Taiwan
 # residents), so a person decides rather than an instant approval or refusal.
 REVIEW = {"operator_minor_review", "operator_foreign_review", "scope_prior_permit",
-          "operator_recent_application"}
+          "operator_recent_application"} | NAME_REVIEW
 NOTICE = {"scope_post_permit"}  # approved; the licence carries the permit note
 
-FORBIDDEN_WORDS = ("中国", "中华", "全国", "国家", "国际")
 # fullmatch, never ^...$ (which accepts a trailing newline), and [0-9], never \d (which accepts
 # every Unicode decimal digit: Arabic-Indic house numbers would pass)
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 # CJK ideographs: Extension A, the URO and Extensions B-H (a resident ID card may carry a name
 # character outside the BMP, e.g. 𠮷), with '·' between the parts of a transcribed name
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef\U00030000-\U000323af"
@@ -57,7 +60,6 @@ HMT_PREFIXES = ("810000", "820000", "830000")
 ID_RESIDENT, ID_HMT, ID_FOREIGN = "resident_id", "hmt_residence_permit", "foreign_permanent_residence"
 _HOUSE_NUMBER = re.compile(r"[0-9]{1,5}号[\u4e00-\u9fff0-9A-Z-]{0,30}")
 _COMPOSITION = {"individual": "个人经营", "family": "家庭经营"}
-TRADE_NAME_MAX = 10
 
 
 @dataclass
@@ -134,25 +136,26 @@ def check_name(
     organisation_form: str,
     cat: Catalogue,
     is_taken: Callable[[str], bool],
+    *,
+    division_code: str = "",
+    industry_code: str = "",
 ) -> list[str]:
-    """字号 rules. An empty trade name is an unnamed business: no name rules apply."""
+    """字号 rules: registry_service.naming's, the same the name-check endpoint answers with, so
+    that what the kiosk showed while the applicant wrote is what decides. Findings that only
+    warn (homophones, an industry term unlike the class) do not enter the decision. An empty
+    trade name is an unnamed business: no name rules apply."""
     if trade_name == "":
         return []
-    reasons: list[str] = []
-    normalised = name_key(trade_name) or ""
-    if not _CJK.fullmatch(trade_name):
-        reasons.append("name_invalid_characters")
-    if len(trade_name) < 2:
-        reasons.append("name_too_short")
-    if len(trade_name) > TRADE_NAME_MAX:
-        reasons.append("name_too_long")
-    if any(w in normalised for w in FORBIDDEN_WORDS):
-        reasons.append("name_forbidden_word")
-    if organisation_form not in cat.forms_allowed or any(
-        f in organisation_form for f in cat.forms_forbidden
-    ):
-        reasons.append("organisation_form_not_allowed")
-    if not reasons and is_taken(normalised):
+    industry = cat.industries.get(industry_code)
+    result = naming.checker().check(naming.NameParts(
+        division_code, trade_name, industry[0] if industry else "", organisation_form, industry_code))
+    reasons = [code for code in result.codes()
+               if naming.REASONS[code].severity != naming.WARN
+               # the division and the industry have their own rules and codes in assess()
+               and code not in ("division_unknown", "industry_term_missing")]
+    if organisation_form not in cat.forms_allowed and "organisation_form_not_allowed" not in reasons:
+        reasons.append("organisation_form_not_allowed")  # the catalogue offers fewer forms than the rules allow
+    if not any(code in REJECT for code in reasons) and is_taken(name_key(trade_name) or ""):
         reasons.append("name_taken")
     return reasons
 
@@ -227,10 +230,9 @@ def assess(
         a.reasons.append("industry_unknown")
     a.reasons += check_premises(division_code, premises, cat)
     division = cat.divisions.get(division_code)
-    if industry is not None and division is not None:
-        a.reasons += check_name(trade_name, organisation_form, cat, is_taken)
-    elif trade_name:
-        a.reasons += check_name(trade_name, organisation_form, cat, lambda _n: False)
+    known = industry is not None and division is not None
+    a.reasons += check_name(trade_name, organisation_form, cat, is_taken if known else lambda _n: False,
+                            division_code=division_code, industry_code=industry_code)
     scope_reasons, a.scope_text = check_scope(scope_codes, cat)
     a.reasons += scope_reasons
     a.composition = _COMPOSITION.get(composition, composition)

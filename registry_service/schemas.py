@@ -241,6 +241,30 @@ class RatingOut(_Strict):
     level: str
     received_at: str
     follow_up: FollowUpOut | None
+class NameCheckQuery(_Strict):
+    """Query of GET /v1/names/check: the parts of a business name as the applicant has them."""
+
+    division_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}([0-9]{3})?$")]
+    trade_name: Text(20, 1)  # type: ignore[valid-type]
+    industry_term: Text(10) = ""  # type: ignore[valid-type]
+    organisation_form: Text(8) = ""  # type: ignore[valid-type]
+    industry_code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{0,16}$")] = ""
+
+
+class NameFindingOut(_Strict):
+    code: str
+    severity: Literal["reject", "review", "warn"]
+    part: Literal["trade_name", "industry_term", "organisation_form", "division", "name"]
+    text: str
+    suggestion: str
+    zh: str
+    en: str
+
+
+class NameCheckOut(_Strict):
+    full_name: str
+    outcome: Literal["ok", "review", "reject"]
+    findings: list[NameFindingOut]
 
 
 class Problem(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from drivers.registry.models import Application, Decision, Rating, RatingReceipt, ReferenceData
+from drivers.registry.models import Application, Decision, NameCheck, NameQuery, Rating, RatingReceipt, ReferenceData
 
 
 class RegistrationClient(ABC):
@@ -16,6 +16,13 @@ class RegistrationClient(ABC):
     def submit(self, application: Application, idempotency_key: str) -> Decision:
         """Submit once per key: a retry with the same key never creates a second application.
         The returned decision's signature has been verified. Raises ServiceUnreachable,
+        ServiceProtocolError."""
+
+    @abstractmethod
+    def check_name(self, query: NameQuery) -> NameCheck:
+        """Preview and check a business name while the applicant writes it: one quick attempt,
+        no retries (a check that does not answer at once is skipped; the submission decides).
+        Raises NameQueryInvalid before sending parts the service would refuse, ServiceUnreachable,
         ServiceProtocolError."""
 
     @abstractmethod

@@ -23,16 +23,27 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from drivers.errors import (
+    NameQueryInvalid,
     ServiceProtocolError,
     ServiceRateLimited,
     ServiceRequestRejected,
     ServiceUnreachable,
 )
 from drivers.registry.base import RegistrationClient
-from drivers.registry.models import Application, Decision, Licence, Rating, RatingReceipt, ReferenceData
+from drivers.registry.models import (
+    Application,
+    Decision,
+    Licence,
+    NameCheck,
+    NameQuery,
+    Rating,
+    RatingReceipt,
+    ReferenceData,
+)
 from drivers.registry.wire import (
     parse_decision,
     parse_licence,
+    parse_name_check,
     parse_rating_receipt,
     parse_reference_data,
     verify_signed,
@@ -47,6 +58,11 @@ _LENGTH = re.compile(r"[0-9]{1,19}", re.ASCII)
 _RETRY_STATUSES = {500, 502, 503, 504}
 _LOOPBACK_NAMES = {"localhost"}
 _SECONDS = re.compile(r"[0-9]{1,6}", re.ASCII)  # Retry-After delay-seconds; not isdigit(): "²"
+# The service's bounds for a name check (registry_service.schemas.NameCheckQuery): a query
+# outside them is not sent.
+_DIVISION = re.compile(r"[0-9]{6}([0-9]{3})?", re.ASCII)
+_INDUSTRY = re.compile(r"[A-Z0-9]{0,16}", re.ASCII)
+_NAME_LIMITS = {"trade_name": (1, 20), "industry_term": (0, 10), "organisation_form": (0, 8)}
 
 
 def _seconds(retry_after: str | None) -> float | None:
@@ -82,6 +98,7 @@ class HttpRegistrationClient(RegistrationClient):
         backoff_s: float = 0.2,
         backoff_max_s: float = 3.0,
         software_version: str = "",
+        name_check_deadline_s: float = 2.0,
         on_close: Callable[[], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -105,6 +122,10 @@ class HttpRegistrationClient(RegistrationClient):
         if not deadline_s > 0:
             raise ValueError("deadline_s must be more than 0")
         self.deadline_s = deadline_s
+        if not name_check_deadline_s > 0:
+            raise ValueError("name_check_deadline_s must be more than 0")
+        # advice while the applicant writes: late is useless, so short and never retried
+        self.name_check_deadline_s = min(name_check_deadline_s, deadline_s)
         self.backoff_s, self.backoff_max_s = backoff_s, backoff_max_s
         self.software_version = software_version
         self._on_close = on_close
@@ -148,6 +169,20 @@ class HttpRegistrationClient(RegistrationClient):
         if decision.licence is not None and decision.licence.operator != application.operator_name:
             raise ServiceProtocolError("licence issued to someone else")
         return decision
+
+    def check_name(self, query: NameQuery) -> NameCheck:
+        params = {"division_code": query.division_code, "trade_name": query.trade_name,
+                  "industry_term": query.industry_term, "organisation_form": query.organisation_form,
+                  "industry_code": query.industry_code}
+        if not _DIVISION.fullmatch(query.division_code) or not _INDUSTRY.fullmatch(query.industry_code):
+            raise NameQueryInvalid("division or industry code malformed")
+        for field, (low, high) in _NAME_LIMITS.items():
+            if not low <= len(params[field]) <= high:
+                raise NameQueryInvalid(f"{field} length outside {low}-{high}")
+        if not query.industry_code:
+            del params["industry_code"]
+        return parse_name_check(self._call("GET", "/v1/names/check", params=params, retry=False,
+                                           deadline_s=self.name_check_deadline_s))
 
     def decision(self, application_id: str) -> Decision:
         path = "/v1/applications/" + quote(application_id, safe="")
@@ -205,14 +240,17 @@ class HttpRegistrationClient(RegistrationClient):
         *,
         json: Any = None,
         headers: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
         retry: bool,
         ok: tuple[int, ...] = (200,),
+        deadline_s: float | None = None,
     ) -> Any:
         """One call: attempts (failures) are bounded by max_attempts, and the whole call, waits
         included, by deadline_s. A 429 is not a failure: nothing was processed, so the same
         request goes again after Retry-After if that still fits the deadline, and otherwise
         ServiceRateLimited says how long the kiosk should wait."""
-        deadline = self._clock() + self.deadline_s
+        budget = deadline_s or self.deadline_s
+        deadline = self._clock() + budget
         attempts = self.max_attempts if retry else 1
         attempt = 0
         while True:
@@ -220,10 +258,10 @@ class HttpRegistrationClient(RegistrationClient):
             last = attempt >= attempts
             remaining = deadline - self._clock()
             if remaining <= 0:
-                raise ServiceUnreachable(f"{method} {path}: no answer within {self.deadline_s:g} s")
+                raise ServiceUnreachable(f"{method} {path}: no answer within {budget:g} s")
             timeout = (min(self.timeout[0], remaining), min(self.timeout[1], remaining))
             try:
-                resp, content = self._exchange(method, path, json, headers, timeout, deadline)
+                resp, content = self._exchange(method, path, json, headers, timeout, deadline, params)
             except requests.exceptions.SSLError as exc:
                 # A certificate problem does not heal by retrying.
                 raise ServiceUnreachable(f"TLS failure: {type(exc).__name__}") from None
@@ -272,12 +310,13 @@ class HttpRegistrationClient(RegistrationClient):
         self._sleep(seconds)
 
     def _exchange(self, method: str, path: str, body: Any, headers: dict[str, str] | None,
-                  timeout: tuple[float, float], deadline: float) -> tuple[requests.Response, bytes]:
+                  timeout: tuple[float, float], deadline: float,
+                  params: dict[str, str] | None = None) -> tuple[requests.Response, bytes]:
         """One request and its body, read as a stream and abandoned at MAX_RESPONSE_BYTES: a
         service (or something impersonating it) that sends an endless body must not fill the
         kiosk's memory before the size is checked."""
         resp = self.session.request(method, self.base_url + path, json=body, headers=headers,
-                                    timeout=timeout, allow_redirects=False, stream=True)
+                                    params=params, timeout=timeout, allow_redirects=False, stream=True)
         try:
             declared = resp.headers.get("Content-Length", "")
             if _LENGTH.fullmatch(declared) and int(declared) > MAX_RESPONSE_BYTES:

@@ -106,3 +106,29 @@ class RatingReceipt:
 
     rating_id: str
     follow_up_due: str = ""  # YYYY-MM-DD, empty for a rating that needs no follow-up
+class NameQuery:
+    """The parts of a business name as the applicant has them, for a name check."""
+
+    division_code: str  # 6-digit county code (or a 9-digit township code)
+    trade_name: str  # 字号, 1-20 characters
+    industry_term: str = ""  # 行业 segment, e.g. 餐饮
+    organisation_form: str = ""  # 组织形式, e.g. 店
+    industry_code: str = ""  # the industry chosen, for names registered in it
+
+
+@dataclass(frozen=True)
+class NameFinding:
+    code: str  # stable reason code, translated by the kiosk
+    severity: str  # "reject" | "review" | "warn"
+    part: str  # trade_name | industry_term | organisation_form | division | name
+    text: str = ""  # the offending character or word
+    suggestion: str = ""  # the standard character, or the registered 字号 it is close to
+
+
+@dataclass(frozen=True)
+class NameCheck:
+    """The service's answer while the applicant writes: advice, the submission decides."""
+
+    full_name: str  # e.g. 威海市环翠区老王拉面馆 ("" when the division is unknown)
+    outcome: str  # "ok" | "review" | "reject"
+    findings: tuple[NameFinding, ...] = ()

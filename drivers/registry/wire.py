@@ -13,10 +13,24 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from drivers.errors import ServiceProtocolError
-from drivers.registry.models import Decision, Division, Licence, RatingReceipt, ReferenceData, ScopeItem
+from drivers.registry.models import (
+    Decision,
+    Division,
+    Licence,
+    NameCheck,
+    NameFinding,
+    RatingReceipt,
+    ReferenceData,
+    ScopeItem,
+)
 from licence_wire import codec, credit_code
 
 OUTCOMES = ("approved", "manual_review", "rejected")
+NAME_OUTCOMES = ("ok", "review", "reject")
+SEVERITIES = ("reject", "review", "warn")
+NAME_PARTS = ("trade_name", "industry_term", "organisation_form", "division", "name")
+FINDINGS_MAX = 64  # a 20-character name cannot raise more; more is not an answer to this question
+NAME_TEXT_MAX = 64
 _REASON = re.compile(r"[a-z0-9_]{1,64}", re.ASCII)
 
 
@@ -107,6 +121,32 @@ def parse_rating_receipt(value: Any, case_kind: str, case_id: str, level: str) -
         if not _DATE.fullmatch(due):
             raise ServiceProtocolError("follow-up due date malformed")
     return RatingReceipt(rating_id=_str(doc, "rating_id", allow_empty=False), follow_up_due=due)
+def parse_name_check(value: Any) -> NameCheck:
+    doc = _dict(value, "name check")
+    outcome = _str(doc, "outcome")
+    if outcome not in NAME_OUTCOMES:
+        raise ServiceProtocolError("unknown name-check outcome")
+    full_name = _bounded(doc, "full_name")
+    rows = _list(doc, "findings")
+    if len(rows) > FINDINGS_MAX:
+        raise ServiceProtocolError("too many name findings")
+    findings = []
+    for row in map(lambda x: _dict(x, "name finding"), rows):
+        code = _str(row, "code")
+        if not _REASON.fullmatch(code):
+            raise ServiceProtocolError("name finding code malformed")
+        severity, part = _str(row, "severity"), _str(row, "part")
+        if severity not in SEVERITIES or part not in NAME_PARTS:
+            raise ServiceProtocolError("name finding severity or part unknown")
+        findings.append(NameFinding(code, severity, part, _bounded(row, "text"), _bounded(row, "suggestion")))
+    return NameCheck(full_name, outcome, tuple(findings))
+
+
+def _bounded(doc: dict[str, Any], key: str) -> str:
+    value = _str(doc, key)
+    if len(value) > NAME_TEXT_MAX:
+        raise ServiceProtocolError(f"field {key!r} too long")
+    return value
 
 
 def parse_reference_data(value: Any) -> ReferenceData:

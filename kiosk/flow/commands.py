@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drivers.idcard.base import AccessKey
-from drivers.registry.models import Application, Decision, Licence
+from drivers.registry.models import Application, Decision, Licence, NameQuery
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,15 @@ class CancelFaceCheck:
 @dataclass(frozen=True)
 class LoadReferenceData:
     pass
+
+
+@dataclass(frozen=True)
+class CheckName:
+    """Ask the service about the business name as the form has it now; the answer comes back
+    as NameChecked / NameCheckFailed with the same ``seq``."""
+
+    seq: int
+    query: NameQuery
 
 
 @dataclass(frozen=True, eq=False)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drivers.idcard.base import CardInfo, ChipIdentity
-from drivers.registry.models import Decision, ReferenceData
+from drivers.registry.models import Decision, NameCheck, ReferenceData
 
 
 @dataclass(frozen=True)
@@ -104,3 +104,19 @@ class ChecksDone:
 @dataclass(frozen=True)
 class DevicesReady:
     """Every device is up (start-up runs behind the attract screen)."""
+
+
+@dataclass(frozen=True)
+class NameChecked:
+    """The service's check of the business name asked as ``seq`` (kiosk.flow.commands.CheckName)."""
+
+    seq: int
+    result: NameCheck
+
+
+@dataclass(frozen=True)
+class NameCheckFailed:
+    """The check asked as ``seq`` got no usable answer: the form carries on, the submission decides."""
+
+    seq: int
+    code: str  # drivers.errors code, for the log

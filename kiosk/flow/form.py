@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from drivers.idcard import resident_id
 from drivers.idcard.base import ChipIdentity
-from drivers.registry.models import Application, ReferenceData
+from drivers.registry.models import Application, NameQuery, ReferenceData
 
 REQUIRED = ("composition", "industry_code", "organisation_form", "division_code", "street",
             "house_number", "scope_codes")
@@ -28,6 +28,11 @@ RESIDENT_NUMBER_SHAPE = re.compile(r"[0-9]{17}[0-9X]")  # Hong Kong, Macao, Taiw
 # registration can take or anyone can read back, or text the applicant should check on the card
 STAFF_NAME_WARNINGS = frozenset({"name_private_use", "name_unpaired_surrogate"})
 CONFIRM_NAME_WARNINGS = frozenset({"name_supplementary", "name_field_full"})
+# The fields the business name is made of (行政区划 + 字号 + 行业 + 组织形式): a change to any of
+# them asks the service for a new check once the applicant pauses this long.
+NAME_FIELDS = ("trade_name", "industry_code", "organisation_form", "division_code")
+NAME_CHECK_DELAY_S = 0.4
+TRADE_NAME_MAX = 10  # characters the 字号 field takes (the service's rule; 20 is its hard bound)
 
 
 def operator_name(identity: ChipIdentity) -> str:
@@ -85,6 +90,27 @@ def trade_name_suggestions(identity: ChipIdentity) -> list[str]:
     if len(given) >= 2:
         options.append(given)
     return list(dict.fromkeys(o for o in options if len(o) >= 2))
+
+
+def name_query(form: dict[str, object], reference: ReferenceData | None) -> NameQuery | None:
+    """What to ask the service about the name, or None until every part of it is chosen."""
+    trade = str(form.get("trade_name") or "")
+    industry = str(form.get("industry_code") or "")
+    org_form = str(form.get("organisation_form") or "")
+    division = str(form.get("division_code") or "")
+    if not (trade and industry and org_form and division) or reference is None:
+        return None
+    term = next((zh for code, zh, _en in reference.industries if code == industry), "")
+    return NameQuery(division, trade[:20], term[:10], org_form[:8], industry)
+
+
+def name_preview(form: dict[str, object], reference: ReferenceData | None) -> str:
+    """The whole name as far as it is chosen, for the screen until the service's answer is in."""
+    if reference is None:
+        return str(form.get("trade_name") or "")
+    division = next((d.name_zh for d in reference.divisions if d.code == form.get("division_code")), "")
+    term = next((zh for code, zh, _en in reference.industries if code == form.get("industry_code")), "")
+    return f"{division}{form.get('trade_name') or ''}{term}{form.get('organisation_form') or ''}"
 
 
 def phone_display(phone: str) -> str:

@@ -71,6 +71,8 @@ class View:
     document_held: bool = False  # its decided document was not printed: held for staff
     form_problems: list[str] = field(default_factory=list)
     reference: Any = None
+    name_check: Any = None  # the service's NameCheck of the name as the form has it now
+    name_check_state: str = ""  # "" (nothing to check), pending, checking, done, unavailable
     checks: list[Any] = field(default_factory=list)  # diagnostics: latest health check results
     documents: tuple[str, ...] = ()  # document families a working reader can read (card screen)
     documents_down: tuple[str, ...] = ()  # configured, but their reader is out of order
@@ -113,6 +115,12 @@ class Flow:
         # (from, to, why) of the latest transitions, for tests and logs; bounded for months of running
         self.history: deque[tuple[State, State, str]] = deque(maxlen=HISTORY_KEPT)
         self._leaving: list[object] = []  # ON_EXIT commands of the states left in this dispatch
+        # The name check: one request at a time, asked NAME_CHECK_DELAY_S after the last change;
+        # every change (and every new applicant) numbers the name anew, and an answer for an
+        # older number is dropped.
+        self._name_seq = 0
+        self._name_due: float | None = None
+        self._name_asked = False
 
     # --- entry points ---------------------------------------------------------------------
     def dispatch(self, event: object) -> list[object]:
@@ -135,6 +143,8 @@ class Flow:
         if isinstance(event, e.CardLifted):
             self.take_card = self.view.take_card = self.watching_card = False
             return []
+        if isinstance(event, e.NameChecked | e.NameCheckFailed):
+            return self._on_name_answer(event)
         if isinstance(event, e.DevicesReady):
             self.ready = self.view.ready = True
             if self.state is State.ATTRACT and self.timeouts.attract_probe > 0:
@@ -170,6 +180,8 @@ class Flow:
         self.view = View(state, **keep)
         for k, v in view.items():
             setattr(self.view, k, v)
+        if state is State.FORM:  # however the form is entered (first time, edit, back from staff)
+            self._name_changed()
 
     def _document_view(self) -> dict[str, tuple[str, ...]]:
         return {"documents": self.documents,
@@ -198,6 +210,8 @@ class Flow:
         had_data = self.session.holds_personal_data()
         language = self.session.language if keep_language else self.default_language
         self.session.wipe()
+        self._name_seq += 1
+        self._name_due = None
         self.session = ApplicantSession(language=language)
         self.session.wiped = True
         self.view.language = language
@@ -290,9 +304,44 @@ class Flow:
         self._go(state, why)
         return []
 
+    # --- the name check -------------------------------------------------------------------
+    def _name_changed(self) -> None:
+        """A part of the business name changed (or the form was entered again): check it once
+        the applicant pauses."""
+        self._name_seq += 1
+        query = form_rules.name_query(self.session.form, self.reference)
+        self.view.name_check = None
+        self.view.name_check_state = "pending" if query else ""
+        self._name_due = self.clock() + form_rules.NAME_CHECK_DELAY_S if query else None
+
+    def _ask_name_check(self) -> list[object]:
+        if self._name_due is None or self._name_asked or self.clock() < self._name_due:
+            return []
+        self._name_due = None
+        query = form_rules.name_query(self.session.form, self.reference)
+        if query is None:
+            return []
+        self._name_asked = True
+        self.view.name_check_state = "checking"
+        return [c.CheckName(self._name_seq, query)]
+
+    def _on_name_answer(self, ev: e.NameChecked | e.NameCheckFailed) -> list[object]:
+        self._name_asked = False
+        if self.state is not State.FORM or ev.seq != self._name_seq:
+            return []  # for a name changed since, or another applicant's: the next tick asks again
+        if isinstance(ev, e.NameChecked):
+            self.view.name_check, self.view.name_check_state = ev.result, "done"
+        else:
+            self.view.name_check, self.view.name_check_state = None, "unavailable"
+        return []
+
     # --- timeouts -------------------------------------------------------------------------
     def _tick(self) -> list[object]:
         now = self.clock()
+        if self.state is State.FORM:
+            asked = self._ask_name_check()
+            if asked:
+                return asked
         if self.state is State.ATTRACT:
             every = self.timeouts.attract_probe
             if self.ready and every > 0 and now - self.entered_at >= every:
@@ -455,16 +504,26 @@ class Flow:
             self.reference = self.view.reference = ev.data
             if self.session.identity is not None:
                 form_rules.with_home_division(self.session.identity, self.session.form, ev.data)
+            self._name_changed()
             return []
         if isinstance(ev, e.StepFailed):
             return self._fault(ev.code)
         if isinstance(ev, e.Touch):
             if ev.action == "form_set":
                 key, value = ev.value
+                if key == "trade_name":
+                    value = str(value or "")[:form_rules.TRADE_NAME_MAX]
+                changed = self.session.form.get(key) != value
                 self.session.form[key] = value
                 self.view.form_problems = []
+                if changed and key in form_rules.NAME_FIELDS:
+                    self._name_changed()
             elif ev.action == "form_done":
                 found = form_rules.problems(self.session.form)
+                check = self.view.name_check
+                if check is not None and check.outcome == "reject" and "invalid:trade_name" not in found:
+                    # the service's own rules refuse this name: the submission would, too
+                    found.append("invalid:trade_name")
                 if found:
                     self.view.form_problems = found
                     return []

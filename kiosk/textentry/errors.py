@@ -6,11 +6,15 @@ widget drops that input mode and keeps the other, so only both missing stops Chi
 
 from __future__ import annotations
 
+from drivers.errors import DeviceError
 
-class TextEntryError(Exception):
-    """Base class. ``detail`` is for technicians' logs: never the applicant's input."""
+
+class TextEntryError(DeviceError):
+    """Base class. ``detail`` is for technicians' logs: never the applicant's input. A device
+    error like every coded failure of the kiosk, but never a fault: the form carries on."""
 
     code = "textentry_error"
+    fault = False
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -77,6 +78,8 @@ class KioskApp(App):
         self.exit_code = 0
         self.on_pump: list[Any] = []  # autopilot hooks, called after each pump
         self.stop_when: Callable[[], bool] = lambda: False  # e.g. SIGTERM received (kiosk.launch)
+        self.input_methods: Any = None  # kiosk.textentry InputMethods, opened behind the attract screen
+        self.input_methods_state = "opening"
 
     # --- layout ---------------------------------------------------------------------------
     def build(self) -> Widget:
@@ -104,11 +107,32 @@ class KioskApp(App):
         root.add_widget(self.corner)
         self.preview = CameraPreview(lambda: self.runner.devices.camera if self.runner.devices else None)
         self.runner.listeners.append(self._on_flow)
+        threading.Thread(target=self._open_input_methods, name="text-entry-open", daemon=True).start()
         self.render()
         Clock.schedule_interval(self._pump, 1 / 30)
         if os.environ.get("KIOSK_REPORT_FIRST_FRAME"):
             Window.bind(on_flip=self._first_frame)
         return root
+
+    def _open_input_methods(self) -> None:
+        """The pinyin and handwriting engines (rime compiles its dictionaries into the var dir
+        the first time: seconds), on a thread so that the attract screen does not wait."""
+        from kiosk.textentry.errors import TextEntryError
+        from kiosk.textentry.methods import open_input_methods
+        from kiosk.textentry.options import TextEntryOptions
+
+        try:
+            self.input_methods = open_input_methods(TextEntryOptions(), self.runner.settings.var_dir)
+            state = "ready"
+        except TextEntryError as exc:  # neither engine works: the editor says so, the quick picks remain
+            log.error("Chinese text entry unavailable", extra={"code": exc.code})
+            state = "failed"
+        Clock.schedule_once(lambda _dt: self._input_methods_opened(state), 0)
+
+    def _input_methods_opened(self, state: str) -> None:
+        self.input_methods_state = state
+        if self.scratch.get("name_editor"):
+            self.render()
 
     def _first_frame(self, *_: Any) -> None:
         """Benchmark hook: report the first drawn frame of the attract screen, then quit."""
@@ -139,8 +163,15 @@ class KioskApp(App):
     def _on_flow(self, flow: Flow, cmds: list[object]) -> None:
         if flow.state != (self._rendered[0] if self._rendered else None):
             self.scratch.clear()  # typed digits never outlive their screen
-        if self._render_key(flow) != self._rendered:
-            self.render()
+        key = self._render_key(flow)
+        if key == self._rendered:
+            return
+        screen = self.content.children[0] if self.content.children else None
+        update = getattr(screen, "update_view", None)
+        if update is not None and self._rendered is not None and flow.state == self._rendered[0] and update(flow):
+            self._rendered = key  # a screen that keeps its widgets (the name editor's pad) updated itself
+            return
+        self.render()
 
     def touch(self, action: str, value: Any = None) -> None:
         self.runner.touch(action, value)
@@ -161,7 +192,8 @@ class KioskApp(App):
         if flow.state is State.DIAG:
             self.scratch.update(diag_info(self.runner))
         ctx = screens.Ctx(view=flow.view, session=flow.session, tr=self.tr, touch=self.touch,
-                          scratch=self.scratch, camera_widget=self.preview, rerender=self.render)
+                          scratch=self.scratch, camera_widget=self.preview, rerender=self.render,
+                          input_methods=self.input_methods, input_methods_state=self.input_methods_state)
         shows_camera = flow.state is State.FACE_CHECK or (flow.state is State.DIAG
                                                          and flow.view.key_mode == "device:camera")
         if not shows_camera and self.preview.parent is not None:

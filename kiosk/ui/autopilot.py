@@ -17,6 +17,7 @@ folder only the kiosk's user can open (0700).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -24,17 +25,22 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+from kivy.base import EventLoop
 from kivy.core.window import Window
 
-from kiosk.applicant_script import form_picks, next_trade_name
+from kiosk.applicant_script import NAME_HANDWRITTEN, NAME_PINYIN, form_picks, next_trade_name
 from kiosk.flow.machine import Flow
 from kiosk.flow.states import State
 from kiosk.ui.app import KioskApp
 from kiosk.ui.autopilot_world import SimulatedWorld, private_folder
-from kiosk.ui.touch import tap
+from kiosk.ui.touch import SyntheticTouch, tap, tap_widget
+from kiosk.ui.widgets import KioskButton
 
 log = logging.getLogger(__name__)
 FAIL_STATES = {State.STAFF, State.OUT_OF_SERVICE}
+# One character as a finger writes it, for the handwriting pad (Make Me a Hanzi medians through
+# kiosk.textentry.strokedata's synthetic writer; Arphic Public License like the bundled model).
+STROKES = Path(__file__).resolve().parents[2] / "assets" / "textentry" / "autopilot_strokes.json"
 
 
 class Autopilot:
@@ -169,6 +175,14 @@ class Autopilot:
                 self._wait_until = time.monotonic() + 0.1
         elif kind == "fill_form":
             self.fill_form()
+        elif kind == "pick":
+            if not self.pick_candidate(arg):
+                self.queue.appendleft((kind, arg))  # candidates not shown yet
+                self._wait_until = time.monotonic() + 0.1
+        elif kind == "write":
+            if not self.write(arg):
+                self.queue.appendleft((kind, arg))  # the pad is not on screen yet
+                self._wait_until = time.monotonic() + 0.1
         elif kind == "decide":
             self.decide()
         elif kind == "finish":
@@ -190,8 +204,51 @@ class Autopilot:
                 steps += [("tap", ("key", digit)) for digit in value] + [("wait", 0.1)]
             else:
                 steps += [("tap", ("form_set", (field, value))), ("wait", 0.1)]
+        steps += self.name_steps()
         steps += [("wait", 0.2), ("shot", "form-filled"), ("tap", ("form_done", None))]
         self.queue.extendleft(reversed(steps))
+
+    def name_steps(self) -> list[tuple[str, Any]]:
+        """The 字号 as an applicant writes it: pinyin keys and a candidate, then one character
+        with a finger on the handwriting pad, then Done."""
+        letters, first = NAME_PINYIN
+        steps: list[tuple[str, Any]] = [("tap", ("name_edit", None)), ("wait", 0.2),
+                                        ("tap", ("te_clear", None)), ("wait", 0.1)]  # a quick pick was preset
+        for key in letters:
+            steps += [("tap", ("te_key", key)), ("wait", 0.05)]
+        steps += [("pick", first), ("wait", 0.2), ("shot", "form-name-pinyin"),
+                  ("tap", ("te_mode", "handwriting")), ("wait", 0.2),
+                  ("write", NAME_HANDWRITTEN), ("wait", 0.2), ("shot", "form-name-handwriting"),
+                  ("pick", NAME_HANDWRITTEN), ("wait", 0.6), ("shot", "form-name-checked"),
+                  ("tap", ("te_done", None)), ("wait", 0.2)]
+        return steps
+
+    def pick_candidate(self, text: str) -> bool:
+        for w in self.app.root.walk():
+            if isinstance(w, KioskButton) and w.action == "te_candidate" and w.text.split("\n")[0] == text:
+                return tap_widget(w)  # found by its label; tapped through the touch path
+        return False
+
+    def write(self, char: str) -> bool:
+        """Each stroke of ``char`` as one synthetic finger on the pad: down, moves, up."""
+        from kiosk.ui.textentry.pad import HandwritingPad
+
+        pad = next((w for w in self.app.root.walk() if isinstance(w, HandwritingPad)), None)
+        if pad is None or pad.width < 10:
+            return False
+        doc = json.loads(STROKES.read_text(encoding="utf-8"))
+        box = float(doc["box"])
+        for stroke in doc["characters"][char]:
+            pts = [pad.to_window(pad.x + x / box * pad.width, pad.top - y / box * pad.height) for x, y in stroke]
+            self.touch_id += 1
+            touch = SyntheticTouch("autopilot", 50_000 + self.touch_id,
+                                   [pts[0][0] / Window.width, pts[0][1] / Window.height])
+            EventLoop.post_dispatch_input("begin", touch)
+            for x, y in pts[1:]:
+                touch.move([x / Window.width, y / Window.height])
+                EventLoop.post_dispatch_input("update", touch)
+            EventLoop.post_dispatch_input("end", touch)
+        return True
 
     def decide(self) -> None:
         flow = self.app.runner.flow

@@ -96,6 +96,8 @@ ERRORS = {
     "textentry_handwriting_unavailable": N_("Handwriting is not available on this kiosk. Please type pinyin."),
     "textentry_unavailable": N_("Chinese text entry is not available on this kiosk. Please ask staff."),
     "textentry_engine_failed": N_("The Chinese input stopped working. Please ask staff."),
+    "textentry_error": N_("The Chinese input is not working. Please ask staff."),
+    "name_query_invalid": N_("This name cannot be checked here. It is checked when you submit."),
 }
 
 PIN_ERRORS = {  # the technicians' PIN screen (flow: PIN_REFUSED and a check that failed)
@@ -159,6 +161,29 @@ REASONS = {  # the registration API's decision reason codes (docs/registration-a
     'scope_post_permit': N_('Some business-scope items need a permit after registration before trading starts'),
     'premises_not_in_list': N_('The premises are not on the address list of this division'),
     'premises_house_number_invalid': N_('The house number is malformed (e.g. 1001号)'),
+    # the name rules (registry_service/naming): decision reasons, and the name check's warnings
+    'name_latin_letters': N_('The trade name may not contain pinyin, Latin or other foreign letters'),
+    'name_digits': N_('The trade name may not contain digits: write numbers in Chinese characters'),
+    'name_punctuation': N_('The trade name may not contain punctuation, spaces or other symbols'),
+    'name_traditional_character': N_('Traditional characters are not allowed: use the simplified form'),
+    'name_variant_character': N_('Variant characters are not allowed: use the standard form'),
+    'name_nonstandard_character': N_('A character is not in the Table of General Standard Chinese Characters'),
+    'name_official_body': N_('The name may not use the name of a party, state or military body'),
+    'name_prohibited_content': N_('The name may not refer to obscenity, gambling, superstition, terror or '
+                                  'violence'),
+    'name_foreign_state': N_('The name may contain the name of a foreign state or international organisation: '
+                             'manual review'),
+    'name_misleading_word': N_('The name contains words that may mislead the public (e.g. 特供, 驰名): manual '
+                               'review'),
+    'name_place_name': N_('A county-level or higher place name may not be the trade name unless it has another '
+                          'meaning: manual review'),
+    'name_homophone': N_('Sounds the same as or close to a trade name already registered in this industry here: '
+                         'it may be confused'),
+    'name_similar': N_('Differs by one character from a trade name already registered in this industry here: it '
+                       'may be confused'),
+    'industry_term_missing': N_('The name needs an industry term describing the business'),
+    'industry_term_unrelated': N_('The industry term does not match the chosen industry class: please check'),
+    'organisation_form_missing': N_('The name must end with an organisation form (e.g. 店, 馆, 部)'),
 }
 
 

@@ -3,6 +3,7 @@ every rule at once, pure and fast enough to run on every keystroke."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -188,7 +189,16 @@ def _finding(code: str, part: str, text: str = "", suggestion: str = "") -> Find
     return Finding(code, REASONS[code].severity, part, text, suggestion)
 
 
-@cache
+_build = threading.Lock()
+
+
 def checker() -> NameChecker:
-    """A checker over the reference data shipped with the service, built once per process."""
+    """A checker over the reference data shipped with the service, built once per process (the
+    first callers wait for the one build instead of each loading the data)."""
+    with _build:
+        return _packaged_checker()
+
+
+@cache
+def _packaged_checker() -> NameChecker:
     return NameChecker(packaged())

@@ -186,7 +186,7 @@ def test_non_ascii_digits_in_rule_fields_are_rule_reasons(api: TestClient, scrip
     d = _decision(api, premises=_digits(good["premises"], script), trade_name="福隆")
     assert d["outcome"] == "rejected" and d["reasons"] == ["premises_house_number_invalid"]
     d = _decision(api, trade_name=_digits("福兴12", script))
-    assert d["outcome"] == "rejected" and d["reasons"] == ["name_invalid_characters"]
+    assert d["outcome"] == "rejected" and d["reasons"] == ["name_digits"]
 
 
 @pytest.mark.parametrize("script", DIGIT_SCRIPTS)

@@ -118,7 +118,7 @@ def test_concurrent_same_key_and_same_name(pg_service: str, pg_url: str) -> None
 
     def racer(i: int) -> None:
         barrier2.wait()
-        racers.append(_post(pg_service, samples.application(trade_name="安康"), f"pg-race-{i}"))
+        racers.append(_post(pg_service, samples.application(trade_name="福旺"), f"pg-race-{i}"))
 
     threads = [threading.Thread(target=racer, args=(i,)) for i in range(n)]
     for t in threads:

@@ -50,7 +50,7 @@ def test_a_second_application_within_the_window_is_referred(api: TestClient, clo
     clock[0] = FIXED_NOW + timedelta(hours=20)
     assert submit(api, trade_name="和盛")["outcome"] == "manual_review"
     clock[0] = FIXED_NOW + timedelta(hours=30)
-    assert submit(api, trade_name="安康")["outcome"] == "manual_review", "the referral 10 h ago counts as well"
+    assert submit(api, trade_name="福旺")["outcome"] == "manual_review", "the referral 10 h ago counts as well"
     clock[0] = FIXED_NOW + timedelta(hours=55)
     assert submit(api, trade_name="美佳")["outcome"] == "approved", "nothing in the last 24 h"
 

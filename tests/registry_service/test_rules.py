@@ -102,19 +102,37 @@ def test_operator_name_rejected(name: str) -> None:
         ("全国好", "name_forbidden_word"),
         ("国家兴", "name_forbidden_word"),
         ("国际兴", "name_forbidden_word"),
-        ("Fuxing", "name_invalid_characters"),
-        ("福xing", "name_invalid_characters"),
-        ("fúxīng", "name_invalid_characters"),
-        ("福兴！", "name_invalid_characters"),
-        ("福、兴", "name_invalid_characters"),
-        ("福兴1", "name_invalid_characters"),
-        ("ＡＢ", "name_invalid_characters"),
+        ("Fuxing", "name_latin_letters"),
+        ("福xing", "name_latin_letters"),
+        ("fúxīng", "name_latin_letters"),
+        ("福兴！", "name_punctuation"),
+        ("福、兴", "name_punctuation"),
+        ("福兴1", "name_digits"),
+        ("ＡＢ", "name_latin_letters"),
+        ("麵館", "name_traditional_character"),
+        ("老王\U00020000", "name_nonstandard_character"),
+        ("人民政府", "name_official_body"),
+        ("博彩", "name_prohibited_content"),
+        ("福兴公司", "organisation_form_not_allowed"),
     ],
 )
 def test_trade_name_rejected(trade_name: str, reason: str) -> None:
     a = run(trade_name=trade_name)
     assert a.outcome == REJECTED
     assert reason in a.reasons
+
+
+@pytest.mark.parametrize(("trade_name", "reason"), [("威海", "name_place_name"), ("特供", "name_misleading_word"),
+                                                  ("美国", "name_foreign_state")])
+def test_trade_name_for_review(trade_name: str, reason: str) -> None:
+    a = run(trade_name=trade_name)
+    assert a.outcome == MANUAL_REVIEW and reason in a.reasons
+
+
+def test_name_warnings_do_not_enter_the_decision() -> None:
+    """老汪 sounds like the registered 老王 (a warning on the name check); the submission refuses
+    only the identical 字号."""
+    assert run(trade_name="老汪", taken={"老王"}).outcome == APPROVED
 
 
 @pytest.mark.parametrize("trade_name", ["福兴", "张伟", "福兴隆顺和盛昌泰安康"])

@@ -24,6 +24,8 @@ class Ctx:
     scratch: dict[str, Any] = field(default_factory=dict)  # UI-only input (digits typed so far)
     camera_widget: Widget | None = None
     rerender: Callable[[], None] = lambda: None
+    input_methods: Any = None  # kiosk.textentry InputMethods once opened; None while opening or if none works
+    input_methods_state: str = "opening"  # opening | ready | failed
 
 
 def build(state: State, ctx: Ctx) -> Widget:

@@ -1,5 +1,6 @@
-"""The application as pick lists, prefilled from the chip: the applicant types only a house number
-(and, if they want, a mobile number), both on a digit keypad."""
+"""The application as pick lists, prefilled from the chip. The applicant writes the 字号 with the
+kiosk's Chinese input (kiosk.ui.screens.name_entry: the whole name previewed and checked as they
+write) and types a house number (and, if they want, a mobile number) on digit keypads."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from drivers.registry.models import ReferenceData
 from kiosk.flow import form as form_rules
 from kiosk.ui import theme
 from kiosk.ui.messages import COMPOSITION, FORM_FIELDS
-from kiosk.ui.screens import Ctx
+from kiosk.ui.screens import Ctx, name_entry
 from kiosk.ui.screens.common import busy, button, cancel_button
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import Card, KioskButton, Text, grid, keypad
@@ -42,6 +43,10 @@ def build(ctx: Ctx) -> Widget:
     if ref is None or identity is None:
         return busy(tr("Loading the form..."), tr("One moment please."))
     form = ctx.session.form
+    if ctx.scratch.get(name_entry.EDITOR):
+        if ctx.input_methods_state == "opening":
+            return busy(tr("Preparing the Chinese input..."), tr("One moment please."))
+        return name_entry.editor(ctx, ctx.input_methods)
     body = BoxLayout(orientation="vertical", spacing=px(28), padding=px(48), size_hint_y=None)
     body.bind(minimum_height=body.setter("height"))
     body.add_widget(Text(tr("Your business"), font=64, bold=True, color=theme.PRIMARY_DARK))
@@ -66,8 +71,7 @@ def build(ctx: Ctx) -> Widget:
         body.add_widget(grid(cols, buttons))
 
     pick("composition", [(k, tr(v)) for k, v in COMPOSITION.items()])
-    names = form_rules.trade_name_suggestions(identity)
-    pick("trade_name", [(n, n) for n in names] + [("", tr("No trade name"))], cols=3)
+    name_entry.name_section(ctx, body, form_rules.trade_name_suggestions(identity))
     pick("industry_code", [(code, localized(ctx, zh, en)) for code, zh, en in ref.industries])
     pick("organisation_form", [(f, f) for f in ref.organisation_forms], cols=4)
     pick("division_code", [(d.code, localized(ctx, d.name_zh, d.name_en)) for d in ref.divisions])

@@ -64,18 +64,20 @@ class TextEntryPanel(BoxLayout):
     shown beside candidates, unless ``show_pinyin`` says); ``on_done(text)`` when Done is tapped;
     ``on_change(text)`` after every key; ``text`` and ``max_length`` the field's value and limit;
     ``mode`` "pinyin" or "handwriting" (the first available one otherwise); ``composition`` one
-    kept from an earlier panel to carry on where it was.
+    kept from an earlier panel to carry on where it was; ``pad_side`` the handwriting pad's side.
     """
 
     def __init__(self, methods: InputMethods | None, tr: Callable[..., str], on_done: Callable[[str], None],
                  text: str = "", max_length: int | None = None, mode: str | None = None,
                  on_change: Callable[[str], None] | None = None, show_pinyin: bool | None = None,
-                 font_name: str | None = None, composition: Composition | None = None, **kw: Any) -> None:
+                 font_name: str | None = None, composition: Composition | None = None,
+                 pad_side: float = 720, **kw: Any) -> None:
         kw.setdefault("orientation", "vertical")
         kw.setdefault("spacing", px(20))
         kw.setdefault("padding", px(36))
         super().__init__(**kw)
         self.tr, self.on_done, self.on_change = tr, on_done, on_change
+        self.pad_side = pad_side  # design pixels: a host that shows more above the pad asks for less
         self.methods = methods
         self._font = {"font_name": font_name} if font_name else {}
         language = getattr(tr, "language", "zh_CN")
@@ -140,7 +142,7 @@ class TextEntryPanel(BoxLayout):
         return box
 
     def _pad_area(self) -> Widget:
-        side = px(720)
+        side = px(self.pad_side)
         anchor = AnchorLayout(size_hint_y=None, height=side)
         self.pad = HandwritingPad(self._on_stroke, size_hint=(None, None), size=(side, side))
         anchor.add_widget(self.pad)

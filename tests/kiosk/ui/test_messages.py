@@ -156,9 +156,10 @@ def raised_codes() -> tuple[frozenset[str], tuple[str, ...]]:
 
 
 def decision_reasons() -> set[str]:
-    from registry_service import rules
+    """The authority's decision reasons, and the name check's findings the form shows."""
+    from registry_service import naming, rules
 
-    return rules.REJECT | rules.REVIEW | rules.NOTICE
+    return rules.REJECT | rules.REVIEW | rules.NOTICE | set(naming.REASONS)
 
 
 def catalogue_entries(language: str) -> dict[str, Any]:
