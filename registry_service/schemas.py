@@ -241,6 +241,8 @@ class RatingOut(_Strict):
     level: str
     received_at: str
     follow_up: FollowUpOut | None
+
+
 class NameCheckQuery(_Strict):
     """Query of GET /v1/names/check: the parts of a business name as the applicant has them."""
 

@@ -106,6 +106,9 @@ class RatingReceipt:
 
     rating_id: str
     follow_up_due: str = ""  # YYYY-MM-DD, empty for a rating that needs no follow-up
+
+
+@dataclass(frozen=True)
 class NameQuery:
     """The parts of a business name as the applicant has them, for a name check."""
 

@@ -121,6 +121,8 @@ def parse_rating_receipt(value: Any, case_kind: str, case_id: str, level: str) -
         if not _DATE.fullmatch(due):
             raise ServiceProtocolError("follow-up due date malformed")
     return RatingReceipt(rating_id=_str(doc, "rating_id", allow_empty=False), follow_up_due=due)
+
+
 def parse_name_check(value: Any) -> NameCheck:
     doc = _dict(value, "name check")
     outcome = _str(doc, "outcome")

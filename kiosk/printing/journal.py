@@ -45,6 +45,7 @@ def is_sheet(kind: str) -> bool:
     """Jobs whose bytes are a PDF for the sheet printer (else ESC/POS for the thermal one)."""
     return kind.startswith(SHEET_PREFIX) or kind == SHEET_TEST
 
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS print_jobs (
     job_id      TEXT PRIMARY KEY,

@@ -158,8 +158,6 @@ def pump_until(r: Runner, cond: Callable[[], bool], timeout: float = 10.0, what:
     raise AssertionError(f"timed out waiting for {what or cond}; state={r.flow.state} view={r.flow.view}")
 
 
-
-
 def unchecked(section: T, **changes: object) -> T:
     """A copy of a config section with values the loader refuses (probes every 50 ms): these tests
     run minutes of a kiosk's life in a second. Only tests may bypass the ranges."""

@@ -173,6 +173,7 @@ def test_connections_per_client_are_bounded(svc: embedded.EmbeddedService) -> No
         for s in held:
             s.close()
     # the closed ones no longer count: a new connection is served again
+
     def served() -> bool:
         try:
             return requests.get(svc.url + "/v1/reference-data", timeout=2).status_code == 200

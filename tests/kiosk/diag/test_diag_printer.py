@@ -91,7 +91,6 @@ def test_journal_only_actions_run_beside_the_kiosk(tmp_path: Path, vprint: Escpo
     assert code == 2 and "confirmed: only a held job" in report["detail"], "never a second copy"
 
 
-
 def test_an_unknown_recovered_print_policy_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cfg = write_config(tmp_path, replace={"max_attempts = 3": 'max_attempts = 3\nrecovered_print = "auto"'})
     assert cli.main(["--config", str(cfg), "diag"]) == 2
