@@ -6,8 +6,8 @@ from functools import cache
 
 import pytest
 
-from registry_service.refdata import packaged
-from registry_service.refdata.search import Entry, SearchIndex, division_index, normalise, scope_index
+from refdata import packaged
+from refdata.search import Entry, SearchIndex, division_index, normalise, scope_index
 
 
 @cache
