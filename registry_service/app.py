@@ -24,6 +24,7 @@ from registry_service.limits import RateLimits, check_retention
 from registry_service.problems import PROBLEM_JSON, RequestGuard, install, problem_response
 from registry_service.rate_limit import KioskRateLimiter, RateLimitGuard
 from registry_service.reference import catalogue
+from registry_service.reference_download import MEDIA_TYPE, ReferenceDownload, accepts_gzip, etag_matches
 from registry_service.registry import Registry, Reply
 from registry_service.retention import Purger
 from registry_service.schemas import (
@@ -32,6 +33,7 @@ from registry_service.schemas import (
     HeartbeatIn,
     HeartbeatOut,
     Problem,
+    ReferenceBundleOut,
     ReferenceDataOut,
     SignedLicenceOut,
     VerifyIn,
@@ -40,7 +42,7 @@ from registry_service.schemas import (
 from registry_service.store import Unavailable
 from registry_service.submit_route import SubmitEndpoint, is_submission
 
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"
 USCC_PATTERN = credit_code.PATTERN
 
 
@@ -101,6 +103,14 @@ def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
+_BUNDLE_HEADERS = {
+    "ETag": {"description": "the set's version (a content hash) in quotes; send it back in If-None-Match",
+             "schema": {"type": "string"}},
+    "Content-Encoding": {"description": "gzip when the request's Accept-Encoding allows it",
+                         "schema": {"type": "string", "enum": ["gzip"]}},
+}
+
+
 IdemKey = Annotated[
     str, Header(alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY_PATTERN,
                 description="Client-chosen key; the same key always yields the same answer.")
@@ -135,6 +145,8 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
     registry = Registry(engine, authority, cat, clock=settings.clock,
                         recent_application_hours=settings.recent_application_hours)
     reference_json = cat.as_json()
+    picklist_etag = f'"{cat.version}"'
+    download = ReferenceDownload()
 
     app = RegistryApp(
         title="Individual-business registration API",
@@ -215,10 +227,39 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
     def licence(uscc: Annotated[str, PathParam(pattern=USCC_PATTERN)]) -> dict[str, Any]:
         return registry.licence(uscc)
 
-    @v1.get("/reference-data", response_model=ReferenceDataOut, responses=_problems(),
+    @v1.get("/reference-data", response_model=ReferenceDataOut,
+            responses={**_problems(), 304: {"description": "If-None-Match named the current version"}},
             summary="Pick lists for the application form")
-    def reference_data() -> dict[str, Any]:
+    def reference_data(response: Response,
+                       if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None) -> Any:
+        if etag_matches(if_none_match, picklist_etag):
+            return Response(status_code=304, headers={"ETag": picklist_etag})
+        response.headers["ETag"] = picklist_etag
         return reference_json
+
+    @v1.get(
+        "/reference-data/national",
+        response_class=Response,
+        responses={
+            200: {"model": ReferenceBundleOut, "description": "the whole set; gzip-encoded when accepted",
+                  "headers": _BUNDLE_HEADERS},
+            304: {"description": "If-None-Match named the current version: keep the cached copy",
+                  "headers": {"ETag": _BUNDLE_HEADERS["ETag"]}},
+            **_problems(),
+        },
+        summary="The national reference set (GB/T 2260 divisions, GB/T 4754 industries, scope catalogue)",
+    )
+    def national_reference(
+        if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+        accept_encoding: Annotated[str | None, Header(alias="Accept-Encoding")] = None,
+    ) -> Response:
+        bundle = download.bundle()
+        headers = {"ETag": bundle.etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+        if etag_matches(if_none_match, bundle.etag):
+            return Response(status_code=304, headers=headers)
+        if accepts_gzip(accept_encoding):
+            return Response(bundle.gzipped, media_type=MEDIA_TYPE, headers={**headers, "Content-Encoding": "gzip"})
+        return Response(bundle.plain, media_type=MEDIA_TYPE, headers=headers)
 
     @v1.post("/heartbeat", response_model=HeartbeatOut,
              responses=_problems(400, 413, 415, 422), summary="Kiosk liveness")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from licence_wire import resident_id
+from refdata.model import POST
+from refdata.scope_text import scope_statement
 from registry_service.reference import Catalogue
 
 APPROVED, MANUAL_REVIEW, REJECTED = "approved", "manual_review", "rejected"
@@ -45,6 +47,8 @@ FORBIDDEN_WORDS = ("中国", "中华", "全国", "国家", "国际")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _OPERATOR_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff][\u3400-\u4dbf\u4e00-\u9fff·]{0,29}")
 _HOUSE_NUMBER = re.compile(r"[0-9]{1,5}号[\u4e00-\u9fff0-9A-Z-]{0,30}")
+# national premises after the street: a road (starting with a character), its number, a room
+_ROAD_AND_NUMBER = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff0-9A-Z-]{0,39}?[0-9]{1,5}号[\u4e00-\u9fff0-9A-Z-]{0,30}")
 _COMPOSITION = {"individual": "个人经营", "family": "家庭经营"}
 TRADE_NAME_MAX = 10
 
@@ -136,6 +140,8 @@ def check_scope(codes: list[str], cat: Catalogue) -> tuple[list[str], str]:
     """Reason codes and the licence's 经营范围 text (一般项目 / 许可项目 with notes)."""
     if not codes:
         return ["scope_empty"], ""
+    if any(code in cat.national.scope for code in codes):
+        return _national_scope(codes, cat)
     reasons: list[str] = []
     general: list[str] = []
     post: list[str] = []
@@ -165,10 +171,30 @@ def check_scope(codes: list[str], cat: Catalogue) -> tuple[list[str], str]:
     return reasons, "".join(parts)
 
 
+def _national_scope(codes: list[str], cat: Catalogue) -> tuple[list[str], str]:
+    """Items of the national catalogue, printed in the standard 一般项目 / 许可项目 wording."""
+    statement = scope_statement(codes, cat.national)
+    reasons = []
+    if statement.unknown:
+        reasons.append("scope_unknown_item")
+    if statement.needs_prior_permit:
+        reasons.append("scope_prior_permit")
+    if any(item.kind(cat.national.permits) == POST for item in statement.licensed):
+        reasons.append("scope_post_permit")
+    return reasons, statement.text
+
+
 def check_premises(division_code: str, premises: str, cat: Catalogue) -> list[str]:
-    division = cat.divisions.get(division_code)
+    division = cat.division(division_code)
     if division is None:
         return ["division_unknown"]
+    if division.national:
+        # the street from the unit's own list when it has one, then a road and number typed
+        street = next((s for s in division.streets if premises.startswith(s)), None)
+        if street is None and division.streets:
+            return ["premises_not_in_list"]
+        rest = premises[len(street or ""):]
+        return [] if _ROAD_AND_NUMBER.fullmatch(rest) else ["premises_house_number_invalid"]
     for street in division.streets:
         if premises.startswith(street):
             rest = premises[len(street) :]
@@ -200,7 +226,7 @@ def assess(
     if industry is None:
         a.reasons.append("industry_unknown")
     a.reasons += check_premises(division_code, premises, cat)
-    division = cat.divisions.get(division_code)
+    division = cat.division(division_code)
     if industry is not None and division is not None:
         a.reasons += check_name(trade_name, organisation_form, cat, is_taken)
     elif trade_name:

@@ -7,7 +7,7 @@ import pytest
 from registry_service.naming import REASONS, NameCheck, NameParts, checker
 from registry_service.naming.engine import NameChecker
 from registry_service.naming.places import stems
-from refdata import packaged
+from registry_service.refdata import packaged
 
 WEIHAI = "371002"  # 威海市环翠区
 
