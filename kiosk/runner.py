@@ -32,8 +32,9 @@ from kiosk.flow.machine import Flow
 from kiosk.journal import Journal
 from kiosk.metrics import Metrics
 from kiosk.printing.retention import PrintRetention
+from kiosk.reference_cache import ReferenceCache
 from kiosk.services.devices import Devices
-from kiosk.settings import Settings
+from kiosk.settings import Settings, resolve_var_dir
 
 log = logging.getLogger(__name__)
 ALERTS_KEPT = 100
@@ -83,6 +84,7 @@ class Runner:
         # (kind, code) of the latest staff and technician alerts; bounded for months of running
         self.alerts: deque[tuple[str, str]] = deque(maxlen=ALERTS_KEPT)
         self.crash_after_step = crash_after_step
+        self.reference_cache = ReferenceCache(resolve_var_dir(settings.kiosk.var_dir) / "reference")
         self.issued = 0
         self.quit_requested = False
         self.metrics = Metrics()
@@ -332,7 +334,7 @@ class Runner:
         return e.FaceChecked(decision.passed, decision.reason)
 
     def _load_reference(self) -> object:
-        return e.ReferenceLoaded(self.devices.registry.reference_data())
+        return e.ReferenceLoaded(self.reference_cache.load(self.devices.registry))
 
     def _submit(self, cmd: c.Submit) -> object:
         decision = self.devices.registry.submit(cmd.application, cmd.idempotency_key)

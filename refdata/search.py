@@ -107,7 +107,7 @@ class SearchIndex:
         # Each pattern starts with a literal (newline, space or the query's first character) so
         # that the regular-expression engine can skip ahead instead of trying every position.
         enough = limit * 3  # matches of the same entry (name and keywords) count once
-        self._collect(re.finditer("\n" + body + "\n", text), 1, starts, score, best)  # whole names
+        self._collect(re.finditer("\n" + body + "(?=\n)", text), 1, starts, score, best)  # whole names
         self._collect(islice(re.finditer("\n" + body, text), enough), 1, starts, score, best)
         if len(best) < limit and len(q) > 1:
             if text is self._han:

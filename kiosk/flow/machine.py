@@ -215,7 +215,8 @@ class Flow:
             return [c.StartFaceCheck(self.session.face_reference)]
         if state is State.FORM:
             self._go(State.FORM, why)
-            return [] if self.reference is not None else [c.LoadReferenceData()]
+            # every form asks (a 304 when nothing changed); the form only waits without a copy
+            return [c.LoadReferenceData()]
         self._go(state, why)
         return []
 
@@ -362,7 +363,8 @@ class Flow:
 
     def _on_form(self, ev: object) -> list[object]:
         if isinstance(ev, e.ReferenceLoaded):
-            self.reference = self.view.reference = ev.data
+            if ev.data is not self.reference:  # the same copy again: nothing to redraw
+                self.reference = self.view.reference = ev.data
             return []
         if isinstance(ev, e.StepFailed):
             return self._fault(ev.code)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from registry_service import cli
+from registry_service.app import API_VERSION
 from tests.registry_service.pki_helpers import make_pki
 from tests.registry_service.svc_helpers import free_port, wait_until_serving
 
@@ -27,7 +28,7 @@ def test_python_m_registry_service_serves_openapi(tmp_path: Path) -> None:
     )
     try:
         r = wait_until_serving(proc, port)
-        assert r.status_code == 200 and r.json()["info"]["version"] == "1.0.0"
+        assert r.status_code == 200 and r.json()["info"]["version"] == API_VERSION
         assert db.exists() and (tmp_path / "keys" / "authority_ed25519.pub.pem").exists()
     finally:
         proc.terminate()
