@@ -27,7 +27,7 @@ from drivers.registry.wire import parse_reference_data
 from refdata import ReferenceData as NationalSet
 from refdata import ReferenceDataError, integrity
 from refdata.bundle import inflate, unpack
-from refdata.model import COUNTY, Division
+from refdata.model import COUNTY, PREFECTURE, Division
 from refdata.search import SearchIndex, division_index, scope_index
 
 log = logging.getLogger("kiosk.reference")
@@ -70,7 +70,7 @@ class NationalData:
     def is_county(self, code: str) -> bool:
         """A registering unit: a county, or a prefecture that has no counties (东莞市)."""
         unit = self.ref.divisions.get(code)
-        if unit is None or not unit.registrable:
+        if unit is None or not unit.registrable or unit.level not in (PREFECTURE, COUNTY):
             return False
         return unit.level == COUNTY or not any(d.level == COUNTY for d in self.children(code))
 

@@ -71,6 +71,12 @@ def problems(form: dict[str, object]) -> list[str]:
     return found
 
 
+def premises(form: dict[str, object]) -> str:
+    """Street (from the division list), road, number and room, as the licence prints them."""
+    room = str(form.get("room") or "")
+    return f"{form.get('street') or ''}{form.get('road') or ''}{form.get('house_number') or ''}号{room}"
+
+
 def to_application(identity: ChipIdentity, form: dict[str, object]) -> Application:
     return Application(
         operator_name=operator_name(identity),
@@ -81,7 +87,7 @@ def to_application(identity: ChipIdentity, form: dict[str, object]) -> Applicati
         industry_code=str(form["industry_code"]),
         organisation_form=str(form["organisation_form"]),
         division_code=str(form["division_code"]),
-        premises=f"{form['street']}{form['house_number']}号",
+        premises=premises(form),
         scope_codes=[str(c) for c in form["scope_codes"]],  # type: ignore[union-attr]
         phone=str(form.get("phone") or ""),
     )

@@ -23,6 +23,9 @@ from kiosk.flow.states import State
 from kiosk.fonts import cjk_font_path
 from kiosk.i18n import Translator
 from kiosk.runner import Runner
+from kiosk.textentry.errors import TextEntryError
+from kiosk.textentry.methods import open_input_methods
+from kiosk.textentry.options import TextEntryOptions
 from kiosk.ui import screens, theme
 from kiosk.ui.gesture import HiddenCorner
 from kiosk.ui.preview import CameraPreview
@@ -72,6 +75,7 @@ class KioskApp(App):
         self.runner = runner
         self.tr = Translator(runner.settings.kiosk.language)
         self.scratch: dict[str, Any] = {}
+        self._input_methods: Any = None  # opened at the first form: librime deploys its data then
         self._rendered: tuple | None = None
         self.exit_code = 0
         self.on_pump: list[Any] = []  # autopilot hooks, called after each pump
@@ -144,6 +148,16 @@ class KioskApp(App):
     def touch(self, action: str, value: Any = None) -> None:
         self.runner.touch(action, value)
 
+    def input_methods(self) -> Any:
+        """The Chinese text entry engines, opened once; None if none works (the panel says so)."""
+        if self._input_methods is None:
+            try:
+                self._input_methods = open_input_methods(TextEntryOptions(), self.runner.settings.var_dir)
+            except TextEntryError as exc:
+                log.warning("text entry unavailable (%s): %s", exc.code, getattr(exc, "detail", ""))
+                self._input_methods = False
+        return self._input_methods or None
+
     def render(self) -> None:
         flow = self.runner.flow
         self.tr.language = flow.view.language
@@ -160,7 +174,8 @@ class KioskApp(App):
         if flow.state is State.DIAG:
             self.scratch.update(diag_info(self.runner))
         ctx = screens.Ctx(view=flow.view, session=flow.session, tr=self.tr, touch=self.touch,
-                          scratch=self.scratch, camera_widget=self.preview, rerender=self.render)
+                          scratch=self.scratch, camera_widget=self.preview, rerender=self.render,
+                          input_methods=self.input_methods() if flow.state is State.FORM else None)
         shows_camera = flow.state is State.FACE_CHECK or (flow.state is State.DIAG
                                                          and flow.view.key_mode == "device:camera")
         if not shows_camera and self.preview.parent is not None:

@@ -116,3 +116,13 @@ def test_a_damaged_cache_is_discarded_with_its_reason_and_fetched_again(
     assert f"cached reference data {PICKLIST_FILE} discarded" in caplog.text
     assert client.answers[2:] == ["200", "200"] and ref.national.version == packaged().version
     assert ReferenceCache(cache_dir)._read_national() is not None
+
+
+def test_registering_units_are_counties_and_cities_without_counties() -> None:
+    from kiosk.reference_cache import index
+
+    national = index(packaged())
+    assert national.is_county("371002") and national.is_county("441900")  # 环翠区, 东莞市
+    assert not national.is_county("370000") and not national.is_county("371000")  # 山东省, 威海市
+    assert not national.is_county("110000") and national.is_county("110105")  # 北京市, 朝阳区
+    assert not national.is_county("371002001") and not national.is_county("710000")

@@ -24,6 +24,7 @@ class Ctx:
     scratch: dict[str, Any] = field(default_factory=dict)  # UI-only input (digits typed so far)
     camera_widget: Widget | None = None
     rerender: Callable[[], None] = lambda: None
+    input_methods: Any = None  # kiosk.textentry InputMethods for the Chinese text entry, None: unavailable
 
 
 def build(state: State, ctx: Ctx) -> Widget:

@@ -1,5 +1,6 @@
-"""The application as pick lists, prefilled from the chip: the applicant types only a house number
-(and, if they want, a mobile number), both on a digit keypad."""
+"""The application, prefilled from the chip: pick lists, the premises from the national division
+list (road and room in the Chinese text entry), the business scope searched or browsed
+(form_premises, form_scope), the house number and an optional mobile number on digit keypads."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from drivers.registry.models import ReferenceData
 from kiosk.flow import form as form_rules
 from kiosk.ui import theme
 from kiosk.ui.messages import COMPOSITION, FORM_FIELDS
-from kiosk.ui.screens import Ctx
+from kiosk.ui.screens import Ctx, form_premises, form_scope
 from kiosk.ui.screens.common import busy, button, cancel_button
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import Card, KioskButton, Text, grid, keypad
@@ -63,10 +64,14 @@ def build(ctx: Ctx) -> Widget:
     pick("trade_name", [(n, n) for n in names] + [("", tr("No trade name"))], cols=3)
     pick("industry_code", [(code, localized(ctx, zh, en)) for code, zh, en in ref.industries])
     pick("organisation_form", [(f, f) for f in ref.organisation_forms], cols=4)
-    pick("division_code", [(d.code, localized(ctx, d.name_zh, d.name_en)) for d in ref.divisions])
-    streets = [s for div, s in ref.streets if div == form.get("division_code")]
-    if streets:
-        pick("street", [(s, s) for s in streets])
+    national = ref.national
+    if national is not None:
+        form_premises.section(ctx, body, national)
+    else:  # only the service's sample lists
+        pick("division_code", [(d.code, localized(ctx, d.name_zh, d.name_en)) for d in ref.divisions])
+        streets = [s for div, s in ref.streets if div == form.get("division_code")]
+        if streets:
+            pick("street", [(s, s) for s in streets])
 
     def digits(field: str, action: str, max_len: int, shown: str) -> None:
         """A field typed on its own keypad (its own action, so two keypads never mix)."""
@@ -85,9 +90,12 @@ def build(ctx: Ctx) -> Widget:
     house = str(form.get("house_number") or "")
     digits("house_number", "key", 5, tr("No. {number}", number=house or "—"))
 
-    scope = [(s.code, localized(ctx, s.name_zh, s.name_en) + PERMIT_NOTE.get(s.permit, ""))
-             for s in ref.scope_items]
-    pick("scope_codes", scope, multi=True)
+    if national is not None:
+        form_scope.section(ctx, body, national)
+    else:
+        scope = [(s.code, localized(ctx, s.name_zh, s.name_en) + PERMIT_NOTE.get(s.permit, ""))
+                 for s in ref.scope_items]
+        pick("scope_codes", scope, multi=True)
     digits("phone", "phone_key", 11, form_rules.phone_display(str(form.get("phone") or "")) or "—")
 
     for problem in ctx.view.form_problems:
