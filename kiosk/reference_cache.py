@@ -17,7 +17,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -27,7 +27,7 @@ from drivers.registry.wire import parse_reference_data
 from refdata import ReferenceData as NationalSet
 from refdata import ReferenceDataError, integrity
 from refdata.bundle import inflate, unpack
-from refdata.model import COUNTY, PREFECTURE, Division
+from refdata.model import COUNTY, PREFECTURE, Division, Industry
 from refdata.search import SearchIndex, division_index, scope_index
 
 log = logging.getLogger("kiosk.reference")
@@ -57,6 +57,7 @@ class NationalData:
     ref: NationalSet
     scope: SearchIndex
     counties: SearchIndex  # province, prefecture and county level, searched nationally
+    _industry_children: dict[str, list[Industry]] = field(default_factory=dict, repr=False)
 
     @property
     def version(self) -> str:
@@ -67,6 +68,10 @@ class NationalData:
         return [d for d in (self.ref.divisions[c] for c in sorted(self.ref.children.get(code, ())))
                 if d.registrable]
 
+    def industry_children(self, code: str) -> list[Industry]:
+        """GB/T 4754 nodes directly below `code` ("" for the 20 sections), in code order."""
+        return self._industry_children.get(code, [])
+
     def is_county(self, code: str) -> bool:
         """A registering unit: a county, or a prefecture that has no counties (东莞市)."""
         unit = self.ref.divisions.get(code)
@@ -76,7 +81,10 @@ class NationalData:
 
 
 def index(ref: NationalSet) -> NationalData:
-    return NationalData(ref, scope_index(ref), division_index(ref, max_level=COUNTY))
+    tree: dict[str, list[Industry]] = {}
+    for node in sorted(ref.industries.values(), key=lambda i: i.code):
+        tree.setdefault(node.parent, []).append(node)
+    return NationalData(ref, scope_index(ref), division_index(ref, max_level=COUNTY), tree)
 
 
 class ReferenceCache:

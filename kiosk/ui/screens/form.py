@@ -37,6 +37,11 @@ def build(ctx: Ctx) -> Widget:
     if ref is None or identity is None:
         return busy(tr("Loading the form..."), tr("One moment please."))
     form = ctx.session.form
+    national = ref.national
+    if national is not None and ctx.scratch.get(form_scope.PICKER) == "scope":
+        return form_scope.build_page(ctx, national)
+    if national is not None and ctx.scratch.get(form_scope.PICKER) == "premises":
+        return form_premises.build_page(ctx, national)
     body = BoxLayout(orientation="vertical", spacing=px(28), padding=px(48), size_hint_y=None)
     body.bind(minimum_height=body.setter("height"))
     body.add_widget(Text(tr("Your business"), font=64, bold=True, color=theme.PRIMARY_DARK))
@@ -64,9 +69,8 @@ def build(ctx: Ctx) -> Widget:
     pick("trade_name", [(n, n) for n in names] + [("", tr("No trade name"))], cols=3)
     pick("industry_code", [(code, localized(ctx, zh, en)) for code, zh, en in ref.industries])
     pick("organisation_form", [(f, f) for f in ref.organisation_forms], cols=4)
-    national = ref.national
     if national is not None:
-        form_premises.section(ctx, body, national)
+        form_premises.summary(ctx, body, national)
     else:  # only the service's sample lists
         pick("division_code", [(d.code, localized(ctx, d.name_zh, d.name_en)) for d in ref.divisions])
         streets = [s for div, s in ref.streets if div == form.get("division_code")]
@@ -91,7 +95,7 @@ def build(ctx: Ctx) -> Widget:
     digits("house_number", "key", 5, tr("No. {number}", number=house or "—"))
 
     if national is not None:
-        form_scope.section(ctx, body, national)
+        form_scope.summary(ctx, body, national)
     else:
         scope = [(s.code, localized(ctx, s.name_zh, s.name_en) + PERMIT_NOTE.get(s.permit, ""))
                  for s in ref.scope_items]

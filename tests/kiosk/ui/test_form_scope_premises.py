@@ -35,6 +35,7 @@ def _form(ui: Harness, language: str) -> None:
 def test_scope_by_initials_and_an_address_from_the_division_list(ui: Harness, language: str) -> None:
     _form(ui, language)
     form = ui.runner.flow.session.form
+    ui.tap("open_picker", "scope")
     ui.tap("scope_letter", "c")
     ui.tap("scope_letter", "y")
     from kiosk.ui.touch import find_button
@@ -47,21 +48,37 @@ def test_scope_by_initials_and_an_address_from_the_division_list(ui: Harness, la
         assert "Catering" in found.text or "can yin" in found.text.lower()
     ui.tap("scope_toggle", "C001")
     assert form["scope_codes"] == ["C001"]
+    ui.screenshot(f"form-scope-search-{language}")
+    ui.tap("scope_mode", "browse")  # the same item in the industry tree: 住宿和餐饮业 > 餐饮业 > 正餐服务
+    for code in ("H", "H62", "H621", "H6210"):
+        ui.tap("scope_browse", code)
+    assert find_button(ui.app.root, "scope_toggle", "SH6210") is not None
+    ui.screenshot(f"form-scope-browse-{language}")
+    ui.tap("picker_done")
+
+    ui.tap("open_picker", "premises")
 
     for code in ("370000", "371000", "371002"):
         ui.tap("division_at", code)
     assert form["division_code"] == "371002"
     ui.tap("form_street", "鲸园街道")
+    ui.screenshot(f"form-premises-{language}")
     ui.tap("edit_road")
-    for ch in "xinweilu":
+    for ch in "renminlu":
         ui.tap("te_key", ch)
-    ui.tap("te_candidate", 0)
-    ui.step(2)
+    candidates = [(w.value, w.text.split("\n")[0]) for w in ui.app.root.walk()
+                  if getattr(w, "action", "") == "te_candidate"]
+    ui.tap("te_candidate", next(i for i, text in candidates if text == "人民路"))
+    ui.screenshot(f"form-premises-road-{language}")
     ui.tap("te_done")
-    assert form.get("road") and all("\u4e00" <= ch <= "\u9fff" for ch in form["road"]), form.get("road")
+    assert form.get("road") == "人民路"
+    ui.tap("picker_done")
     for digit in "12":
         ui.tap("key", digit)
-    ui.screenshot(f"form-scope-premises-{language}")
+    summary = find_button(ui.app.root, "open_picker", "premises")
+    summary.parent.parent.scroll_to(summary, padding=300, animate=False)  # the form's ScrollView
+    ui.step(2)
+    ui.screenshot(f"form-national-{language}")
     ui.tap("form_done")
     assert ui.runner.flow.state is State.REVIEW, ui.runner.flow.view.form_problems
     premises = f"鲸园街道{form['road']}12号"
@@ -73,3 +90,14 @@ def test_scope_by_initials_and_an_address_from_the_division_list(ui: Harness, la
     assert decision.outcome == "approved", decision.reasons
     assert decision.licence.premises.startswith("威海市环翠区鲸园街道")
     assert decision.licence.scope.startswith("许可项目：餐饮服务（依法须经批准的项目")
+
+
+@pytest.mark.parametrize(("name", "pinyin", "english"), [
+    ("山东省", "shan dong sheng", "Shandong Province"), ("鲸园街道", "jing yuan jie dao", "Jingyuan Subdistrict"),
+    ("羊亭镇", "yang ting zhen", "Yangting Town"), ("西藏自治区", "xi zang zi zhi qu", "Xizang Autonomous Region"),
+    ("市", "shi", "Shi"), ("石河子", "shi he zi", "Shihezi"),
+])
+def test_division_names_in_english(name: str, pinyin: str, english: str) -> None:
+    from kiosk.ui.screens.form_premises import english_name
+
+    assert english_name(name, pinyin) == english
