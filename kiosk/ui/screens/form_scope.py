@@ -157,29 +157,36 @@ def _browse(ctx: Ctx, national: Any, item_button: Any) -> list[Widget]:
     at = str(ctx.scratch.get(BROWSE, ""))
 
     def open_node(_: str, code: str) -> None:
+        # a group with a single class of the same name (H621 > H6210 正餐服务) is one step, not two
+        kids = national.industry_children(code)
+        while len(kids) == 1 and kids[0].name == ref.industries[code].name:
+            code = kids[0].code
+            kids = national.industry_children(code)
         ctx.scratch[BROWSE] = code
         ctx.rerender()
-
-    def node_button(code: str, text: str, selected: bool = False) -> KioskButton:
-        lines = text.count("\n") + 1
-        return KioskButton(text, "scope_browse", code, open_node, selected=selected, font=34,
-                           height=50 + 50 * lines)
 
     def node_text(node: Any) -> str:
         return node.name + (f"\n{node.name_en or node.pinyin}" if english(ctx) else "")
 
+    def button(code: str, text: str, back: bool = False) -> KioskButton:
+        lines = text.count("\n") + 1
+        return KioskButton(("‹ " if back else "") + text, "scope_browse", code, open_node,
+                           color=theme.SURFACE if back else theme.UNSELECTED, text_color=theme.TEXT,
+                           font=34, height=50 + 50 * lines)
+
     path = []
     node = ref.industries.get(at)
     while node is not None:
-        path.append(node)
+        if not path or path[-1].name != node.name:
+            path.append(node)
         node = ref.industries.get(node.parent) if node.parent else None
-    parts: list[Widget] = [grid(1, [node_button("", tr("All trades")),
-                                    *(node_button(n.code, node_text(n), True) for n in reversed(path))])]
+    parts: list[Widget] = [grid(1, [button("", tr("All trades"), back=True),
+                                    *(button(n.code, node_text(n), back=True) for n in reversed(path))])]
     current = ref.industries.get(at)
     if current is not None and current.level == CLASS:
+        parts.append(Text(tr("Tap an item to choose it:"), font=36, color=theme.MUTED))
         parts.append(grid(1, [item_button(i) for i in ref.items_of_class(at)]))
         return parts
-    kids = national.industry_children(at)
     parts.append(Text(tr("Tap a trade to see what it includes:"), font=36, color=theme.MUTED))
-    parts.append(grid(2, [node_button(i.code, node_text(i)) for i in kids]))
+    parts.append(grid(2, [button(i.code, node_text(i)) for i in national.industry_children(at)]))
     return parts
