@@ -16,7 +16,7 @@ import statistics
 import time
 
 from kiosk.reference_cache import index
-from refdata import files
+from refdata import files, integrity
 from refdata.bundle import pack, unpack
 from refdata.search import normalise
 
@@ -60,9 +60,36 @@ def keystrokes(search, queries: list[str], rounds: int) -> list[float]:  # type:
     return times
 
 
+def over_http() -> None:
+    """First download, then the 304 a kiosk gets at every later form, through the embedded service."""
+    import tempfile
+    from pathlib import Path
+
+    from kiosk.reference_cache import ReferenceCache
+    from registry_service import embedded
+
+    with tempfile.TemporaryDirectory() as tmp:
+        service = embedded.start(f"sqlite:///{tmp}/reg.db", Path(tmp) / "keys")
+        try:
+            from drivers.registry.http_client import HttpRegistrationClient
+
+            client = HttpRegistrationClient(service.url, "bench", service.public_key_path)
+            cache = ReferenceCache(Path(tmp) / "reference")
+            for what in ("first download (service builds the bundle, kiosk checks, indexes, caches)",
+                         "second download from the same service", "304 (nothing changed)"):
+                if what.startswith("second"):
+                    cache = ReferenceCache(Path(tmp) / "fresh")
+                t = time.perf_counter()
+                cache.load(client)
+                print(f"over HTTP, {what}: {(time.perf_counter() - t) * 1000:.0f} ms")
+        finally:
+            service.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--http", action="store_true", help="also time the download through the real service")
     args = parser.parse_args()
 
     raw = files()
@@ -80,10 +107,16 @@ def main() -> None:
     national = index(ref)
     index_s = time.perf_counter() - t
     t = time.perf_counter()
+    found = integrity.problems(ref)
+    integrity_s = time.perf_counter() - t
+    t = time.perf_counter()
     peer = LinearScan(ref)
     peer_s = time.perf_counter() - t
-    print(f"load (inflate + parse + version check): {load_s * 1000:.0f} ms; index build (scope + county level): "
-          f"{index_s * 1000:.0f} ms; linear-scan table: {peer_s * 1000:.0f} ms")
+    print(f"load (inflate + parse + version check): {load_s * 1000:.0f} ms; integrity checks ({len(found)} "
+          f"problems): {integrity_s * 1000:.0f} ms; index build (scope + county level): {index_s * 1000:.0f} ms; "
+          f"linear-scan table: {peer_s * 1000:.0f} ms")
+    if args.http:
+        over_http()
     print(f"{'queries':<10} {'method':<12} {'keys':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name, queries in (("keyword", KEYWORD), ("initials", INITIALS)):
         for method, search in (("index", national.scope.search), ("linear scan", peer.search)):
