@@ -155,6 +155,20 @@ class Runner:
     def _start_up(self) -> None:
         code = self._bring_up()
         self.post(e.StepFailed("startup", code, True) if code else e.DevicesReady())
+        if not code:
+            self.pool.submit(self._warm_up_reference)
+
+    def _warm_up_reference(self) -> None:
+        """Read the cached reference data (or download it) while the attract screen shows, so that
+        the first applicant's form does not wait for it; the form asks again, and only a form
+        with no copy at all takes the kiosk out of service."""
+        assert self.devices is not None
+        try:
+            self.reference_cache.load(self.devices.registry)
+        except DeviceError as exc:
+            log.warning("reference data not loaded yet", extra={"code": exc.code, "detail": exc.detail})
+        except Exception:  # the form will ask again and report what it gets
+            log.exception("reference data not loaded yet")
 
     def _bring_up(self) -> str:
         """Everything the first applicant needs, or the code of what failed ('' when up).
