@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select
 
 from registry_service import embedded, samples
-from registry_service.app import ServiceSettings, create_app
+from registry_service.app import API_VERSION, ServiceSettings, create_app
 from registry_service.orm import ApplicationRow, LicenceRow
 from tests.registry_service.pg_sandbox import PgUnavailable, cluster
 from tests.registry_service.svc_helpers import (
@@ -181,7 +181,7 @@ def test_standalone_cli_with_database_url(pg_url: str, tmp_path: Path) -> None:
     )
     try:
         r = wait_until_serving(proc, port)
-        assert r.json()["info"]["version"] == "1.0.0"
+        assert r.json()["info"]["version"] == API_VERSION
         # the worker processes got the settings (and the limits) through the pickled factory
         body = samples.application(trade_name=samples.trade_name(4321))
         r = requests.post(f"http://127.0.0.1:{port}/v1/applications", json=body,
