@@ -5,7 +5,7 @@ from kivy.uix.widget import Widget
 from kiosk.flow import form as form_rules
 from kiosk.ui import theme
 from kiosk.ui.messages import COMPOSITION
-from kiosk.ui.screens import Ctx
+from kiosk.ui.screens import Ctx, form_scope
 from kiosk.ui.screens.common import button, cancel_button, page
 from kiosk.ui.screens.form import localized, mask_id
 from kiosk.ui.widgets import Card, Text
@@ -30,16 +30,19 @@ def build(ctx: Ctx) -> Widget:
     national = ref.national
     codes = list(form.get("scope_codes", []))
     scope = [localized(ctx, s.name_zh, s.name_en) for s in ref.scope_items if s.code in codes]
+    premises = form_rules.premises(form)
     if national is not None:
-        scope += [localized(ctx, national.ref.scope[c].name_zh, national.ref.scope[c].name_en or
-                            national.ref.scope[c].name_zh) for c in codes if c in national.ref.scope]
+        # the printed wording first; in English its English name (or pinyin) under it
+        scope += [form_scope.label(ctx, national, national.ref.scope[c]) for c in codes if c in national.ref.scope]
+        if national.is_county(str(form.get("division_code") or "")):
+            premises = national.ref.name_prefix(str(form["division_code"])) + premises
     rows = [
         (tr("Name"), proposed_name(ctx) or tr("(no trade name)")),
         (tr("Operator"), form_rules.operator_name(identity)),
         (tr("ID number"), mask_id(identity.personal_number or "")),
         (tr("Composition"), tr(COMPOSITION.get(str(form.get("composition")), ""))),
-        (tr("Premises"), form_rules.premises(form)),
-        (tr("Business scope"), "、".join(scope)),
+        (tr("Premises"), premises),
+        (tr("Business scope"), ("\n" if national is not None else "、").join(scope)),
     ]
     if form.get("phone"):
         rows.append((tr("Mobile phone"), form_rules.phone_display(str(form["phone"]))))
