@@ -56,7 +56,7 @@ def prefill(identity: ChipIdentity) -> dict[str, object]:
 
 def problems(form: dict[str, object]) -> list[str]:
     """Stable codes for what is missing or malformed, in screen order."""
-    found = [f"missing:{key}" for key in REQUIRED if not form.get(key)]
+    found = [f"missing:{key}" for key in REQUIRED if _missing(form, key)]
     if form.get("composition") and form["composition"] not in COMPOSITIONS:
         found.append("invalid:composition")
     house = str(form.get("house_number") or "")
@@ -75,6 +75,12 @@ def premises(form: dict[str, object]) -> str:
     """Street (from the division list), road, number and room, as the licence prints them."""
     room = str(form.get("room") or "")
     return f"{form.get('street') or ''}{form.get('road') or ''}{form.get('house_number') or ''}号{room}"
+
+
+def _missing(form: dict[str, object], key: str) -> bool:
+    if key == "street":  # a county without a street list: the road written stands for it
+        return not form.get("street") and not form.get("road")
+    return not form.get(key)
 
 
 def to_application(identity: ChipIdentity, form: dict[str, object]) -> Application:

@@ -21,7 +21,7 @@ from kiosk.ui.screens.common import page
 from kiosk.ui.screens.form_scope import PICKER, english, open_page
 from kiosk.ui.widgets import Card, KioskButton, Text, grid
 
-AT, EDITING, COMPOSITION = "division_at", "editing", "composition"
+AT, EDITING, COMPOSITION, HINT = "division_at", "editing", "composition", "premises_hint"
 TEXT_FIELDS = {"road": 30, "room": 20}
 
 
@@ -101,7 +101,9 @@ def build_page(ctx: Ctx, national: Any) -> Widget:
     else:
         parts.append(Text(tr("Province") if not at else tr("City or county"), font=44, bold=True))
         parts.append(grid(2 if english(ctx) else 3, [place(d.code, _name(ctx, d)) for d in national.children(at)]))
-    parts.append(KioskButton(tr("Done"), "picker_done", None, lambda *_: _close(ctx), color=theme.OK,
+    if ctx.scratch.get(HINT):
+        parts.append(Text(tr("Please choose the street or township."), font=40, color=theme.ACCENT))
+    parts.append(KioskButton(tr("Done"), "picker_done", None, lambda *_: _close(ctx, national, at), color=theme.OK,
                              font=48, height=150))
     return page(tr("Premises"), *parts)
 
@@ -156,7 +158,11 @@ def _write(ctx: Ctx, field: str) -> Widget:
     return page(title, panel)
 
 
-def _close(ctx: Ctx) -> None:
-    for key in (PICKER, AT, EDITING, COMPOSITION):
-        ctx.scratch.pop(key, None)
+def _close(ctx: Ctx, national: Any, at: str) -> None:
+    """Back to the form; not while a county with a street list has none chosen."""
+    if national.is_county(at) and national.children(at) and not ctx.session.form.get("street"):
+        ctx.scratch[HINT] = True
+    else:
+        for key in (PICKER, AT, EDITING, COMPOSITION, HINT):
+            ctx.scratch.pop(key, None)
     ctx.rerender()

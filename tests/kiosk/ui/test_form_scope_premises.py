@@ -62,6 +62,9 @@ def test_scope_by_initials_and_an_address_from_the_division_list(ui: Harness, la
     for code in ("370000", "371000", "371002"):
         ui.tap("division_at", code)
     assert form["division_code"] == "371002"
+    ui.tap("picker_done")  # 环翠区 has a street list: the page stays until one is chosen
+    assert ui.app.scratch.get("picker") == "premises"
+    assert {"zh_CN": "请选择街道或乡镇。", "en": "Please choose the street or township."}[language] in ui.texts()
     ui.tap("form_street", "鲸园街道")
     ui.screenshot(f"form-premises-{language}")
     ui.tap("edit_road")
