@@ -95,7 +95,8 @@ class ReferenceCache:
         self._lock = threading.Lock()
         self._pick: ReferenceData | None = None
         self._national: NationalData | None = None
-        self._combined: ReferenceData | None = None
+        self._combined: ReferenceData | None = None  # what the flow shows: the same object until a part changes
+        self._combined_of = (0, 0)
         self._read_disk = False
 
     def load(self, client: Downloads) -> ReferenceData:
@@ -108,9 +109,9 @@ class ReferenceCache:
             self._pick = self._refresh(client, PICKLIST_PATH, self._pick, self._accept_pick)
             self._national = self._refresh(client, NATIONAL_PATH, self._national, self._accept_national)
             assert self._pick is not None and self._national is not None  # _refresh raises otherwise
-            held = self._combined
-            if held is None or held.version != self._pick.version or held.national is not self._national:
+            if self._combined is None or self._combined_of != (id(self._pick), id(self._national)):
                 self._combined = dataclasses.replace(self._pick, national=self._national)
+                self._combined_of = (id(self._pick), id(self._national))
             return self._combined
 
     # --- one document ---------------------------------------------------------------------
