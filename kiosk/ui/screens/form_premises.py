@@ -112,10 +112,14 @@ def _street_and_road(ctx: Ctx, national: Any, county: str) -> list[Widget]:
     tr, form = ctx.tr, ctx.session.form
     parts: list[Widget] = []
     streets = national.children(county)
+
+    def pick_street(_: str, name: str) -> None:
+        ctx.scratch.pop(HINT, None)
+        ctx.touch("form_set", ("street", name))
     if streets:
         parts.append(Text(tr("Street or township"), font=44, bold=True))
         parts.append(grid(2 if english(ctx) else 3, [
-            KioskButton(_name(ctx, s), "form_street", s.name, lambda _a, v: ctx.touch("form_set", ("street", v)),
+            KioskButton(_name(ctx, s), "form_street", s.name, pick_street,
                         selected=s.name == form.get("street"), font=36, height=150 if english(ctx) else 110)
             for s in streets
         ]))

@@ -66,6 +66,7 @@ def test_scope_by_initials_and_an_address_from_the_division_list(ui: Harness, la
     assert ui.app.scratch.get("picker") == "premises"
     assert {"zh_CN": "请选择街道或乡镇。", "en": "Please choose the street or township."}[language] in ui.texts()
     ui.tap("form_street", "鲸园街道")
+    assert "picker" in ui.app.scratch and "premises_hint" not in ui.app.scratch
     ui.screenshot(f"form-premises-{language}")
     ui.tap("edit_road")
     for ch in "renminlu":
