@@ -106,3 +106,17 @@ def test_division_names_in_english(name: str, pinyin: str, english: str) -> None
     from kiosk.ui.screens.form_premises import english_name
 
     assert english_name(name, pinyin) == english
+
+
+def test_a_search_key_redraws_the_results_not_the_screen(ui: Harness) -> None:
+    from kiosk.ui.touch import find_button
+
+    _form(ui, "zh_CN")
+    ui.tap("open_picker", "scope")
+    page = ui.app.content.children[0]
+    for ch in "lf":
+        ui.tap("scope_letter", ch)
+    assert ui.app.content.children[0] is page  # the same widgets: only the letters and results changed
+    assert find_button(ui.app.root, "scope_toggle", "C020").text.startswith("理发服务")
+    ui.tap("scope_letter", "delete")
+    assert "l" in ui.texts() and ui.app.scratch["scope_query"] == "l"
