@@ -103,6 +103,8 @@ def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
+_PICKLIST_ETAG = {"description": "the pick lists' version in quotes; send it back in If-None-Match",
+                  "schema": {"type": "string"}}
 _BUNDLE_HEADERS = {
     "ETag": {"description": "the set's version (a content hash) in quotes; send it back in If-None-Match",
              "schema": {"type": "string"}},
@@ -228,7 +230,8 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
         return registry.licence(uscc)
 
     @v1.get("/reference-data", response_model=ReferenceDataOut,
-            responses={**_problems(), 304: {"description": "If-None-Match named the current version"}},
+            responses={**_problems(), 200: {"headers": {"ETag": _PICKLIST_ETAG}},
+                       304: {"description": "If-None-Match named the current version"}},
             summary="Pick lists for the application form")
     def reference_data(response: Response,
                        if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None) -> Any:
