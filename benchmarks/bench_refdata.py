@@ -18,10 +18,10 @@ import statistics
 import time
 import tracemalloc
 
+from refdata import load
+from refdata.model import COUNTY
+from refdata.search import SearchIndex, division_index, scope_index
 from registry_service.naming import NameChecker, NameParts
-from registry_service.refdata import load
-from registry_service.refdata.model import COUNTY
-from registry_service.refdata.search import SearchIndex, division_index, scope_index
 
 SCOPE_QUERIES = ["canyinfuwu", "cyfw", "餐饮服务", "lamian", "拉面", "lifa", "理发", "yancao", "烟草制品零售",
                  "shipinxiaoshou", "spxs", "食品销售", "rybh", "wujin", "jiadianweixiu", "xiche", "xiyi",

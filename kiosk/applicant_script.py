@@ -12,6 +12,11 @@ HOUSE_NUMBER = "8"
 # The 字号 the demo applicant writes: 老 typed as pinyin and picked, 王 written on the pad.
 NAME_PINYIN = ("lao", "老")
 NAME_HANDWRITTEN = "王"
+# on the national form: the scope found by its pinyin initials, the address picked level by
+# level, the road written by pinyin (letters, then the candidate with that text)
+SCOPE_SEARCH = ("rybh", "C006")  # 日用百货销售, 一般项目
+PREMISES = (("370000", "371000", "371002"), "鲸园街道", ("renminlu", "人民路"))
+NATIONAL_FIELDS = ("division_code", "street", "scope_codes")  # chosen on the pages, not from pick lists
 
 
 def form_picks(ref: ReferenceData) -> list[tuple[str, Any]]:
@@ -26,6 +31,25 @@ def form_picks(ref: ReferenceData) -> list[tuple[str, Any]]:
         ("house_number", HOUSE_NUMBER),
         ("scope_codes", [next(s.code for s in ref.scope_items if s.permit == "general")]),
     ]
+
+
+def national_steps(ref: ReferenceData) -> list[tuple[str, Any]]:
+    """Autopilot steps for the form's scope and premises pages when the national data is loaded:
+    ("tap", (action, value)), ("candidate", text), ("wait", s), ("shot", label)."""
+    if ref.national is None:
+        return []
+    letters, item = SCOPE_SEARCH
+    levels, street, (road_letters, road) = PREMISES
+    steps: list[tuple[str, Any]] = [("tap", ("open_picker", "scope"))]
+    steps += [("tap", ("scope_letter", ch)) for ch in letters]
+    steps += [("tap", ("scope_toggle", item)), ("wait", 0.2), ("shot", "form-scope"), ("tap", ("picker_done", None)),
+              ("tap", ("open_picker", "premises"))]
+    steps += [("tap", ("division_at", code)) for code in levels]
+    steps += [("tap", ("form_street", street)), ("tap", ("edit_road", "road"))]
+    steps += [("tap", ("te_key", ch)) for ch in road_letters]
+    steps += [("candidate", road), ("wait", 0.1), ("tap", ("te_done", None)), ("wait", 0.2), ("shot", "form-premises"),
+              ("tap", ("picker_done", None)), ("wait", 0.1)]
+    return steps
 
 
 def next_trade_name(identity: ChipIdentity | None, attempt: int) -> str | None:

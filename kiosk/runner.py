@@ -37,9 +37,10 @@ from kiosk.journal import Journal
 from kiosk.metrics import Metrics
 from kiosk.printing.retention import PrintRetention
 from kiosk.rating_outbox import OUTBOX_FILE, RatingOutbox
+from kiosk.reference_cache import ReferenceCache
 from kiosk.services import document_validity
 from kiosk.services.devices import Devices
-from kiosk.settings import Settings
+from kiosk.settings import Settings, resolve_var_dir
 
 log = logging.getLogger(__name__)
 ALERTS_KEPT = 100
@@ -92,6 +93,7 @@ class Runner:
         # (kind, code) of the latest staff and technician alerts; bounded for months of running
         self.alerts: deque[tuple[str, str]] = deque(maxlen=ALERTS_KEPT)
         self.crash_after_step = crash_after_step
+        self.reference_cache = ReferenceCache(resolve_var_dir(settings.kiosk.var_dir) / "reference")
         self.issued = 0
         self.quit_requested = False
         self.metrics = Metrics()
@@ -164,6 +166,20 @@ class Runner:
     def _start_up(self) -> None:
         code = self._bring_up()
         self.post(e.StepFailed("startup", code, True) if code else e.DevicesReady())
+        if not code:
+            self.pool.submit(self._warm_up_reference)
+
+    def _warm_up_reference(self) -> None:
+        """Read the cached reference data (or download it) while the attract screen shows, so that
+        the first applicant's form does not wait for it; the form asks again, and only a form
+        with no copy at all takes the kiosk out of service."""
+        assert self.devices is not None
+        try:
+            self.reference_cache.load(self.devices.registry)
+        except DeviceError as exc:
+            log.warning("reference data not loaded yet", extra={"code": exc.code, "detail": exc.detail})
+        except Exception:  # the form will ask again and report what it gets
+            log.exception("reference data not loaded yet")
 
     def _bring_up(self) -> str:
         """Everything the first applicant needs, or the code of what failed ('' when up).
@@ -410,7 +426,7 @@ class Runner:
         return e.FaceChecked(decision.passed, decision.reason)
 
     def _load_reference(self) -> object:
-        return e.ReferenceLoaded(self.devices.registry.reference_data())
+        return e.ReferenceLoaded(self.reference_cache.load(self.devices.registry))
 
     def _check_name(self, cmd: c.CheckName) -> object:
         """Advice only: whatever goes wrong is NameCheckFailed, never a step failure (which

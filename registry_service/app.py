@@ -28,6 +28,7 @@ from registry_service.problems import PROBLEM_JSON, RequestGuard, install, probl
 from registry_service.rate_limit import KioskRateLimiter, RateLimitGuard
 from registry_service.ratings import RatingDesk
 from registry_service.reference import catalogue
+from registry_service.reference_download import MEDIA_TYPE, ReferenceDownload, accepts_gzip, etag_matches
 from registry_service.registry import Registry, Reply
 from registry_service.retention import Purger
 from registry_service.schemas import (
@@ -40,6 +41,7 @@ from registry_service.schemas import (
     Problem,
     RatingIn,
     RatingOut,
+    ReferenceBundleOut,
     ReferenceDataOut,
     SignedLicenceOut,
     VerifyIn,
@@ -110,6 +112,16 @@ def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
+_PICKLIST_ETAG = {"description": "the pick lists' version in quotes; send it back in If-None-Match",
+                  "schema": {"type": "string"}}
+_BUNDLE_HEADERS = {
+    "ETag": {"description": "the set's version (a content hash) in quotes; send it back in If-None-Match",
+             "schema": {"type": "string"}},
+    "Content-Encoding": {"description": "gzip when the request's Accept-Encoding allows it",
+                         "schema": {"type": "string", "enum": ["gzip"]}},
+}
+
+
 IdemKey = Annotated[
     str, Header(alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY_PATTERN,
                 description="Client-chosen key; the same key always yields the same answer.")
@@ -152,6 +164,8 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
     warm = threading.Timer(NAME_RULES_WARM_AFTER_S, name_checker)
     warm.daemon = True
     warm.start()
+    picklist_etag = f'"{cat.version}"'
+    download = ReferenceDownload()
 
     app = RegistryApp(
         title="Individual-business registration API",
@@ -233,9 +247,15 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
     def licence(uscc: Annotated[str, PathParam(pattern=USCC_PATTERN)]) -> dict[str, Any]:
         return registry.licence(uscc)
 
-    @v1.get("/reference-data", response_model=ReferenceDataOut, responses=_problems(),
+    @v1.get("/reference-data", response_model=ReferenceDataOut,
+            responses={**_problems(), 200: {"headers": {"ETag": _PICKLIST_ETAG}},
+                       304: {"description": "If-None-Match named the current version"}},
             summary="Pick lists for the application form")
-    def reference_data() -> dict[str, Any]:
+    def reference_data(response: Response,
+                       if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None) -> Any:
+        if etag_matches(if_none_match, picklist_etag):
+            return Response(status_code=304, headers={"ETag": picklist_etag})
+        response.headers["ETag"] = picklist_etag
         return reference_json
 
     @v1.get("/names/check", response_model=NameCheckOut, responses=_problems(422),
@@ -248,6 +268,31 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
         return check_name(engine, division_code=query.division_code, trade_name=query.trade_name,
                           industry_term=query.industry_term, organisation_form=query.organisation_form,
                           industry_code=query.industry_code).as_dict()
+
+
+    @v1.get(
+        "/reference-data/national",
+        response_class=Response,
+        responses={
+            200: {"model": ReferenceBundleOut, "description": "the whole set; gzip-encoded when accepted",
+                  "headers": _BUNDLE_HEADERS},
+            304: {"description": "If-None-Match named the current version: keep the cached copy",
+                  "headers": {"ETag": _BUNDLE_HEADERS["ETag"]}},
+            **_problems(),
+        },
+        summary="The national reference set (GB/T 2260 divisions, GB/T 4754 industries, scope catalogue)",
+    )
+    def national_reference(
+        if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+        accept_encoding: Annotated[str | None, Header(alias="Accept-Encoding")] = None,
+    ) -> Response:
+        bundle = download.bundle()
+        headers = {"ETag": bundle.etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+        if etag_matches(if_none_match, bundle.etag):
+            return Response(status_code=304, headers=headers)
+        if accepts_gzip(accept_encoding):
+            return Response(bundle.gzipped, media_type=MEDIA_TYPE, headers={**headers, "Content-Encoding": "gzip"})
+        return Response(bundle.plain, media_type=MEDIA_TYPE, headers=headers)
 
     @v1.post("/heartbeat", response_model=HeartbeatOut,
              responses=_problems(400, 413, 415, 422), summary="Kiosk liveness")

@@ -1,4 +1,7 @@
-"""The sample reference data shipped in registry_service/data (catalogue, divisions, ...)."""
+"""The reference data the rules decide with: the sample pick lists shipped in registry_service/data
+(catalogue, divisions, ...) and the national set (`refdata`: GB/T 2260 divisions, the GB/T 4754
+scope catalogue). Codes of the two never collide (sample scope codes are G/P/R + 4 digits, national
+ones S + class code or C + 3 digits), so a submission may use either."""
 
 from __future__ import annotations
 
@@ -8,6 +11,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
+
+import refdata
+from refdata.model import COUNTY, PREFECTURE
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,7 @@ class DivisionEntry:
     name_zh: str
     name_en: str
     streets: tuple[str, ...]
+    national: bool = False  # a GB/T 2260 unit: premises are street + road + number, not a list line
 
     @property
     def authority_zh(self) -> str:
@@ -40,6 +47,25 @@ class Catalogue:
     forms_allowed: tuple[str, ...]
     forms_forbidden: tuple[str, ...]
     divisions: dict[str, DivisionEntry]
+
+    @property
+    def national(self) -> refdata.ReferenceData:
+        """The national set, parsed on first use (about 0.5 s): a service start does not wait."""
+        return refdata.packaged()
+
+    def division(self, code: str) -> DivisionEntry | None:
+        """A registrable national county-level unit (a prefecture without counties counts: 东莞市),
+        whose streets are its townships (乡级, possibly none), else a sample division. The sample
+        codes are national codes too, so their premises lines (街道 + road) still pass."""
+        ref = self.national
+        unit = ref.divisions.get(code)
+        if unit is None or not unit.registrable or unit.level not in (PREFECTURE, COUNTY):
+            return self.divisions.get(code)
+        kids = [ref.divisions[c] for c in ref.children.get(code, ())]
+        if unit.level == PREFECTURE and any(k.level == COUNTY for k in kids):
+            return None  # a prefecture with counties registers nothing itself
+        return DivisionEntry(code, ref.name_prefix(code), "", tuple(k.name for k in kids if k.level > COUNTY),
+                             national=True)
 
     def as_json(self) -> dict[str, Any]:
         return {

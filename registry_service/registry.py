@@ -113,7 +113,7 @@ class Registry:
     def _operator_ref(self, a: ApplicationIn) -> str | None:
         """Keyed hash of the operator's ID number at the authority of the application's
         division (None when the division is unknown: the application is refused anyway)."""
-        division = self.catalogue.divisions.get(a.division_code)
+        division = self.catalogue.division(a.division_code)
         if division is None:
             return None
         text = f"{division.authority_zh}\x00{a.operator_id_number}".encode()

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from licence_wire import foreign_permanent_id, resident_id
+from refdata.model import POST
+from refdata.scope_text import scope_statement
 from registry_service import naming
 from registry_service.reference import Catalogue
 
@@ -59,6 +61,8 @@ _LATIN_NAME = re.compile(r"[A-Z][A-Z '-]{0,59}")
 HMT_PREFIXES = ("810000", "820000", "830000")
 ID_RESIDENT, ID_HMT, ID_FOREIGN = "resident_id", "hmt_residence_permit", "foreign_permanent_residence"
 _HOUSE_NUMBER = re.compile(r"[0-9]{1,5}号[\u4e00-\u9fff0-9A-Z-]{0,30}")
+# national premises after the street: a road (starting with a character), its number, a room
+_ROAD_AND_NUMBER = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff0-9A-Z-]{0,39}?[0-9]{1,5}号[\u4e00-\u9fff0-9A-Z-]{0,30}")
 _COMPOSITION = {"individual": "个人经营", "family": "家庭经营"}
 
 
@@ -164,6 +168,8 @@ def check_scope(codes: list[str], cat: Catalogue) -> tuple[list[str], str]:
     """Reason codes and the licence's 经营范围 text (一般项目 / 许可项目 with notes)."""
     if not codes:
         return ["scope_empty"], ""
+    if any(code in cat.national.scope for code in codes):
+        return _national_scope(codes, cat)
     reasons: list[str] = []
     general: list[str] = []
     post: list[str] = []
@@ -193,10 +199,30 @@ def check_scope(codes: list[str], cat: Catalogue) -> tuple[list[str], str]:
     return reasons, "".join(parts)
 
 
+def _national_scope(codes: list[str], cat: Catalogue) -> tuple[list[str], str]:
+    """Items of the national catalogue, printed in the standard 一般项目 / 许可项目 wording."""
+    statement = scope_statement(codes, cat.national)
+    reasons = []
+    if statement.unknown:
+        reasons.append("scope_unknown_item")
+    if statement.needs_prior_permit:
+        reasons.append("scope_prior_permit")
+    if any(item.kind(cat.national.permits) == POST for item in statement.licensed):
+        reasons.append("scope_post_permit")
+    return reasons, statement.text
+
+
 def check_premises(division_code: str, premises: str, cat: Catalogue) -> list[str]:
-    division = cat.divisions.get(division_code)
+    division = cat.division(division_code)
     if division is None:
         return ["division_unknown"]
+    if division.national:
+        # the street from the unit's own list when it has one, then a road and number typed
+        street = next((s for s in division.streets if premises.startswith(s)), None)
+        if street is None and division.streets:
+            return ["premises_not_in_list"]
+        rest = premises[len(street or ""):]
+        return [] if _ROAD_AND_NUMBER.fullmatch(rest) else ["premises_house_number_invalid"]
     for street in division.streets:
         if premises.startswith(street):
             rest = premises[len(street) :]
@@ -229,7 +255,7 @@ def assess(
     if industry is None:
         a.reasons.append("industry_unknown")
     a.reasons += check_premises(division_code, premises, cat)
-    division = cat.divisions.get(division_code)
+    division = cat.division(division_code)
     known = industry is not None and division is not None
     a.reasons += check_name(trade_name, organisation_form, cat, is_taken if known else lambda _n: False,
                             division_code=division_code, industry_code=industry_code)

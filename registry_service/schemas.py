@@ -269,6 +269,15 @@ class NameCheckOut(_Strict):
     findings: list[NameFindingOut]
 
 
+class ReferenceBundleOut(_Strict):
+    """refdata.bundle: each file of the set, uncompressed, under its stored name; `version` is
+    the SHA-256 content hash (first 16 hex digits) over the files, recomputed by the client."""
+
+    format: Literal[1]
+    version: str
+    files: dict[str, str]
+
+
 class Problem(BaseModel):
     """RFC 9457 problem details; ``code`` is the stable reason code."""
 

@@ -1,4 +1,4 @@
-"""Build the shipped reference data (registry_service/refdata/data/) from its pinned sources.
+"""Build the shipped reference data (refdata/data/) from its pinned sources.
 
     python scripts/build_reference_data.py --fetch      # download the pinned artefacts, then build
     python scripts/build_reference_data.py              # build from var/reference-sources/
@@ -34,7 +34,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "scripts" / "reference_sources"
-OUT = ROOT / "registry_service" / "refdata" / "data"
+OUT = ROOT / "refdata" / "data"
 CACHE = ROOT / "var" / "reference-sources"
 
 # GB/T 4754 has no official English title list; the 20 sections are translated here so that

@@ -4,13 +4,29 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from drivers.registry.models import Application, Decision, NameCheck, NameQuery, Rating, RatingReceipt, ReferenceData
+from drivers.errors import ServiceProtocolError
+from drivers.registry.models import (
+    Application,
+    Decision,
+    Download,
+    NameCheck,
+    NameQuery,
+    Rating,
+    RatingReceipt,
+    ReferenceData,
+)
 
 
 class RegistrationClient(ABC):
     @abstractmethod
     def reference_data(self) -> ReferenceData:
         """Pick lists for the form. Raises ServiceUnreachable / ServiceProtocolError."""
+
+    def download(self, path: str, etag: str = "") -> Download | None:
+        """A reference document as the service sent it (kept compressed, for a cache), or None
+        when `etag` still names the current version. Raises ServiceUnreachable /
+        ServiceProtocolError."""
+        raise ServiceProtocolError(f"{type(self).__name__} does not download {path}")
 
     @abstractmethod
     def submit(self, application: Application, idempotency_key: str) -> Decision:

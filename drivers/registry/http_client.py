@@ -33,6 +33,7 @@ from drivers.registry.base import RegistrationClient
 from drivers.registry.models import (
     Application,
     Decision,
+    Download,
     Licence,
     NameCheck,
     NameQuery,
@@ -53,6 +54,10 @@ from licence_wire import codec, protocol, resident_id
 log = logging.getLogger("drivers.registry")
 
 MAX_RESPONSE_BYTES = 1 << 20
+# A reference download as sent (gzip): the national set is about 0.8 MB compressed; its
+# decompressed size is bounded again where it is inflated (refdata.bundle)
+MAX_DOWNLOAD_BYTES = 16 << 20
+_ETAG = re.compile(r'(?:W/)?"[\x21\x23-\x7e]{1,80}"', re.ASCII)
 _READ_CHUNK = 16384
 _LENGTH = re.compile(r"[0-9]{1,19}", re.ASCII)
 _RETRY_STATUSES = {500, 502, 503, 504}
@@ -149,6 +154,22 @@ class HttpRegistrationClient(RegistrationClient):
     def reference_data(self) -> ReferenceData:
         return parse_reference_data(self._call("GET", "/v1/reference-data", retry=True))
 
+    def download(self, path: str, etag: str = "") -> Download | None:
+        """A reference document as sent (gzip kept: the caller caches it so), or None when
+        `etag` still names the current version (304)."""
+        headers = {"Accept-Encoding": "gzip"}
+        if etag:
+            headers["If-None-Match"] = etag
+        resp, content = self._call("GET", path, headers=headers, retry=True, ok=(200, 304), raw=True)
+        if resp.status_code == 304:
+            return None
+        media = resp.headers.get("Content-Type", "").split(";")[0].strip()
+        tag = resp.headers.get("ETag", "")
+        if media != "application/json" or not _ETAG.fullmatch(tag):
+            raise ServiceProtocolError(f"{path}: download without JSON content type or ETag")
+        gzipped = resp.headers.get("Content-Encoding", "identity").strip().lower() == "gzip"
+        return Download(tag, content, gzipped)
+
     def submit(self, application: Application, idempotency_key: str) -> Decision:
         body = asdict(application)
         # the wire's edge for a number read from a chip: the API takes only the canonical form
@@ -244,6 +265,7 @@ class HttpRegistrationClient(RegistrationClient):
         retry: bool,
         ok: tuple[int, ...] = (200,),
         deadline_s: float | None = None,
+        raw: bool = False,
     ) -> Any:
         """One call: attempts (failures) are bounded by max_attempts, and the whole call, waits
         included, by deadline_s. A 429 is not a failure: nothing was processed, so the same
@@ -261,7 +283,7 @@ class HttpRegistrationClient(RegistrationClient):
                 raise ServiceUnreachable(f"{method} {path}: no answer within {budget:g} s")
             timeout = (min(self.timeout[0], remaining), min(self.timeout[1], remaining))
             try:
-                resp, content = self._exchange(method, path, json, headers, timeout, deadline, params)
+                resp, content = self._exchange(method, path, json, headers, timeout, deadline, params, raw)
             except requests.exceptions.SSLError as exc:
                 # A certificate problem does not heal by retrying.
                 raise ServiceUnreachable(f"TLS failure: {type(exc).__name__}") from None
@@ -279,7 +301,7 @@ class HttpRegistrationClient(RegistrationClient):
                 raise ServiceProtocolError(f"{method} {path}: {type(exc).__name__}") from None
             status = resp.status_code
             if status in ok:
-                return self._json(resp, content, path)
+                return (resp, content) if raw else self._json(resp, content, path)
             problem = self._problem(resp, content)
             if status == 429:
                 wait = _seconds(resp.headers.get("Retry-After")) or self._backoff(attempt, None)
@@ -311,26 +333,32 @@ class HttpRegistrationClient(RegistrationClient):
 
     def _exchange(self, method: str, path: str, body: Any, headers: dict[str, str] | None,
                   timeout: tuple[float, float], deadline: float,
-                  params: dict[str, str] | None = None) -> tuple[requests.Response, bytes]:
+                  params: dict[str, str] | None = None,
+                  download: bool = False) -> tuple[requests.Response, bytes]:
         """One request and its body, read as a stream and abandoned at MAX_RESPONSE_BYTES: a
         service (or something impersonating it) that sends an endless body must not fill the
-        kiosk's memory before the size is checked."""
+        kiosk's memory before the size is checked. A `download` may be larger and gzip-encoded;
+        it is read as sent, never inflated here."""
+        limit = MAX_DOWNLOAD_BYTES if download else MAX_RESPONSE_BYTES
         resp = self.session.request(method, self.base_url + path, json=body, headers=headers,
                                     params=params, timeout=timeout, allow_redirects=False, stream=True)
         try:
             declared = resp.headers.get("Content-Length", "")
-            if _LENGTH.fullmatch(declared) and int(declared) > MAX_RESPONSE_BYTES:
+            if _LENGTH.fullmatch(declared) and int(declared) > limit:
                 raise ServiceProtocolError(f"{path}: response of {declared} bytes refused")
             # identity only (asked for in the session headers): a compressed body would be
             # inflated a whole network read at a time, past any bound checked here
-            if resp.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
+            encoding = resp.headers.get("Content-Encoding", "identity").strip().lower()
+            if encoding not in (("identity", "gzip") if download else ("identity",)):
                 raise ServiceProtocolError(f"{path}: unexpected content encoding")
             chunks: list[bytes] = []
             size = 0
-            for chunk in resp.iter_content(chunk_size=_READ_CHUNK):
+            body = resp.raw.stream(_READ_CHUNK, decode_content=False) if download else resp.iter_content(
+                chunk_size=_READ_CHUNK)
+            for chunk in body:
                 size += len(chunk)
-                if size > MAX_RESPONSE_BYTES:
-                    raise ServiceProtocolError(f"{path}: response over {MAX_RESPONSE_BYTES} bytes")
+                if size > limit:
+                    raise ServiceProtocolError(f"{path}: response over {limit} bytes")
                 if self._clock() > deadline:  # read_timeout bounds each read, not a slow drip
                     raise ServiceUnreachable(f"{path}: answer not complete within {self.deadline_s:g} s")
                 chunks.append(chunk)

@@ -7,6 +7,7 @@ client or on the reference service's ORM.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,18 @@ class ReferenceData:
     industries: tuple[tuple[str, str, str], ...]  # (code, name_zh, name_en), e.g. 餐饮
     divisions: tuple[Division, ...]
     streets: tuple[tuple[str, str], ...]  # (division code, street/address line) premises list
+    # the national set (GB/T 2260 divisions, scope catalogue) with its search indexes, attached
+    # by the kiosk when it has a copy; the pick lists above stay for the name's industry and form
+    national: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Download:
+    """A reference document as the service sent it, for the kiosk's cache."""
+
+    etag: str  # the version, quoted, as sent back in If-None-Match
+    body: bytes
+    gzipped: bool  # body is still gzip-encoded (Content-Encoding: gzip)
 
 
 @dataclass

@@ -144,7 +144,7 @@ def with_home_division(identity: ChipIdentity, form: dict[str, object], referenc
 
 def problems(form: dict[str, object]) -> list[str]:
     """Stable codes for what is missing or malformed, in screen order."""
-    found = [f"missing:{key}" for key in REQUIRED if not form.get(key)]
+    found = [f"missing:{key}" for key in REQUIRED if _missing(form, key)]
     if form.get("composition") and form["composition"] not in COMPOSITIONS:
         found.append("invalid:composition")
     house = str(form.get("house_number") or "")
@@ -159,6 +159,18 @@ def problems(form: dict[str, object]) -> list[str]:
     return found
 
 
+def premises(form: dict[str, object]) -> str:
+    """Street (from the division list), road, number and room, as the licence prints them."""
+    room = str(form.get("room") or "")
+    return f"{form.get('street') or ''}{form.get('road') or ''}{form.get('house_number') or ''}号{room}"
+
+
+def _missing(form: dict[str, object], key: str) -> bool:
+    if key == "street":  # a county without a street list: the road written stands for it
+        return not form.get("street") and not form.get("road")
+    return not form.get(key)
+
+
 def to_application(identity: ChipIdentity, form: dict[str, object]) -> Application:
     kind, number = operator_document(identity) or (ID_RESIDENT, identity.personal_number or "")
     return Application(
@@ -171,7 +183,7 @@ def to_application(identity: ChipIdentity, form: dict[str, object]) -> Applicati
         industry_code=str(form["industry_code"]),
         organisation_form=str(form["organisation_form"]),
         division_code=str(form["division_code"]),
-        premises=f"{form['street']}{form['house_number']}号",
+        premises=premises(form),
         scope_codes=[str(c) for c in form["scope_codes"]],  # type: ignore[union-attr]
         phone=str(form.get("phone") or ""),
     )

@@ -296,11 +296,10 @@ class Flow:
             return [c.StartFaceCheck(self.session.face_reference)]
         if state is State.FORM:
             self._go(State.FORM, why)
-            if self.reference is None:
-                return [c.LoadReferenceData()]
-            if self.session.identity is not None:
+            # every form asks (a 304 when nothing changed); the form only waits without a copy
+            if self.reference is not None and self.session.identity is not None:
                 form_rules.with_home_division(self.session.identity, self.session.form, self.reference)
-            return []
+            return [c.LoadReferenceData()]
         self._go(state, why)
         return []
 
@@ -501,7 +500,8 @@ class Flow:
 
     def _on_form(self, ev: object) -> list[object]:
         if isinstance(ev, e.ReferenceLoaded):
-            self.reference = self.view.reference = ev.data
+            if ev.data is not self.reference:  # the same copy again: nothing to redraw
+                self.reference = self.view.reference = ev.data
             if self.session.identity is not None:
                 form_rules.with_home_division(self.session.identity, self.session.form, ev.data)
             self._name_changed()

@@ -28,7 +28,14 @@ from typing import Any
 from kivy.base import EventLoop
 from kivy.core.window import Window
 
-from kiosk.applicant_script import NAME_HANDWRITTEN, NAME_PINYIN, form_picks, next_trade_name
+from kiosk.applicant_script import (
+    NAME_HANDWRITTEN,
+    NAME_PINYIN,
+    NATIONAL_FIELDS,
+    form_picks,
+    national_steps,
+    next_trade_name,
+)
 from kiosk.flow.machine import Flow
 from kiosk.flow.states import State
 from kiosk.ui.app import KioskApp
@@ -173,6 +180,12 @@ class Autopilot:
             if not self.tap(*arg):
                 self.queue.appendleft((kind, arg))  # not on screen yet (e.g. still loading)
                 self._wait_until = time.monotonic() + 0.1
+        elif kind == "candidate":  # a text entry candidate, by its text: its place depends on the engine
+            shown = [w for w in self.app.root.walk()
+                     if isinstance(w, KioskButton) and w.action == "te_candidate" and w.text.split("\n")[0] == arg]
+            if not shown or not tap_widget(shown[0]):
+                self.queue.appendleft((kind, arg))
+                self._wait_until = time.monotonic() + 0.1
         elif kind == "fill_form":
             self.fill_form()
         elif kind == "pick":
@@ -196,9 +209,10 @@ class Autopilot:
             self._wait_until = time.monotonic() + 0.1
             return
         form = self.app.runner.flow.session.form
-        steps: list[tuple[str, Any]] = []
+        steps: list[tuple[str, Any]] = national_steps(ref)
+        skip = NATIONAL_FIELDS if ref.national is not None else ()
         for field, value in form_picks(ref):
-            if form.get(field) == value:
+            if form.get(field) == value or field in skip:
                 continue
             if field == "house_number":  # typed on the keypad, digit by digit
                 steps += [("tap", ("key", digit)) for digit in value] + [("wait", 0.1)]

@@ -1,23 +1,5 @@
-"""National reference data (divisions, GB/T 4754 industries, business scope, standard characters).
+"""The national reference set moved to the shared package `refdata` (the kiosk loads it too and
+must not import the service); this name keeps the service's existing imports working."""
 
-Importable without FastAPI: the kiosk loads its downloaded copy with ``load(path)`` and searches
-it with ``search``; the service uses ``packaged()``.
-"""
-
-from registry_service.refdata.loader import ReferenceDataError, content_version, files, load, manifest, packaged
-from registry_service.refdata.model import (
-    GENERAL,
-    POST,
-    PRIOR,
-    Division,
-    Hanzi,
-    Industry,
-    Permit,
-    ReferenceData,
-    ScopeItem,
-)
-
-__all__ = [
-    "GENERAL", "POST", "PRIOR", "Division", "Hanzi", "Industry", "Permit", "ReferenceData",
-    "ReferenceDataError", "ScopeItem", "content_version", "files", "load", "manifest", "packaged",
-]
+from refdata import *  # noqa: F403
+from refdata import __all__  # noqa: F401

@@ -251,3 +251,41 @@ def test_a_foreign_permanent_resident_card_with_bad_data_is_rejected(number: str
 
 def test_a_latin_name_needs_a_foreign_document() -> None:
     assert "operator_name_invalid" in run(operator_name="SMITH JOHN").reasons
+
+
+def test_national_scope_items_print_the_standard_wording() -> None:
+    a = run(scope_codes=["C006", "C001"])
+    assert a.outcome == APPROVED and a.reasons == ["scope_post_permit"]
+    assert a.scope_text.startswith("一般项目：日用百货销售（除依法须经批准的项目外")
+    assert "许可项目：餐饮服务（依法须经批准的项目" in a.scope_text
+    assert run(scope_codes=["C006", "G0101"]).reasons == ["scope_unknown_item"]  # one catalogue at a time
+
+
+def test_a_national_prior_permit_item_goes_to_review() -> None:
+    prior = next(s.code for s in catalogue().national.scope.values()
+                 if s.permit and catalogue().national.permits[s.permit].stage == "prior")
+    assert run(scope_codes=["C006", prior]).outcome == MANUAL_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("division", "premises", "reason"),
+    [
+        ("371002", "鲸园街道新威路12号301室", None),
+        ("441900", "莞城街道东正路3号", None),  # a prefecture without counties registers itself
+        ("371002", "新威路12号", "premises_not_in_list"),  # the street from the unit's list
+        ("371002", "鲸园街道12号", "premises_house_number_invalid"),  # no road
+        ("371002", "鲸园街道新威路", "premises_house_number_invalid"),
+        ("371000", "鲸园街道新威路12号", "division_unknown"),  # 威海市 has counties
+        ("371002001", "鲸园街道新威路12号", "division_unknown"),  # a street is not a division here
+        ("710000", "中正路1号", "division_unknown"),  # not registrable by this system
+    ],
+)
+def test_national_premises(division: str, premises: str, reason: str | None) -> None:
+    a = run(division_code=division, premises=premises, scope_codes=["C006"])
+    assert (reason in a.reasons) if reason else not any(r.startswith(("premises", "division")) for r in a.reasons)
+
+
+def test_a_national_division_names_the_business_and_its_authority() -> None:
+    a = run(division_code="371002", premises="鲸园街道新威路12号", scope_codes=["C006"])
+    assert a.name == "威海市环翠区福兴餐饮店" and a.authority == "威海市环翠区市场监督管理局"
+    assert a.premises == "威海市环翠区鲸园街道新威路12号"

@@ -1,6 +1,8 @@
-"""The application as pick lists, prefilled from the chip. The applicant writes the 字号 with the
-kiosk's Chinese input (kiosk.ui.screens.name_entry: the whole name previewed and checked as they
-write) and types a house number (and, if they want, a mobile number) on digit keypads."""
+"""The application, prefilled from the chip: pick lists, the premises from the national division
+list (road and room in the Chinese text entry), the business scope searched or browsed
+(form_premises, form_scope), the 字号 written with the kiosk's Chinese input (name_entry: the whole
+name previewed and checked as they write), the house number and an optional mobile number on
+digit keypads."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from drivers.registry.models import ReferenceData
 from kiosk.flow import form as form_rules
 from kiosk.ui import theme
 from kiosk.ui.messages import COMPOSITION, FORM_FIELDS
-from kiosk.ui.screens import Ctx, name_entry
+from kiosk.ui.screens import Ctx, form_premises, form_scope, name_entry
 from kiosk.ui.screens.common import busy, button, cancel_button
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import Card, KioskButton, Text, grid, keypad
@@ -47,6 +49,11 @@ def build(ctx: Ctx) -> Widget:
         if ctx.input_methods_state == "opening":
             return busy(tr("Preparing the Chinese input..."), tr("One moment please."))
         return name_entry.editor(ctx, ctx.input_methods)
+    national = ref.national
+    if national is not None and ctx.scratch.get(form_scope.PICKER) == "scope":
+        return form_scope.build_page(ctx, national)
+    if national is not None and ctx.scratch.get(form_scope.PICKER) == "premises":
+        return form_premises.build_page(ctx, national)
     body = BoxLayout(orientation="vertical", spacing=px(28), padding=px(48), size_hint_y=None)
     body.bind(minimum_height=body.setter("height"))
     body.add_widget(Text(tr("Your business"), font=64, bold=True, color=theme.PRIMARY_DARK))
@@ -74,10 +81,13 @@ def build(ctx: Ctx) -> Widget:
     name_entry.name_section(ctx, body, form_rules.trade_name_suggestions(identity))
     pick("industry_code", [(code, localized(ctx, zh, en)) for code, zh, en in ref.industries])
     pick("organisation_form", [(f, f) for f in ref.organisation_forms], cols=4)
-    pick("division_code", [(d.code, localized(ctx, d.name_zh, d.name_en)) for d in ref.divisions])
-    streets = [s for div, s in ref.streets if div == form.get("division_code")]
-    if streets:
-        pick("street", [(s, s) for s in streets])
+    if national is not None:
+        form_premises.summary(ctx, body, national)
+    else:  # only the service's sample lists
+        pick("division_code", [(d.code, localized(ctx, d.name_zh, d.name_en)) for d in ref.divisions])
+        streets = [s for div, s in ref.streets if div == form.get("division_code")]
+        if streets:
+            pick("street", [(s, s) for s in streets])
 
     def digits(field: str, action: str, max_len: int, shown: str) -> None:
         """A field typed on its own keypad (its own action, so two keypads never mix)."""
@@ -96,9 +106,12 @@ def build(ctx: Ctx) -> Widget:
     house = str(form.get("house_number") or "")
     digits("house_number", "key", 5, tr("No. {number}", number=house or "—"))
 
-    scope = [(s.code, localized(ctx, s.name_zh, s.name_en) + PERMIT_NOTE.get(s.permit, ""))
-             for s in ref.scope_items]
-    pick("scope_codes", scope, multi=True)
+    if national is not None:
+        form_scope.summary(ctx, body, national)
+    else:
+        scope = [(s.code, localized(ctx, s.name_zh, s.name_en) + PERMIT_NOTE.get(s.permit, ""))
+                 for s in ref.scope_items]
+        pick("scope_codes", scope, multi=True)
     digits("phone", "phone_key", 11, form_rules.phone_display(str(form.get("phone") or "")) or "—")
 
     for problem in ctx.view.form_problems:

@@ -388,3 +388,28 @@ def test_session_is_reused(faults: FaultServer, key_path: Path) -> None:
     c.reference_data()
     c.reference_data()
     assert len(c.session.adapters["http://"].poolmanager.pools) == 1
+
+
+# --- reference downloads -----------------------------------------------------------------
+def test_a_download_is_kept_as_sent_and_a_304_is_none(service: EmbeddedService, key_path: Path) -> None:
+    c = client(service.url, key_path, read_timeout=30)
+    got = c.download("/v1/reference-data/national")
+    assert got is not None and got.gzipped and got.body[:2] == b"\x1f\x8b" and len(got.body) < 1_000_000
+    assert c.download("/v1/reference-data/national", got.etag) is None
+    assert c.download("/v1/reference-data/national", '"0000000000000000"') is not None
+
+
+@pytest.mark.parametrize("action", ["endless", "huge_length"])
+def test_a_download_is_abandoned_at_its_own_limit(faults: FaultServer, key_path: Path, action: str) -> None:
+    from drivers.registry.http_client import MAX_DOWNLOAD_BYTES
+
+    faults.script = [action]
+    with pytest.raises(ServiceProtocolError, match="response"):
+        client(faults.url, key_path, read_timeout=5).download("/v1/reference-data/national")
+    assert faults.sent < MAX_DOWNLOAD_BYTES + 8 * 1024 * 1024
+
+
+def test_a_download_without_an_etag_is_refused(faults: FaultServer, key_path: Path) -> None:
+    faults.script = ["proxy"]  # the fault server passes the body on, not the ETag
+    with pytest.raises(ServiceProtocolError, match="ETag"):
+        client(faults.url, key_path).download("/v1/reference-data")

@@ -65,3 +65,16 @@ def test_a_house_number_is_ascii_digits(house: str) -> None:
 @pytest.mark.parametrize("phone", ["１３８００１３８０００", "١٣٨٠٠١٣٨٠٠٠", "1380013800０", "13800138000\n"])
 def test_a_phone_number_is_ascii_digits(phone: str) -> None:
     assert form.problems({**b.COMPLETE_FORM, "phone": phone}) == ["invalid:phone"]
+
+
+def test_a_road_stands_for_the_street_where_the_county_has_no_street_list() -> None:
+    no_street = {**b.COMPLETE_FORM, "street": ""}
+    assert form.problems(no_street) == ["missing:street"]
+    assert form.problems({**no_street, "road": "人民路"}) == []
+
+
+def test_premises_are_street_road_number_and_room() -> None:
+    written = {**b.COMPLETE_FORM, "street": "鲸园街道", "road": "人民路", "house_number": "12", "room": "301室"}
+    assert form.premises(written) == "鲸园街道人民路12号301室"
+    assert form.premises({**b.COMPLETE_FORM, "street": "南山街道南山大道", "house_number": "1001"}) == \
+        "南山街道南山大道1001号"  # a sample-list line: street and road in one

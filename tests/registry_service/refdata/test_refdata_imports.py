@@ -11,8 +11,8 @@ from tests.conftest import ROOT
 def test_importable_without_fastapi_sqlalchemy_or_pypinyin() -> None:
     code = (
         "import sys\n"
-        "from registry_service.refdata import packaged\n"
-        "from registry_service.refdata.search import scope_index\n"
+        "from refdata import packaged\n"
+        "from refdata.search import scope_index\n"
         "from registry_service.naming import NameParts, checker\n"
         "assert scope_index(packaged()).search('cy')[0].name == '餐饮服务'\n"
         "assert checker().check(NameParts('371002', '老王', '拉面', '馆')).outcome == 'ok'\n"

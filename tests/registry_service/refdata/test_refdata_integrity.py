@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from registry_service.refdata import POST, PRIOR, ReferenceDataError, content_version, files, load, packaged
-from registry_service.refdata.integrity import problems
-from registry_service.refdata.loader import packaged_dir
-from registry_service.refdata.model import Division, ScopeItem
+from refdata import POST, PRIOR, ReferenceDataError, content_version, files, load, packaged
+from refdata.integrity import problems
+from refdata.loader import packaged_dir
+from refdata.model import Division, ScopeItem
 
 
 def test_the_shipped_set_has_no_problems() -> None:
@@ -162,7 +162,7 @@ def test_rows_of_the_wrong_shape_are_refused(tmp_path: Path) -> None:
 
 
 def test_manifest_lists_the_served_files_and_the_version(tmp_path: Path) -> None:
-    from registry_service.refdata import manifest
+    from refdata import manifest
 
     m = manifest()
     assert m["version"] == packaged().version

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from registry_service.refdata import packaged
-from registry_service.refdata.scope_text import GENERAL_TAIL, LICENSED_TAIL, scope_statement
+from refdata import packaged
+from refdata.scope_text import GENERAL_TAIL, LICENSED_TAIL, scope_statement
 
 
 def _code(name: str) -> str:

@@ -6,8 +6,8 @@ from functools import cache
 
 import pytest
 
-from registry_service.refdata import packaged
-from registry_service.refdata.search import Entry, SearchIndex, division_index, normalise, scope_index
+from refdata import packaged
+from refdata.search import Entry, SearchIndex, division_index, normalise, scope_index
 
 
 @cache
@@ -100,3 +100,10 @@ def test_large_indexes_match_inner_letters_as_initials_only() -> None:
     assert [h.code for h in initials.search("gc")] == ["z"]
     assert [h.code for h in initials.search("zgc")] == ["z"]
     assert "371002001" in [h.code for h in places().search("hcl")]  # 环翠楼街道 from its start
+
+
+def test_the_last_entry_of_an_index_matched_whole_is_ranked_whole_not_an_error() -> None:
+    index = SearchIndex([Entry("A", "餐饮服务", "can yin fu wu", 5), Entry("B", "水稻", "shui dao", 0)])
+    assert [h.code for h in index.search("水稻")] == ["B"]
+    assert index.search("shuidao")[0].score > index.search("shuid")[0].score  # whole beats prefix
+    assert index.search("餐饮服务")[0].score > index.search("餐饮")[0].score
