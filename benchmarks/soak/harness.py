@@ -390,6 +390,9 @@ class Soak:
             findings += [("personal_data_in_stderr", f) for f in pii.scan(self.run_dir, self.needles, [stderr])]
         for kind, f in findings:
             self._violation(invariants.personal_data(kind, f.path, f.label, f.encoding, f.applicant), a.index)
+        if sweep:
+            for where in pii.open_to_others(self.var):
+                self._violation(invariants.Violation("var_file_open_to_others", where, a.index), a.index)
         self.stats.check_seconds += time.perf_counter() - t0
 
     # --- the run -------------------------------------------------------------------------------

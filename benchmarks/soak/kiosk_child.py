@@ -27,7 +27,7 @@ from typing import Any
 
 from benchmarks.soak.applicants import Applicant
 from drivers.idcard.holder import Holder
-from kiosk import logs
+from kiosk import logs, owner_only
 from kiosk import settings as settings_mod
 from kiosk.applicant_script import next_trade_name
 from kiosk.flow.states import State
@@ -530,6 +530,7 @@ class ChildKiosk:
 
 
 def main() -> int:
+    owner_only.restrict_new_files()  # as kiosk.launch does: the var dir's modes are checked too
     try:
         kiosk = ChildKiosk(sys.argv[1])
     except Exception:

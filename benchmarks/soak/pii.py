@@ -15,6 +15,7 @@ the applicant's data: it is scanned separately and reported as such, never as a 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +96,24 @@ def files_under(root: Path, skip_authority: bool = True) -> Iterator[Path]:
             dirnames.remove(AUTHORITY_DIR)
         for name in filenames:
             yield Path(dirpath) / name
+
+
+def open_to_others(root: Path) -> list[str]:
+    """Files and directories of the kiosk's var dir (the authority's left out) that another local
+    account could read or enter: the kiosk promises 0600/0700 (kiosk/owner_only.py)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        if Path(dirpath) == root and AUTHORITY_DIR in dirnames:
+            dirnames.remove(AUTHORITY_DIR)
+        for name in [*dirnames, *filenames]:
+            path = Path(dirpath) / name
+            try:
+                mode = path.lstat().st_mode
+            except FileNotFoundError:  # removed meanwhile (a rotated log, a SQLite journal)
+                continue
+            if not stat.S_ISLNK(mode) and mode & 0o077:
+                found.append(f"{path.relative_to(root)} {stat.filemode(mode)}")
+    return found
 
 
 def _read_chunks(path: Path) -> Iterator[bytes]:

@@ -79,3 +79,16 @@ def test_only_changed_files_are_listed_again(tmp_path: Path) -> None:
     assert changed() == []
     (tmp_path / "b").write_bytes(b"22")
     assert [p.name for p in changed()] == ["b"]
+
+
+def test_a_var_file_another_account_can_read_is_reported_and_the_authoritys_is_not(tmp_path: Path) -> None:
+    (tmp_path / "logs").mkdir(mode=0o700)
+    private = tmp_path / "logs" / "kiosk.log"
+    private.write_text("x")
+    private.chmod(0o600)
+    assert pii.open_to_others(tmp_path) == []
+    leaky = tmp_path / "journal.db"
+    leaky.write_text("x")
+    leaky.chmod(0o644)
+    (tmp_path / pii.AUTHORITY_DIR).mkdir(mode=0o755)  # the authority's own database: not the kiosk's
+    assert pii.open_to_others(tmp_path) == ["journal.db -rw-r--r--"]
