@@ -93,6 +93,8 @@ class TechnicianDuties:
             from kiosk.printing.layout import render_test_page
 
             svc.print_image(f"test-{uuid.uuid4().hex[:12]}", "test", render_test_page(devices.printer.width_dots))
+        elif action == "sheet_test_page":
+            svc.print_sheet_test()
         elif action.partition(":")[0] in ("reprint", "confirm_printed", "void"):
             from kiosk.printing.staff import act_on_held_job
 

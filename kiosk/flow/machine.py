@@ -738,7 +738,8 @@ class Flow:
                 self.manual_oos = False
                 return [c.Audit("out_of_service_off")]
             case "diag_test_page":
-                return [c.DiagAction("test_page"), c.Audit("test_page")]
+                action = "sheet_test_page" if ev.value == "sheet" else "test_page"
+                return [c.DiagAction(action), c.Audit(action)]
             case "diag_test_read":
                 return [c.DiagAction("test_read"), c.Audit("test_read")]
             case "diag_reprint" | "diag_confirm_printed" | "diag_void" if isinstance(ev.value, str):

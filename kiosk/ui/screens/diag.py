@@ -111,7 +111,9 @@ def _device(ctx: Ctx, device: str) -> list[Widget]:
     if device in ("printer", "sheet_printer"):
         for job in ctx.scratch.get("recent_jobs", []):
             parts.append(Text(job, font=28, color=theme.MUTED))
-        parts.append(grid(2, [button(ctx, tr("Print a test page"), "diag_test_page", font=36, height=120)]))
+        # the sheet printer's page prints its own specimen (plain paper), not the receipt printer's
+        which = "sheet" if device == "sheet_printer" else None
+        parts.append(grid(2, [button(ctx, tr("Print a test page"), "diag_test_page", which, font=36, height=120)]))
     parts.append(grid(2, [button(ctx, tr("Run checks again"), "diag_refresh", font=36, height=120),
                           button(ctx, tr("Devices"), "diag_page", "overview", color=theme.UNSELECTED,
                                  text_color=theme.TEXT, font=36, height=120)]))

@@ -68,6 +68,17 @@ def test_a_failed_device_action_shows_its_code_with_the_checks(tmp_path: Path) -
     assert printer.details["last_action"] == "reprint:job-1: ok"
 
 
+def test_the_sheet_printers_test_page_goes_to_the_sheet_printer(tmp_path: Path) -> None:
+    devs = f.devices()
+    printed: list[str] = []
+    devs.print_service.print_image = lambda *_a, **_k: printed.append("thermal")
+    devs.print_service.print_sheet_test = lambda *_a, **_k: printed.append("sheet") or "job"
+    d = duties(tmp_path, devs)
+    d.diag_action("sheet_test_page")
+    d.diag_action("test_page")
+    assert printed == ["sheet", "thermal"]
+
+
 def test_a_device_action_before_the_devices_are_up_only_checks(tmp_path: Path) -> None:
     done = duties(tmp_path).diag_action("test_page")
     assert done.results[0].reason == "not_started"

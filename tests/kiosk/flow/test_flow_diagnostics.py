@@ -64,6 +64,7 @@ def test_pin_ok_runs_checks_and_pages() -> None:
     flow.dispatch(e.Touch("diag_page", "elsewhere"))
     assert flow.view.key_mode == "device:printer"
     assert kinds(flow.dispatch(e.Touch("diag_test_page"))) == [c.DiagAction, c.Audit]
+    assert flow.dispatch(e.Touch("diag_test_page", "sheet"))[0] == c.DiagAction("sheet_test_page")
     assert flow.dispatch(e.Touch("diag_reprint", "job-7"))[0] == c.DiagAction("reprint:job-7")
     assert kinds(flow.dispatch(e.Touch("diag_quit"))) == [c.Audit, c.QuitApp]
 
