@@ -445,8 +445,9 @@ class Soak:
         rec = records.read_all(self.var, self.tray.counts)
         authority = pii.scan(self.var / "registry", self.needles, pii.files_under(self.var / "registry", False))
         trends = {}
+        warm = resources.after_warm_up(s.samples)
         for name in ("rss_kb", "children_rss_kb", "fds", "threads"):
-            t = resources.trend([x for x in s.samples if x.applicants > 0], name)  # 0: before any pool starts
+            t = resources.trend(warm, name)
             trends[name] = None if t is None else {
                 "slope_per_100": round(t.slope_per_100, 2), "stderr_per_100": round(t.stderr_per_100, 2),
                 "mean": round(t.mean, 1), "flat_within_noise": t.flat, "points": t.points}

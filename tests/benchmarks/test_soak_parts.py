@@ -38,6 +38,17 @@ def test_a_restart_drop_is_not_taken_for_a_trend() -> None:
     assert t is not None and t.flat and abs(t.slope_per_100) < 100
 
 
+def test_warm_up_after_each_start_is_left_out_of_the_trend() -> None:
+    # three processes (two kills), each warming up from 60 MB to a flat 100 MB
+    values = [60_000, 100_000, 100_100, 99_900, 60_000, 100_050, 99_950, 60_000, 100_000, 100_080]
+    pids = [1, 1, 1, 1, 2, 2, 2, 3, 3, 3]
+    samples = [resources.Sample(i * 50, pid, v, 0, 40, 20) for i, (pid, v) in enumerate(zip(pids, values, strict=True))]
+    naive = resources.trend(samples, "rss_kb")
+    assert naive is not None and not naive.flat  # the warm-up reads as growth
+    t = resources.trend(resources.after_warm_up(samples), "rss_kb")
+    assert t is not None and t.flat and t.points == 7
+
+
 def test_the_schedule_is_seeded_and_near_its_rate() -> None:
     plan = faults.schedule(2000, 0.1, seed=4)
     assert plan == faults.schedule(2000, 0.1, seed=4) != faults.schedule(2000, 0.1, seed=5)
