@@ -60,7 +60,6 @@ ERRORS = {
     "printer_job_timeout": N_("The licence printer did not finish in time"),
     "service_unreachable": N_("Registration service unreachable"),
     "service_protocol_error": N_("Registration service gave an invalid answer"),
-    "reference_data_invalid": N_("The reference data (districts, business scope) is damaged"),
     "service_request_rejected": N_("Registration service refused the kiosk's request"),
     "service_timeout": N_("Registration service did not answer"),
     "service_rate_limited": N_("Registration service asked the kiosk to wait a moment"),

@@ -448,8 +448,8 @@ def test_reference_data_is_asked_for_at_every_form_which_never_waits_for_a_copy_
     flow.dispatch(e.Touch("skip"))  # the rating screen of the cancelled case
     assert advance_to(flow, State.FORM)[-1:] == [c.LoadReferenceData()]  # a new version, if any
     assert flow.view.reference is marker  # shown meanwhile
-    newer = object()
-    flow.dispatch(e.ReferenceLoaded(newer))  # type: ignore[arg-type]
+    newer = ReferenceData("v2", (), (), (), (), ())
+    flow.dispatch(e.ReferenceLoaded(newer))
     assert flow.view.reference is newer
 
 

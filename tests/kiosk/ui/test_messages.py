@@ -70,9 +70,11 @@ def subclasses(cls: type) -> set[type]:
 
 
 def error_classes() -> set[type]:
+    # defined in the kiosk's own packages; a shared package's error (refdata's, which the
+    # authority's service uses too) is turned into a DeviceError where the kiosk calls it
     defined = {obj for m in modules() for obj in vars(m).values()
                if isinstance(obj, type) and issubclass(obj, BaseException)
-               and isinstance(getattr(obj, "code", None), str)}
+               and isinstance(getattr(obj, "code", None), str) and obj.__module__.startswith(PACKAGES)}
     return defined | subclasses(DeviceError)
 
 

@@ -231,4 +231,6 @@ def test_an_expired_resident_card_is_refused_with_its_reason_then_a_valid_one_is
     assert any("You can take it off the reader now" in t for t in ui.texts())
     ui.screenshot("face-check-card-read-en")
     ui.tap("cancel")
+    ui.until(lambda: ui.runner.flow.state is State.RATING, what="the cancelled case's rating")
+    ui.tap("skip")
     ui.until(lambda: ui.runner.flow.state is State.ATTRACT, what="back to the start")
