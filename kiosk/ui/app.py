@@ -20,6 +20,7 @@ from kivy.uix.widget import Widget
 
 from kiosk import logs
 from kiosk.flow.machine import Flow
+from kiosk.flow.progress import progress
 from kiosk.flow.states import State
 from kiosk.fonts import cjk_font_path
 from kiosk.i18n import Translator
@@ -27,6 +28,7 @@ from kiosk.runner import Runner
 from kiosk.ui import screens, theme
 from kiosk.ui.gesture import HiddenCorner
 from kiosk.ui.preview import CameraPreview
+from kiosk.ui.progress_strip import ProgressStrip
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import Card, KioskButton, Text, fill
 
@@ -93,6 +95,8 @@ class KioskApp(App):
         self.header = BoxLayout(size_hint_y=None, height=px(150), padding=(px(36), px(20)), spacing=px(20))
         fill(self.header, theme.PRIMARY)
         column.add_widget(self.header)
+        self.progress_box = BoxLayout(size_hint_y=None, height=0)  # the steps strip, where the screen has one
+        column.add_widget(self.progress_box)
         self.content = BoxLayout()
         column.add_widget(self.content)
         self.footer = BoxLayout(size_hint_y=None, height=px(170), padding=(px(36), px(20)))
@@ -188,6 +192,7 @@ class KioskApp(App):
             self.header.add_widget(KioskButton(LANGUAGE_LABEL.get(lang, lang), "language", lang, self.touch,
                                                 color=theme.PRIMARY_DARK, size_hint_x=None, width=px(260),
                                                 height=110, font=40, pos_hint={"center_y": 0.5}))
+        self._progress_strip(flow)
         self.content.clear_widgets()
         if flow.state is State.DIAG:
             self.scratch.update(diag_info(self.runner))
@@ -206,6 +211,17 @@ class KioskApp(App):
             self.footer.add_widget(KioskButton(label, "staff", None, self.touch, color=theme.ACCENT,
                                                 height=130, font=42))
         Window.canvas.ask_update()
+
+    def _progress_strip(self, flow: Flow) -> None:
+        """The five steps above the screen; the content below gives up the height it takes."""
+        self.progress_box.clear_widgets()
+        where = progress(flow.state, flow.view.retry_step)
+        if where is None:
+            self.progress_box.height = 0
+            return
+        strip = ProgressStrip(where, self.tr)
+        strip.bind(height=lambda _w, h: setattr(self.progress_box, "height", h))
+        self.progress_box.add_widget(strip)
 
     def _countdown(self, flow: Flow) -> None:
         left = flow.view.countdown

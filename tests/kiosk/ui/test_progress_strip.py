@@ -1,0 +1,119 @@
+"""The steps strip in the real window: there on the applicant's screens, the right step current,
+its names side by side without overlapping, readable, and the screen below it shrunk to fit."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.flow.progress import Step
+from kiosk.flow.states import State
+from kiosk.i18n import Translator
+from kiosk.ui import theme
+from tests.kiosk.flow import builders as b
+from tests.kiosk.ui.conftest import Harness
+
+
+def contrast(fg: tuple, bg: tuple) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours (alpha ignored: every colour here is opaque)."""
+
+    def luminance(rgba: tuple) -> float:
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgba[:3]]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def show(ui: Harness, state: State, language: str, **view: object) -> None:
+    """``state``'s screen in ``language``, with an applicant's card read and a complete form."""
+    ui.reset()
+    ui.tap("start")
+    if language != ui.runner.flow.view.language:
+        ui.tap("language", language)
+    flow = ui.runner.flow
+    flow.session.identity = b.identity()
+    ref = flow.reference = ui.runner.devices.registry.reference_data()
+    flow.session.form = {**b.COMPLETE_FORM, "industry_code": ref.industries[0][0],
+                         "scope_codes": [ref.scope_items[0].code]}
+    flow._go(state, "test", **view)
+    ui.app.render()
+    ui.step(3)
+
+
+def strip(ui: Harness) -> object | None:
+    from kiosk.ui.progress_strip import ProgressStrip
+
+    found = [w for w in ui.app.root.walk() if isinstance(w, ProgressStrip)]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def boxes_apart(a: object, b_: object) -> bool:
+    return a.right <= b_.x or b_.right <= a.x or a.top <= b_.y or b_.top <= a.y  # type: ignore[attr-defined]
+
+
+CASES = [
+    (State.CARD_WAIT, {}, Step.READ_ID),
+    (State.FACE_CHECK, {"guidance": "face_camera"}, Step.FACE_CHECK),
+    (State.FORM, {}, Step.FILL_IN),
+    (State.REVIEW, {}, Step.CONFIRM),
+    (State.RETRY, {"retry_step": "face", "error": "face_timeout"}, Step.FACE_CHECK),
+    (State.PRINTING, {}, Step.COLLECT),
+]
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.parametrize(("state", "view", "step"), CASES, ids=[c[0].value for c in CASES])
+def test_strip_shows_the_current_step_readably(ui: Harness, language: str, state: State, view: dict,
+                                               step: Step) -> None:
+    from kiosk.ui.progress_strip import FONT, STEP_LABELS
+    from kiosk.ui.theme import px
+
+    show(ui, state, language, **view)
+    ui.screenshot(f"progress-{state.value}-{language}")
+    bar = strip(ui)
+    assert bar is not None and bar.parent is ui.app.progress_box
+    tr = Translator(language)
+    assert bar.current.step is step and bar.current.label.bold
+    assert [c.label.text for c in bar.cells] == [tr(STEP_LABELS[s]) for s in Step]
+    statuses = [c.status for c in bar.cells]
+    assert statuses == ["done"] * bar.progress.index + ["current"] + ["todo"] * (4 - bar.progress.index)
+    assert [c.marker.text for c in bar.cells if c.status == "done"] == ["✓"] * bar.progress.index
+    assert not any(c.label.bold for c in bar.cells if c is not bar.current)
+    # between the header and the screen, which gave up the strip's height
+    assert bar.top == pytest.approx(ui.app.header.y) and bar.y == pytest.approx(ui.app.content.top)
+    assert bar.height > px(FONT) * 2
+    # every name whole inside its own box, the boxes apart, on the window
+    widgets = [w for c in bar.cells for w in (c.marker, c.label)] + [bar.time_label]
+    for i, w in enumerate(widgets):
+        assert w.font_size >= px(FONT) - 0.01
+        assert w.x >= 0 and w.right <= ui.app.root.width
+        for other in widgets[i + 1:]:
+            assert boxes_apart(w, other), (w.text, other.text)
+    for cell in bar.cells:
+        assert cell.label.texture_size[0] <= cell.label.width + 1 and cell.label.height >= cell.label.texture_size[1]
+        assert cell.label.y >= bar.y and cell.label.top <= bar.top
+    assert ("分钟" if language == "zh_CN" else "min") in bar.time_label.text
+
+
+@pytest.mark.parametrize("state", [State.ATTRACT, State.CONSENT, State.STAFF, State.OUT_OF_SERVICE])
+def test_no_strip_outside_the_steps(ui: Harness, state: State) -> None:
+    show(ui, state, "zh_CN")
+    assert strip(ui) is None and ui.app.progress_box.height == 0
+    assert ui.app.content.top == pytest.approx(ui.app.header.y), "the screen takes the whole height"
+
+
+def test_done_screen_has_no_time_left(ui: Harness) -> None:
+    show(ui, State.DONE, "zh_CN")
+    bar = strip(ui)
+    assert bar is not None and bar.current.step is Step.COLLECT
+    assert bar.time_label.parent is None
+
+
+def test_colours_are_readable_on_the_strip() -> None:
+    from kiosk.ui.progress_strip import BACKGROUND, STYLE
+
+    for status, (label, marker_fill, marker_text) in STYLE.items():
+        assert contrast(label, BACKGROUND) >= 4.5, status
+        assert contrast(marker_text, marker_fill) >= 4.5, status
+    assert contrast(theme.TEXT, BACKGROUND) >= 4.5  # the time left
