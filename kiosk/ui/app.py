@@ -213,10 +213,12 @@ class KioskApp(App):
         Window.canvas.ask_update()
 
     def _progress_strip(self, flow: Flow) -> None:
-        """The five steps above the screen; the content below gives up the height it takes."""
+        """The five steps above the screen; the content below gives up the height it takes. Not
+        over the name editor: its keyboard or writing pad needs the whole height, and it is a
+        moment within the form's step, left with Done."""
         self.progress_box.clear_widgets()
         where = progress(flow.state, flow.view.retry_step)
-        if where is None:
+        if where is None or self.scratch.get("name_editor"):
             self.progress_box.height = 0
             return
         strip = ProgressStrip(where, self.tr)

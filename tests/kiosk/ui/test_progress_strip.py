@@ -117,3 +117,13 @@ def test_colours_are_readable_on_the_strip() -> None:
         assert contrast(label, BACKGROUND) >= 4.5, status
         assert contrast(marker_text, marker_fill) >= 4.5, status
     assert contrast(theme.TEXT, BACKGROUND) >= 4.5  # the time left
+
+
+def test_name_editor_has_the_whole_height_and_the_strip_comes_back_after_it(ui: Harness) -> None:
+    show(ui, State.FORM, "zh_CN")
+    ui.tap("name_edit")
+    assert ui.app.scratch.get("name_editor") and strip(ui) is None and ui.app.progress_box.height == 0
+    ui.tap("te_done")
+    assert not ui.app.scratch.get("name_editor")
+    bar = strip(ui)
+    assert bar is not None and bar.current.step is Step.FILL_IN
