@@ -3,14 +3,17 @@
 Each step is a numbered circle over its name. A done step has a check mark, the current one a
 filled circle, a bold name and a bar under it (not colour alone: an applicant who cannot tell blue
 from grey still sees which), a step to come an outlined circle and a muted name that stays readable.
-Names wrap inside their fifth of the width, so long English names take a second line instead of
-running into the next step.
+The steps share the width equally when every name fits its fifth (Chinese), else each gets its
+name's width plus an equal share of what is left (English: "Collect licence" is long, "Fill in"
+short), so that the strip stays one line of names tall; only where even that is too narrow do the
+names wrap, onto a second line rather than into the next step.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Ellipse, Line, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -30,8 +33,9 @@ STEP_LABELS = {
     Step.COLLECT: N_("Collect licence"),
 }
 FONT = 36  # design px: the smallest text on the kiosk a reader with reading glasses meets
-MARKER = 64
+MARKER = 60
 BAR = 8
+GAP = 16  # design px between two names
 BACKGROUND = theme.SURFACE
 # (label colour, marker fill, marker text colour) per status; contrast checked in the tests
 STYLE = {
@@ -74,7 +78,7 @@ class StepCell(BoxLayout):
     """One step: marker, name and, for the current step, the bar under the name."""
 
     def __init__(self, step: Step, number: int, status: str, tr: Translator) -> None:
-        super().__init__(orientation="vertical", spacing=px(8), size_hint_y=None, pos_hint={"top": 1})
+        super().__init__(orientation="vertical", spacing=px(6), size_hint_y=None, pos_hint={"top": 1})
         self.step, self.status = step, status
         self.bind(minimum_height=self.setter("height"))
         self.marker = StepMarker("✓" if status == "done" else str(number), status)
@@ -87,13 +91,19 @@ class StepCell(BoxLayout):
             fill(bar, theme.PRIMARY)
         self.add_widget(bar)
 
+    def natural_width(self) -> float:
+        """The name on one line (measured bold, the widest it is drawn), or the marker if wider."""
+        line = CoreLabel(text=self.label.text, font_size=self.label.font_size, bold=True)
+        line.refresh()
+        return max(float(line.texture.size[0]), px(MARKER))
+
 
 class ProgressStrip(BoxLayout):
     """The strip: five cells in a row and the estimate under them; as tall as its text needs."""
 
     def __init__(self, progress: Progress, tr: Translator, **kw: Any) -> None:
-        super().__init__(orientation="vertical", size_hint_y=None, padding=(px(24), px(16), px(24), px(12)),
-                         spacing=px(4), **kw)
+        super().__init__(orientation="vertical", size_hint_y=None, padding=(px(24), px(12), px(24), px(8)),
+                         spacing=px(2), **kw)
         self.progress = progress
         self.bind(minimum_height=self.setter("height"))
         with self.canvas.before:
@@ -102,15 +112,27 @@ class ProgressStrip(BoxLayout):
             Color(*theme.UNSELECTED)
             self._rule = Rectangle()
         self.bind(pos=self._redraw, size=self._redraw)
-        self.row = BoxLayout(orientation="horizontal", spacing=px(8), size_hint_y=None)
+        self.row = BoxLayout(orientation="horizontal", spacing=px(GAP), size_hint_y=None)
         self.cells = [StepCell(step, i + 1, progress.status(step), tr) for i, step in enumerate(STEPS)]
+        self._natural = [cell.natural_width() for cell in self.cells]
         for cell in self.cells:
             self.row.add_widget(cell)
             cell.bind(height=self._fit_row)
+        self.row.bind(width=self._share_width)
         self.add_widget(self.row)
         self.time_label = Text(time_left_text(tr, progress), font=FONT, color=theme.TEXT, halign="center")
         if self.time_label.text:
             self.add_widget(self.time_label)
+
+    def _share_width(self, *_: Any) -> None:
+        room = self.row.width - self.row.spacing * (len(self.cells) - 1)
+        fifth = room / len(self.cells)
+        extra = (room - sum(self._natural)) / len(self.cells)
+        for cell, natural in zip(self.cells, self._natural, strict=True):
+            if max(self._natural) <= fifth or extra < 0:  # equal fifths: all fit, or none can (wrap)
+                cell.size_hint_x = 1
+            else:
+                cell.size_hint_x, cell.width = None, natural + extra
 
     def _fit_row(self, *_: Any) -> None:
         self.row.height = max(cell.height for cell in self.cells)

@@ -3,6 +3,9 @@ its names side by side without overlapping, readable, and the screen below it sh
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
 
 from kiosk.flow.progress import Step
@@ -11,6 +14,11 @@ from kiosk.i18n import Translator
 from kiosk.ui import theme
 from tests.kiosk.flow import builders as b
 from tests.kiosk.ui.conftest import Harness
+from tests.kiosk.ui.test_text_entry import DOCS_IMG
+
+IN_DOCS = (State.FACE_CHECK, State.FORM)  # docs/flow.md shows these, written with UPDATE_DOC_IMAGES=1
+# screens short enough to show whole under the strip (the form and the review scroll, as before)
+WHOLE = (State.CARD_WAIT, State.CARD_ACCESS, State.FACE_CHECK, State.SUBMIT, State.RETRY, State.PRINTING)
 
 
 def contrast(fg: tuple, bg: tuple) -> float:
@@ -54,9 +62,11 @@ def boxes_apart(a: object, b_: object) -> bool:
 
 CASES = [
     (State.CARD_WAIT, {}, Step.READ_ID),
+    (State.CARD_ACCESS, {"key_mode": "can"}, Step.READ_ID),
     (State.FACE_CHECK, {"guidance": "face_camera"}, Step.FACE_CHECK),
     (State.FORM, {}, Step.FILL_IN),
     (State.REVIEW, {}, Step.CONFIRM),
+    (State.SUBMIT, {}, Step.CONFIRM),
     (State.RETRY, {"retry_step": "face", "error": "face_timeout"}, Step.FACE_CHECK),
     (State.PRINTING, {}, Step.COLLECT),
 ]
@@ -70,7 +80,9 @@ def test_strip_shows_the_current_step_readably(ui: Harness, language: str, state
     from kiosk.ui.theme import px
 
     show(ui, state, language, **view)
-    ui.screenshot(f"progress-{state.value}-{language}")
+    path = ui.screenshot(f"progress-{state.value}-{language}")
+    if os.environ.get("UPDATE_DOC_IMAGES") and state in IN_DOCS:
+        shutil.copyfile(path, DOCS_IMG / path.name)
     bar = strip(ui)
     assert bar is not None and bar.parent is ui.app.progress_box
     tr = Translator(language)
@@ -94,6 +106,19 @@ def test_strip_shows_the_current_step_readably(ui: Harness, language: str, state
         assert cell.label.texture_size[0] <= cell.label.width + 1 and cell.label.height >= cell.label.texture_size[1]
         assert cell.label.y >= bar.y and cell.label.top <= bar.top
     assert ("分钟" if language == "zh_CN" else "min") in bar.time_label.text
+    if state in WHOLE:
+        nothing_below_the_fold(ui)
+
+
+def nothing_below_the_fold(ui: Harness) -> None:
+    """Every text and button of the screen between the strip and the staff bar, unscrolled."""
+    from kiosk.ui.widgets import KioskButton, Text
+
+    content = ui.app.content
+    for w in content.walk(restrict=True):
+        if isinstance(w, KioskButton | Text) and w.text:
+            bottom, top = w.to_window(w.x, w.y)[1], w.to_window(w.x, w.top)[1]
+            assert bottom >= content.y - 1 and top <= content.top + 1, (w.text[:30], bottom, top, content.y)
 
 
 @pytest.mark.parametrize("state", [State.ATTRACT, State.CONSENT, State.STAFF, State.OUT_OF_SERVICE])
