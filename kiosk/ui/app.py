@@ -192,7 +192,6 @@ class KioskApp(App):
             self.header.add_widget(KioskButton(LANGUAGE_LABEL.get(lang, lang), "language", lang, self.touch,
                                                 color=theme.PRIMARY_DARK, size_hint_x=None, width=px(260),
                                                 height=110, font=40, pos_hint={"center_y": 0.5}))
-        self._progress_strip(flow)
         self.content.clear_widgets()
         if flow.state is State.DIAG:
             self.scratch.update(diag_info(self.runner))
@@ -204,7 +203,9 @@ class KioskApp(App):
         if not shows_camera and self.preview.parent is not None:
             self.preview.parent.remove_widget(self.preview)
         self.preview.show_face_boxes(shows_camera and flow.state is State.DIAG)
-        self.content.add_widget(screens.build(flow.state, ctx))
+        screen = screens.build(flow.state, ctx)
+        self._progress_strip(flow, full_height=getattr(screen, screens.FULL_HEIGHT, False))
+        self.content.add_widget(screen)
         self.footer.clear_widgets()
         if flow.state not in (State.ATTRACT, State.OUT_OF_SERVICE, State.DIAG_PIN, State.DIAG):
             label = self.tr("Staff is on the way") if flow.view.staff_called else self.tr("Ask for staff")
@@ -212,13 +213,13 @@ class KioskApp(App):
                                                 height=130, font=42))
         Window.canvas.ask_update()
 
-    def _progress_strip(self, flow: Flow) -> None:
+    def _progress_strip(self, flow: Flow, full_height: bool) -> None:
         """The five steps above the screen; the content below gives up the height it takes. Not
-        over the name editor: its keyboard or writing pad needs the whole height, and it is a
-        moment within the form's step, left with Done."""
+        over a screen that needs the whole height (a keyboard or writing pad, a moment within the
+        form's step that Done leaves)."""
         self.progress_box.clear_widgets()
         where = progress(flow.state, flow.view.retry_step)
-        if where is None or self.scratch.get("name_editor"):
+        if where is None or full_height:
             self.progress_box.height = 0
             return
         strip = ProgressStrip(where, self.tr)

@@ -152,3 +152,21 @@ def test_name_editor_has_the_whole_height_and_the_strip_comes_back_after_it(ui: 
     assert not ui.app.scratch.get("name_editor")
     bar = strip(ui)
     assert bar is not None and bar.current.step is Step.FILL_IN
+
+
+def test_premises_keyboard_has_the_whole_height_with_its_done_button(ui: Harness) -> None:
+    from kiosk.ui.touch import find_button
+    from tests.kiosk.ui.test_form_scope_premises import _form
+
+    _form(ui, "en")
+    ui.tap("open_picker", "premises")
+    for code in ("370000", "371000", "371002"):
+        ui.tap("division_at", code)
+    ui.tap("form_street", "鲸园街道")
+    assert strip(ui) is not None, "the division list keeps the strip"
+    ui.tap("edit_road")
+    assert strip(ui) is None and ui.app.progress_box.height == 0
+    done = find_button(ui.app.root, "te_done")
+    assert done is not None and done.to_window(done.x, done.y)[1] >= ui.app.content.y - 1
+    ui.tap("te_done")
+    assert strip(ui) is not None
