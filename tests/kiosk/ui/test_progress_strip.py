@@ -170,3 +170,24 @@ def test_premises_keyboard_has_the_whole_height_with_its_done_button(ui: Harness
     assert done is not None and done.to_window(done.x, done.y)[1] >= ui.app.content.y - 1
     ui.tap("te_done")
     assert strip(ui) is not None
+
+
+def test_names_wrap_rather_than_overlap_where_even_their_own_widths_do_not_fit(ui: Harness) -> None:
+    from kiosk.flow.progress import progress
+    from kiosk.ui.progress_strip import ProgressStrip
+    from kiosk.ui.theme import px
+
+    where = progress(State.FORM)
+    assert where is not None
+    narrow = ProgressStrip(where, Translator("en"), size_hint_x=None, width=px(700), pos=(0, 0))
+    ui.app.root.add_widget(narrow)
+    try:
+        ui.step(4)
+        assert all(c.size_hint_x == 1 for c in narrow.cells), "equal shares"
+        labels = [c.label for c in narrow.cells]
+        assert max(label.texture_size[1] for label in labels) > min(label.texture_size[1] for label in labels)
+        for i, label in enumerate(labels):
+            assert label.texture_size[0] <= label.width + 1 and label.height >= label.texture_size[1]
+            assert all(boxes_apart(label, other) for other in labels[i + 1:])
+    finally:
+        ui.app.root.remove_widget(narrow)
