@@ -123,11 +123,14 @@ def time_left(state: State) -> TimeLeft | None:
     return TimeLeft(seconds) if seconds > 0 else None
 
 
-def progress(state: State, retry_step: str = "") -> Progress | None:
-    """The strip for a screen, or None where no strip is shown."""
+def progress(state: State, retry_step: str = "", rejected: bool = False) -> Progress | None:
+    """The strip for a screen, or None where no strip is shown. ``rejected``: the decision screen
+    refuses the application, which goes back to the form: the time left counts from there."""
     step = STEP_OF[state]
     if step is None:
         return None
+    if state is State.DECISION and rejected:
+        return Progress(Step.CONFIRM, time_left(State.FORM))
     if step == RETRIED:
         if retry_step not in RETRY_STEP:
             return None  # a retry of nothing the applicant knows as a step: no strip rather than a wrong one

@@ -218,7 +218,9 @@ class KioskApp(App):
         over a screen that needs the whole height (a keyboard or writing pad, a moment within the
         form's step that Done leaves)."""
         self.progress_box.clear_widgets()
-        where = progress(flow.state, flow.view.retry_step)
+        decision = flow.session.decision
+        where = progress(flow.state, flow.view.retry_step, rejected=decision is not None
+                         and decision.outcome == "rejected")
         if where is None or full_height:
             self.progress_box.height = 0
             return

@@ -37,6 +37,14 @@ def test_a_retry_belongs_to_the_step_it_retries() -> None:
     assert progress(State.RETRY, "") is None
 
 
+def test_a_rejected_application_counts_from_the_form_again() -> None:
+    approved, rejected = progress(State.DECISION), progress(State.DECISION, rejected=True)
+    assert approved is not None and rejected is not None and rejected.current is approved.current
+    assert rejected.time_left == p.time_left(State.FORM)
+    assert rejected.time_left is not None and approved.time_left is not None
+    assert rejected.time_left.seconds > approved.time_left.seconds
+
+
 def test_statuses_before_at_and_after_the_current_step() -> None:
     where = progress(State.FORM)
     assert where is not None and where.index == 2

@@ -191,3 +191,16 @@ def test_names_wrap_rather_than_overlap_where_even_their_own_widths_do_not_fit(u
             assert all(boxes_apart(label, other) for other in labels[i + 1:])
     finally:
         ui.app.root.remove_widget(narrow)
+
+
+def test_a_rejected_application_shows_the_time_from_the_form_again(ui: Harness) -> None:
+    from kiosk.flow.progress import time_left
+
+    show(ui, State.DECISION, "en")
+    ui.runner.flow.session.decision = b.decision("rejected")
+    ui.app.render()
+    ui.step(3)
+    bar = strip(ui)
+    from_form = time_left(State.FORM)
+    assert bar is not None and bar.current.step is Step.CONFIRM and from_form is not None
+    assert bar.time_label.text == f"About {from_form.minutes} min left"
