@@ -20,6 +20,7 @@ from kivy.uix.widget import Widget
 
 from kiosk import logs
 from kiosk.flow.machine import Flow
+from kiosk.flow.progress import progress
 from kiosk.flow.states import State
 from kiosk.fonts import cjk_font_path
 from kiosk.i18n import Translator
@@ -27,6 +28,7 @@ from kiosk.runner import Runner
 from kiosk.ui import screens, theme
 from kiosk.ui.gesture import HiddenCorner
 from kiosk.ui.preview import CameraPreview
+from kiosk.ui.progress_strip import ProgressStrip
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import Card, KioskButton, Text, fill
 
@@ -93,6 +95,8 @@ class KioskApp(App):
         self.header = BoxLayout(size_hint_y=None, height=px(150), padding=(px(36), px(20)), spacing=px(20))
         fill(self.header, theme.PRIMARY)
         column.add_widget(self.header)
+        self.progress_box = BoxLayout(size_hint_y=None, height=0)  # the steps strip, where the screen has one
+        column.add_widget(self.progress_box)
         self.content = BoxLayout()
         column.add_widget(self.content)
         self.footer = BoxLayout(size_hint_y=None, height=px(170), padding=(px(36), px(20)))
@@ -199,13 +203,30 @@ class KioskApp(App):
         if not shows_camera and self.preview.parent is not None:
             self.preview.parent.remove_widget(self.preview)
         self.preview.show_face_boxes(shows_camera and flow.state is State.DIAG)
-        self.content.add_widget(screens.build(flow.state, ctx))
+        screen = screens.build(flow.state, ctx)
+        self._progress_strip(flow, full_height=getattr(screen, screens.FULL_HEIGHT, False))
+        self.content.add_widget(screen)
         self.footer.clear_widgets()
         if flow.state not in (State.ATTRACT, State.OUT_OF_SERVICE, State.DIAG_PIN, State.DIAG):
             label = self.tr("Staff is on the way") if flow.view.staff_called else self.tr("Ask for staff")
             self.footer.add_widget(KioskButton(label, "staff", None, self.touch, color=theme.ACCENT,
                                                 height=130, font=42))
         Window.canvas.ask_update()
+
+    def _progress_strip(self, flow: Flow, full_height: bool) -> None:
+        """The five steps above the screen; the content below gives up the height it takes. Not
+        over a screen that needs the whole height (a keyboard or writing pad, a moment within the
+        form's step that Done leaves)."""
+        self.progress_box.clear_widgets()
+        decision = flow.session.decision
+        where = progress(flow.state, flow.view.retry_step, rejected=decision is not None
+                         and decision.outcome == "rejected")
+        if where is None or full_height:
+            self.progress_box.height = 0
+            return
+        strip = ProgressStrip(where, self.tr)
+        strip.bind(height=lambda _w, h: setattr(self.progress_box, "height", h))
+        self.progress_box.add_widget(strip)
 
     def _countdown(self, flow: Flow) -> None:
         left = flow.view.countdown

@@ -19,11 +19,12 @@ from kiosk.ui.face_boxes import FaceBoxes
 from kiosk.ui.theme import px
 
 BOX_COLOUR = (0.10, 0.85, 0.25, 1)
+HEIGHT = 900  # design px: the preview's full height; the face check may give it less (fit_preview)
 
 
 class CameraPreview(Image):
     def __init__(self, camera: Callable[[], Camera | None], **kw: object) -> None:
-        super().__init__(size_hint_y=None, height=px(900), fit_mode="contain", **kw)
+        super().__init__(size_hint_y=None, height=px(HEIGHT), fit_mode="contain", **kw)
         self._camera = camera  # a getter: the camera comes up after the window
         self._seq = -1
         self.frames_shown = 0

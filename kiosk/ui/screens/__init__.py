@@ -28,6 +28,11 @@ class Ctx:
     input_methods_state: str = "opening"  # opening | ready | failed
 
 
+# A screen widget with this attribute set true takes the whole height between the header and the
+# staff bar, without the progress strip: a text-entry panel (keyboard, handwriting pad) needs it.
+FULL_HEIGHT = "full_height"
+
+
 def build(state: State, ctx: Ctx) -> Widget:
     module = importlib.import_module(f"kiosk.ui.screens.{state.value}")
     return module.build(ctx)

@@ -48,11 +48,12 @@ def _can(ctx: Ctx) -> Widget:
         Text(tr("The 6-digit card access number (CAN) is printed on the front of your card."), font=40),
         *_error(ctx),
         display,
-        keypad(on_key, height=130),
+        keypad(on_key, height=104),
         button(ctx, tr("Read my card"), "submit_key", digits, color=theme.OK if len(digits) == 6 else theme.MUTED),
         button(ctx, tr("My card has no access number"), "key_mode", "mrz", color=theme.UNSELECTED,
                text_color=theme.TEXT, height=110, font=36),
         cancel_button(ctx),
+        gap=24, margin_y=12,  # the whole keypad page, down to "cancel", under the progress strip
     )
 
 

@@ -67,4 +67,5 @@ def build(ctx: Ctx) -> Widget:
                 "screen says you can take it."), font=44),
         *panels,
         cancel_button(ctx),
+        gap=24, margin_y=12,  # the whole page, down to "cancel", under the progress strip in English too
     )

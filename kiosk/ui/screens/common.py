@@ -13,9 +13,10 @@ from kiosk.ui.theme import px
 from kiosk.ui.widgets import Card, KioskButton, Text
 
 
-def page(title: str, *parts: Widget) -> ScrollView:
-    """Title and parts from the top down; scrolls only if a small display cannot hold them."""
-    box = BoxLayout(orientation="vertical", padding=px(48), spacing=px(32), size_hint_y=None)
+def page(title: str, *parts: Widget, gap: float = 32, margin_y: float = 48) -> ScrollView:
+    """Title and parts from the top down; scrolls only if a small display cannot hold them. A tall
+    page may ask for less space between its parts (``gap``) and above and below (``margin_y``)."""
+    box = BoxLayout(orientation="vertical", padding=(px(48), px(margin_y)), spacing=px(gap), size_hint_y=None)
     box.bind(minimum_height=box.setter("height"))
     box.add_widget(Text(title, font=64, bold=True, color=theme.PRIMARY_DARK))
     for p in parts:

@@ -10,7 +10,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_
-from kiosk.ui import theme
+from kiosk.ui import preview, theme
 from kiosk.ui.messages import RATING_LEVELS, RATING_NOT_GIVEN, error_text
 from kiosk.ui.screens import Ctx
 from kiosk.ui.screens.common import button, page
@@ -105,6 +105,7 @@ def _device(ctx: Ctx, device: str) -> list[Widget]:
     if device == "camera" and ctx.camera_widget is not None:
         if ctx.camera_widget.parent is not None:
             ctx.camera_widget.parent.remove_widget(ctx.camera_widget)
+        ctx.camera_widget.height = px(preview.HEIGHT)  # the face check may have made it smaller
         parts.append(ctx.camera_widget)
     if device == "reader":
         parts.append(button(ctx, tr("Test read with the test card"), "diag_test_read", font=36, height=120))

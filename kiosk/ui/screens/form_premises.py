@@ -16,7 +16,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.flow import form as form_rules
 from kiosk.ui import theme
-from kiosk.ui.screens import Ctx
+from kiosk.ui.screens import FULL_HEIGHT, Ctx
 from kiosk.ui.screens.common import page
 from kiosk.ui.screens.form_scope import PICKER, english, open_page
 from kiosk.ui.widgets import Card, KioskButton, Text, grid
@@ -159,7 +159,9 @@ def _write(ctx: Ctx, field: str) -> Widget:
     ctx.scratch[COMPOSITION] = panel.composition
     panel.bind(minimum_height=panel.setter("height"))
     title = tr("Road or lane (e.g. 新威路)") if field == "road" else tr("Building and room (optional)")
-    return page(title, panel)
+    view = page(title, panel)
+    setattr(view, FULL_HEIGHT, True)  # the keyboard and its Done button whole, without the progress strip
+    return view
 
 
 def _close(ctx: Ctx, national: Any, at: str) -> None:

@@ -126,6 +126,8 @@ def name_section(ctx: Ctx, body: BoxLayout, suggestions: list[str]) -> None:
 class NameEditor(BoxLayout):
     """The editor: name card over the text-entry panel, updated in place as the flow changes."""
 
+    full_height = True  # screens.FULL_HEIGHT: the pad needs every pixel, the strip steps aside
+
     def __init__(self, ctx: Ctx, methods: Any) -> None:
         super().__init__(orientation="vertical", padding=(px(32), px(12), px(32), px(4)), spacing=px(8))
         from kiosk.ui.textentry import TextEntryPanel
