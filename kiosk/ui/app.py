@@ -23,6 +23,7 @@ from kiosk.flow.machine import Flow
 from kiosk.flow.states import State
 from kiosk.fonts import cjk_font_path
 from kiosk.i18n import Translator
+from kiosk.proof import ProofLinks, links_for
 from kiosk.runner import Runner
 from kiosk.ui import screens, theme
 from kiosk.ui.gesture import HiddenCorner
@@ -80,6 +81,7 @@ class KioskApp(App):
         self.stop_when: Callable[[], bool] = lambda: False  # e.g. SIGTERM received (kiosk.launch)
         self.input_methods: Any = None  # kiosk.textentry InputMethods, opened behind the attract screen
         self.input_methods_state = "opening"
+        self._proof_links: ProofLinks | None = None
 
     # --- layout ---------------------------------------------------------------------------
     def build(self) -> Widget:
@@ -193,7 +195,8 @@ class KioskApp(App):
             self.scratch.update(diag_info(self.runner))
         ctx = screens.Ctx(view=flow.view, session=flow.session, tr=self.tr, touch=self.touch,
                           scratch=self.scratch, camera_widget=self.preview, rerender=self.render,
-                          input_methods=self.input_methods, input_methods_state=self.input_methods_state)
+                          input_methods=self.input_methods, input_methods_state=self.input_methods_state,
+                          links=self._links())
         shows_camera = flow.state is State.FACE_CHECK or (flow.state is State.DIAG
                                                          and flow.view.key_mode == "device:camera")
         if not shows_camera and self.preview.parent is not None:
@@ -206,6 +209,13 @@ class KioskApp(App):
             self.footer.add_widget(KioskButton(label, "staff", None, self.touch, color=theme.ACCENT,
                                                 height=130, font=42))
         Window.canvas.ask_update()
+
+    def _links(self) -> ProofLinks:
+        """The [registry] links, once the registration client is up (the embedded service's
+        address is known only then)."""
+        if self._proof_links is None and self.runner.devices is not None:
+            self._proof_links = links_for(self.runner.settings.registry, self.runner.devices.registry)
+        return self._proof_links or ProofLinks()
 
     def _countdown(self, flow: Flow) -> None:
         left = flow.view.countdown

@@ -1,0 +1,81 @@
+"""The outcome's facts as the decision and done screens show them: large, label above value, for
+an applicant reading from arm's length, possibly for the first time and without glasses."""
+
+from __future__ import annotations
+
+from kivy.uix.anchorlayout import AnchorLayout
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from kiosk.i18n import N_
+from kiosk.proof import Proof, ProofLinks
+from kiosk.ui import theme
+from kiosk.ui.qr import QrImage
+from kiosk.ui.screens import Ctx
+from kiosk.ui.theme import px
+from kiosk.ui.widgets import Card, Text
+
+# after an individual business is registered: what the law asks next, in the order it comes due
+NEXT_STEPS = (
+    N_("Confirm your tax details with the tax office, at its counter or online."),
+    N_("If the business needs a bank account, open it at a bank with this licence."),
+    N_("Every year from 1 January to 30 June, file the annual report on the National Enterprise Credit "
+       "Information Publicity System."),
+)
+QR_SIZE = 380  # design px: a phone reads it from 40 cm; modules stay >= 8 px on a 1080 px screen
+
+
+def fact(label: str, value: str, size: float = 60) -> list[Widget]:
+    return [Text(label, font=36, color=theme.MUTED), Text(value, font=size, bold=True, color=theme.TEXT)]
+
+
+def licence_card(ctx: Ctx, proof: Proof) -> Card:
+    """The credit code and the business name: what the applicant copies onto forms next."""
+    card = Card(size_hint_y=None, spacing=px(8))
+    card.bind(minimum_height=card.setter("height"))
+    for w in fact(ctx.tr("Unified Social Credit Code"), proof.uscc):
+        card.add_widget(w)
+    if proof.name:
+        card.add_widget(Widget(size_hint_y=None, height=px(12)))
+        for w in fact(ctx.tr("Business name"), proof.name, size=52):
+            card.add_widget(w)
+    return card
+
+
+def e_licence(ctx: Ctx, proof: Proof, links: ProofLinks) -> Widget | None:
+    """The QR code of the electronic licence's verification page beside what it is for."""
+    url = links.e_licence_url(proof.uscc)
+    if not url:
+        return None
+    row = BoxLayout(size_hint_y=None, height=px(QR_SIZE), spacing=px(32))
+    row.add_widget(QrImage(url, px(QR_SIZE)))
+    side = AnchorLayout(anchor_y="center")
+    side.add_widget(Text(ctx.tr("Scan this code with your phone to see your electronic licence."), font=44))
+    row.add_widget(side)
+    return row
+
+
+def next_steps(ctx: Ctx) -> Card:
+    card = Card(size_hint_y=None, spacing=px(16))
+    card.bind(minimum_height=card.setter("height"))
+    card.add_widget(Text(ctx.tr("What to do next"), font=44, bold=True, color=theme.PRIMARY_DARK))
+    for i, step in enumerate(NEXT_STEPS, 1):
+        card.add_widget(Text(f"{i}. {ctx.tr(step)}", font=40))
+    return card
+
+
+def referral_card(ctx: Ctx, proof: Proof, links: ProofLinks) -> Card:
+    """The tracking number, and where to ask about the application with it."""
+    card = Card(size_hint_y=None, spacing=px(8))
+    card.bind(minimum_height=card.setter("height"))
+    for w in fact(ctx.tr("Tracking number"), proof.tracking_number):
+        card.add_widget(w)
+    card.add_widget(Widget(size_hint_y=None, height=px(12)))
+    card.add_widget(Text(ctx.tr("Staff will check your application. Keep your receipt and use this number "
+                                "to ask about it."), font=40))
+    card.add_widget(Widget(size_hint_y=None, height=px(12)))
+    card.add_widget(Text(ctx.tr("Where to ask"), font=36, color=theme.MUTED))
+    card.add_widget(Text(ctx.tr("The registration counter in this hall."), font=44, bold=True))
+    if links.enquiries:
+        card.add_widget(Text(links.enquiries, font=44, bold=True))
+    return card
