@@ -277,7 +277,8 @@ def render_referral(
     enquiries: str = "",
 ) -> Image.Image:
     """受理回执 for an application sent to manual review: the tracking number to keep and where to
-    ask about it with that number (``enquiries``: the configured counter or phone, if any)."""
+    ask about it with that number (``enquiries``: the configured counter or phone; "" = this
+    hall's registration counter)."""
     fonts = fonts or Fonts.default()
     if not decision.tracking_number:
         raise LayoutError("referral without a tracking number")
@@ -302,10 +303,8 @@ def render_referral(
         c.text(line, en, gap=2)
     c.rule(1)
     c.text("咨询  Where to ask", _font(str(fonts.regular), 20))
-    for line in wrap("本大厅登记窗口  The registration counter in this hall", small, inner):
-        c.text(line, small)
     bold = _font(str(fonts.bold), 22)
-    for line in wrap(enquiries, bold, inner) if enquiries else ():
+    for line in wrap(enquiries or "本大厅登记窗口  The registration counter in this hall", bold, inner):
         c.text(line, bold)
     c.rule(1)
     c.text(now.strftime("%Y-%m-%d %H:%M"), en)

@@ -4,8 +4,8 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
 from kiosk.ui.screens import Ctx
-from kiosk.ui.screens.common import button, page, take_card_note
-from kiosk.ui.screens.outcome import e_licence, licence_card, next_steps, referral_card
+from kiosk.ui.screens.common import button, take_card_note
+from kiosk.ui.screens.outcome import compact_page, e_licence, licence_card, next_steps, referral_card
 from kiosk.ui.widgets import Text
 
 
@@ -33,4 +33,4 @@ def build(ctx: Ctx) -> Widget:
             parts.append(Text(tr("Tracking number: {number}", number=ctx.view.guidance), font=48, bold=True))
     parts.append(Text(tr("Your personal data has been cleared from this kiosk."), font=38, color=theme.MUTED))
     parts.append(button(ctx, tr("Finish"), "finish"))
-    return page(title, *parts)
+    return compact_page(title, *parts)

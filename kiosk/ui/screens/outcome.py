@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_
@@ -17,16 +18,28 @@ from kiosk.ui.widgets import Card, Text
 
 # after an individual business is registered: what the law asks next, in the order it comes due
 NEXT_STEPS = (
-    N_("Confirm your tax details with the tax office, at its counter or online."),
-    N_("If the business needs a bank account, open it at a bank with this licence."),
-    N_("Every year from 1 January to 30 June, file the annual report on the National Enterprise Credit "
-       "Information Publicity System."),
+    N_("Confirm your tax details at the tax office."),
+    N_("Bank account: take this licence to a bank."),
+    N_("File the annual report by 30 June every year."),
 )
-QR_SIZE = 380  # design px: a phone reads it from 40 cm; modules stay >= 8 px on a 1080 px screen
+QR_SIZE = 300  # design px: a 60-character address is 37 modules, each 8 px on a 1080x1920 screen
 
 
 def fact(label: str, value: str, size: float = 60) -> list[Widget]:
-    return [Text(label, font=36, color=theme.MUTED), Text(value, font=size, bold=True, color=theme.TEXT)]
+    return [Text(label, font=34, color=theme.MUTED), Text(value, font=size, bold=True, color=theme.TEXT)]
+
+
+def compact_page(title: str, *parts: Widget) -> ScrollView:
+    """common.page with less air between the parts: the done screen's facts fit a 1080x1920
+    screen without scrolling, which a first-time applicant may not think of doing."""
+    box = BoxLayout(orientation="vertical", padding=(px(40), px(32)), spacing=px(18), size_hint_y=None)
+    box.bind(minimum_height=box.setter("height"))
+    box.add_widget(Text(title, font=64, bold=True, color=theme.PRIMARY_DARK))
+    for p in parts:
+        box.add_widget(p)
+    scroll = ScrollView(do_scroll_x=False, bar_width=px(12))
+    scroll.add_widget(box)
+    return scroll
 
 
 def licence_card(ctx: Ctx, proof: Proof) -> Card:
@@ -36,7 +49,6 @@ def licence_card(ctx: Ctx, proof: Proof) -> Card:
     for w in fact(ctx.tr("Unified Social Credit Code"), proof.uscc):
         card.add_widget(w)
     if proof.name:
-        card.add_widget(Widget(size_hint_y=None, height=px(12)))
         for w in fact(ctx.tr("Business name"), proof.name, size=52):
             card.add_widget(w)
     return card
@@ -56,11 +68,18 @@ def e_licence(ctx: Ctx, proof: Proof, links: ProofLinks) -> Widget | None:
 
 
 def next_steps(ctx: Ctx) -> Card:
-    card = Card(size_hint_y=None, spacing=px(16))
+    card = Card(size_hint_y=None, spacing=px(12))
     card.bind(minimum_height=card.setter("height"))
     card.add_widget(Text(ctx.tr("What to do next"), font=44, bold=True, color=theme.PRIMARY_DARK))
     for i, step in enumerate(NEXT_STEPS, 1):
-        card.add_widget(Text(f"{i}. {ctx.tr(step)}", font=40))
+        # the number in a column of its own: Kivy wraps at spaces, and would part "1." from
+        # Chinese text (which has none)
+        row = BoxLayout(size_hint_y=None, spacing=px(12))
+        text = Text(ctx.tr(step), font=40)
+        row.add_widget(Text(f"{i}.", font=40, bold=True, size_hint_x=None, width=px(52), pos_hint={"top": 1}))
+        row.add_widget(text)
+        text.bind(height=row.setter("height"))
+        card.add_widget(row)
     return card
 
 
@@ -75,7 +94,6 @@ def referral_card(ctx: Ctx, proof: Proof, links: ProofLinks) -> Card:
                                 "to ask about it."), font=40))
     card.add_widget(Widget(size_hint_y=None, height=px(12)))
     card.add_widget(Text(ctx.tr("Where to ask"), font=36, color=theme.MUTED))
-    card.add_widget(Text(ctx.tr("The registration counter in this hall."), font=44, bold=True))
-    if links.enquiries:
-        card.add_widget(Text(links.enquiries, font=44, bold=True))
+    # the configured counter or phone, else the one place every hall has
+    card.add_widget(Text(links.enquiries or ctx.tr("The registration counter in this hall."), font=44, bold=True))
     return card

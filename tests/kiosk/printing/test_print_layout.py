@@ -139,8 +139,8 @@ def test_wrap_does_not_split_numbers() -> None:
 def test_referral_receipt() -> None:
     img = render_referral(make_referral())
     assert img.mode == "1" and img.width == 576 and img.height < 800
-    asked = render_referral(make_referral(), enquiries=ENQUIRIES)
-    assert asked.height > img.height + 20, "the configured place to ask is printed"
+    asked = render_referral(make_referral(), enquiries=ENQUIRIES * 2)
+    assert asked.height > img.height + 20, "the configured place to ask is printed (here on two lines)"
     with pytest.raises(LayoutError, match="U\\+E000"):  # a character the font lacks is refused, not boxed
         render_referral(make_referral(), enquiries="窗口\ue000")
     with pytest.raises(LayoutError):

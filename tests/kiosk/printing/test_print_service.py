@@ -224,7 +224,7 @@ def test_referral_receipt(svc: PrintService, vprint: EscposPrinter) -> None:
 
 
 def test_referral_receipt_carries_the_configured_place_to_ask(vprint: EscposPrinter, tmp_path: Path) -> None:
-    where = "南山区市场监督管理局 3号窗口  电话 0755-12345678"
+    where = "南山区市场监督管理局 3号窗口  电话 0755-12345678 周一至周五 9:00-17:00"  # two lines on paper
     svc = PrintService(vprint, tmp_path / "journal.db", poll_interval_s=0.01, enquiries=where)
     job = svc.journal.get(svc.print_referral("T9", make_referral()))
     assert job.rows == render_referral(make_referral(), enquiries=where).height
