@@ -58,7 +58,7 @@ ELicenceUrl = Annotated[str, Field(max_length=300), rule(
 # where applicants ask about an application sent to manual review: the authority's counter, phone
 Enquiries = Annotated[str, Field(max_length=120), rule(
     lambda s: not any(unicodedata.category(c).startswith("C") for c in s),
-    "one line of text without control characters")]
+    "one line of up to 120 characters, without control characters")]
 
 
 @dataclass(frozen=True, config=STRICT)
@@ -81,8 +81,8 @@ class HttpClientOptions:
     # the electronic licence's verification page, "{uscc}" standing for the code; "" = no QR code
     # on the done screen (the printed licence carries its signed one either way)
     e_licence_url: ELicenceUrl = ""
-    # shown on the referral screen and receipt as where to ask, e.g. "南山区市场监督管理局 登记窗口
-    # 3号 电话 0755-12345678"; "" = the built-in wording only (ask at this hall's counter)
+    # where to ask about a referral, on its screen and 受理回执, e.g. "南山区市场监督管理局 3号窗口
+    # 电话 0755-12345678"; "" = "the registration counter in this hall"
     enquiries: Enquiries = ""
 
     def __post_init__(self) -> None:
@@ -106,5 +106,5 @@ class EmbeddedServiceOptions:
     recent_application_hours: Annotated[float, Field(ge=0, le=8760)] = 0
     # the electronic licence's verification page; "" = the embedded service's own /verify/{uscc}
     e_licence_url: ELicenceUrl = ""
-    # where applicants ask about an application sent to manual review ("" = built-in wording only)
+    # where to ask about a referral, on its screen and 受理回执; "" = "the registration counter in this hall"
     enquiries: Enquiries = ""
