@@ -4,6 +4,7 @@ QR code (decoded from the screenshot), and a referral's tracking number and wher
 from __future__ import annotations
 
 import dataclasses
+import uuid
 
 import pytest
 import requests
@@ -132,3 +133,34 @@ def test_the_qr_code_keeps_its_size(ui: Harness) -> None:
     qr = [w for w in ui.app.root.walk() if isinstance(w, QrImage)]
     assert len(qr) == 1 and qr[0].size == [px(QR_SIZE), px(QR_SIZE)]
     assert qr[0].qr_text.endswith(f"/verify/{USCC}")
+
+
+def test_the_qr_code_of_a_real_approval_opens_its_public_record(ui: Harness) -> None:
+    """End to end: the embedded service issues the licence, the screen's QR code (decoded from the
+    screenshot) opens the service's page for it, and that page shows the licence."""
+    from drivers.registry.models import Application
+    from registry_service import samples
+
+    d = ui.runner.devices.registry.submit(Application(**samples.application()), uuid.uuid4().hex)
+    assert d.outcome == "approved" and d.licence is not None, d.reasons
+    show_done(ui, d, "zh_CN")
+    codes = zxingcpp.read_barcodes(Image.open(ui.screenshot("done-approved-real")).convert("L"))
+    assert [c.text for c in codes] == [f"{ui.runner.devices.registry.base_url}/verify/{d.licence.uscc}"]
+    with requests.Session() as s:
+        s.trust_env = False
+        page = s.get(codes[0].text, timeout=10)
+    assert page.status_code == 200
+    for value in (d.licence.uscc, d.licence.name, d.licence.authority, "存续"):
+        assert value in page.text
+
+
+def test_without_a_configured_place_to_ask_the_hall_counter_is_named(ui: Harness) -> None:
+    from kiosk.proof import ProofLinks
+
+    saved = ui.app._links()
+    ui.app._proof_links = ProofLinks(saved.e_licence_template, "")
+    try:
+        show_done(ui, b.decision("manual_review"), "en")
+        assert_readable_and_whole(ui, "The registration counter in this hall.")
+    finally:
+        ui.app._proof_links = saved
