@@ -16,7 +16,8 @@ def build(ctx: Ctx) -> Widget:
         parts.append(take_card_note(ctx, tr("Your ID card is still on the reader. Please take it with you.")))
     if proof is not None and proof.outcome == "approved" and proof.uscc:
         title = tr("Your licence is issued")
-        parts.append(Text(tr("Please take your licence and your ID card."), font=48, color=theme.OK))
+        if not ctx.view.take_card:  # else the note above says it, louder
+            parts.append(Text(tr("Please take your licence and your ID card."), font=48, color=theme.OK))
         parts.append(licence_card(ctx, proof))
         qr = e_licence(ctx, proof, ctx.links)
         if qr is not None:

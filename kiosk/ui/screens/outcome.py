@@ -22,11 +22,13 @@ NEXT_STEPS = (
     N_("Bank account: take this licence to a bank."),
     N_("File the annual report by 30 June every year."),
 )
-QR_SIZE = 300  # design px: a 60-character address is 37 modules, each 8 px on a 1080x1920 screen
+QR_SIZE = 270  # design px: a 60-character address is 37 modules (45 with the quiet zone), 6 px each on
+# a 1080x1920 screen, which a phone reads from 30-40 cm
+CARD_PADDING = (36, 24)  # design px, left-right and top-bottom: less than Card's 36 all round
 
 
 def fact(label: str, value: str, size: float = 60) -> list[Widget]:
-    return [Text(label, font=34, color=theme.MUTED), Text(value, font=size, bold=True, color=theme.TEXT)]
+    return [Text(label, font=32, color=theme.MUTED), Text(value, font=size, bold=True, color=theme.TEXT)]
 
 
 def compact_page(title: str, *parts: Widget) -> ScrollView:
@@ -44,7 +46,7 @@ def compact_page(title: str, *parts: Widget) -> ScrollView:
 
 def licence_card(ctx: Ctx, proof: Proof) -> Card:
     """The credit code and the business name: what the applicant copies onto forms next."""
-    card = Card(size_hint_y=None, spacing=px(8))
+    card = Card(size_hint_y=None, spacing=px(8), padding=[px(v) for v in CARD_PADDING])
     card.bind(minimum_height=card.setter("height"))
     for w in fact(ctx.tr("Unified Social Credit Code"), proof.uscc):
         card.add_widget(w)
@@ -68,7 +70,7 @@ def e_licence(ctx: Ctx, proof: Proof, links: ProofLinks) -> Widget | None:
 
 
 def next_steps(ctx: Ctx) -> Card:
-    card = Card(size_hint_y=None, spacing=px(12))
+    card = Card(size_hint_y=None, spacing=px(10), padding=[px(v) for v in CARD_PADDING])
     card.bind(minimum_height=card.setter("height"))
     card.add_widget(Text(ctx.tr("What to do next"), font=44, bold=True, color=theme.PRIMARY_DARK))
     for i, step in enumerate(NEXT_STEPS, 1):
@@ -85,7 +87,7 @@ def next_steps(ctx: Ctx) -> Card:
 
 def referral_card(ctx: Ctx, proof: Proof, links: ProofLinks) -> Card:
     """The tracking number, and where to ask about the application with it."""
-    card = Card(size_hint_y=None, spacing=px(8))
+    card = Card(size_hint_y=None, spacing=px(8), padding=[px(v) for v in CARD_PADDING])
     card.bind(minimum_height=card.setter("height"))
     for w in fact(ctx.tr("Tracking number"), proof.tracking_number):
         card.add_widget(w)

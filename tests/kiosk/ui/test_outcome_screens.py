@@ -164,3 +164,19 @@ def test_without_a_configured_place_to_ask_the_hall_counter_is_named(ui: Harness
         assert_readable_and_whole(ui, "The registration counter in this hall.")
     finally:
         ui.app._proof_links = saved
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_a_card_left_on_the_reader_is_said_first_and_the_page_still_fits(ui: Harness, language: str) -> None:
+    d = approved()
+    show_done(ui, d, language)
+    ui.runner.flow.take_card = ui.runner.flow.view.take_card = True
+    ui.app.render()
+    ui.step(3)
+    note = "您的证件还在阅读器上，请带走。" if language == "zh_CN" else (
+        "Your ID card is still on the reader. Please take it with you.")
+    ui.screenshot(f"done-approved-card-left-{language}")
+    texts = ui.texts()
+    assert note in texts and texts.index(note) < texts.index(USCC), "the card comes first"
+    assert_readable_and_whole(ui, USCC)
+    assert_fits_without_scrolling(ui)
