@@ -2,7 +2,7 @@
 
 After printing, the session (and with it the decision) is wiped before the done screen shows, so
 the flow hands that screen a Proof holding only what a public licence register shows anyway (the
-credit code, the business name, the authority) or the case's tracking number. The links come from
+credit code and the business name) or the case's tracking number. The links come from
 the [registry] configuration: the electronic licence's verification page and where to ask.
 """
 
@@ -26,14 +26,13 @@ class Proof:
     outcome: str  # approved | manual_review
     uscc: str = ""
     name: str = ""
-    authority: str = ""
     tracking_number: str = ""
 
     @classmethod
     def of(cls, decision: Decision) -> Proof:
         lic = decision.licence
         if decision.outcome == "approved" and lic is not None:
-            return cls("approved", uscc=lic.uscc, name=lic.name, authority=lic.authority)
+            return cls("approved", uscc=lic.uscc, name=lic.name)
         return cls(decision.outcome, tracking_number=decision.tracking_number)
 
 

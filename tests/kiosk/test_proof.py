@@ -23,11 +23,10 @@ VALID = "914403001922038216"
 def test_an_approval_keeps_only_the_public_facts() -> None:
     d = b.decision("approved")
     proof = Proof.of(d)
-    assert (proof.outcome, proof.uscc, proof.name, proof.authority) == (
-        "approved", d.licence.uscc, d.licence.name, d.licence.authority)
+    assert (proof.outcome, proof.uscc, proof.name) == ("approved", d.licence.uscc, d.licence.name)
     assert proof.tracking_number == ""
     # what a public register shows; never the operator's premises, scope or anything from the card
-    assert {f.name for f in dataclasses.fields(proof)} == {"outcome", "uscc", "name", "authority", "tracking_number"}
+    assert {f.name for f in dataclasses.fields(proof)} == {"outcome", "uscc", "name", "tracking_number"}
 
 
 def test_a_referral_keeps_its_tracking_number() -> None:
