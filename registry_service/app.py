@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Header, Query, Request, Response
 from fastapi import Path as PathParam
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from licence_wire import credit_code
 from licence_wire.protocol import IDEMPOTENCY_KEY_PATTERN, KIOSK_ID_PATTERN
 from registry_service import keys as keys_mod
+from registry_service import verify_page
 from registry_service.db import make_engine, migrate
 from registry_service.limits import RateLimits, check_retention
 from registry_service.name_check import check_name
@@ -316,4 +317,14 @@ def create_app(settings: ServiceSettings) -> RegistryApp:
         return _reply(desk.rate(kiosk_id, idempotency_key, body))
 
     app.include_router(v1)
+
+    # A page for people (the QR code the kiosk's screen shows), not part of the API: no version
+    # prefix, HTML, left out of the OpenAPI document.
+    @app.get("/verify/{uscc}", response_class=HTMLResponse, include_in_schema=False)
+    def verify_page_(uscc: str) -> HTMLResponse:
+        record = registry.public_record(uscc) if credit_code.is_valid(uscc) else None
+        if record is None:
+            return HTMLResponse(verify_page.not_found_page(uscc), 404, headers=verify_page.HEADERS)
+        return HTMLResponse(verify_page.licence_page(record), headers=verify_page.HEADERS)
+
     return app

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from licence_wire import codec
+from registry_service import verify_page
 from registry_service.checks import issue_uscc
 from registry_service.keys import AuthorityKeys
 from registry_service.orm import ApplicationRow, KioskRow, LicenceRow
@@ -228,6 +229,16 @@ class Registry:
             if row is None:
                 raise ProblemError(404, "licence_not_found")
             return self._signed(_licence_doc(row) | {"status": row.status})
+
+    def public_record(self, uscc: str) -> dict[str, Any] | None:
+        """What the public verification page shows of a licence (verify_page.PUBLIC_FIELDS), or
+        None when no licence has this code."""
+        with self._sessions() as s:
+            row = s.get(LicenceRow, uscc)
+            if row is None:
+                return None
+            doc = _licence_doc(row) | {"status": row.status}
+        return {k: v for k, v in doc.items() if k in verify_page.PUBLIC_FIELDS}
 
     def verify(self, qr_payload: str) -> dict[str, Any]:
         try:

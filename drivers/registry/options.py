@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import unicodedata
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -41,6 +42,25 @@ def _service_root(url: str) -> bool:
     return _authority_url(url) and not urlsplit(url).path.rstrip("/").endswith("/v1")
 
 
+def _e_licence_template(url: str) -> bool:
+    """A verification page address with the one placeholder {uscc}, by the same transport rule."""
+    if url == "":
+        return True
+    rest = url.replace("{uscc}", "")
+    return url.count("{uscc}") == 1 and "{" not in rest and "}" not in rest and _authority_url(
+        url.replace("{uscc}", "914403001922038216"))
+
+
+# the QR code on the done screen opens this page for the licence just issued
+ELicenceUrl = Annotated[str, Field(max_length=300), rule(
+    _e_licence_template, 'empty, or an https:// URL (plain http only to 127.0.0.1 or localhost) with {uscc} '
+                         'once, e.g. "https://example.gov.cn/verify/{uscc}"')]
+# where applicants ask about an application sent to manual review: the authority's counter, phone
+Enquiries = Annotated[str, Field(max_length=120), rule(
+    lambda s: not any(unicodedata.category(c).startswith("C") for c in s),
+    "one line of up to 120 characters, without control characters")]
+
+
 @dataclass(frozen=True, config=STRICT)
 class HttpClientOptions:
     """A remote authority over HTTPS."""
@@ -58,6 +78,12 @@ class HttpClientOptions:
     # one call, retries and waits (e.g. a 429's Retry-After) included; keep it below the flow's
     # submit timeout ([timeouts] submit, 40 s), so that the flow hears the client's own answer
     deadline_s: Annotated[float, Field(gt=0, le=300)] = 30.0
+    # the electronic licence's verification page, "{uscc}" standing for the code; "" = no QR code
+    # on the done screen (the printed licence carries its signed one either way)
+    e_licence_url: ELicenceUrl = ""
+    # where to ask about a referral, on its screen and 受理回执, e.g. "南山区市场监督管理局 3号窗口
+    # 电话 0755-12345678"; "" = "the registration counter in this hall"
+    enquiries: Enquiries = ""
 
     def __post_init__(self) -> None:
         if bool(self.client_cert) != bool(self.client_key):
@@ -78,3 +104,7 @@ class EmbeddedServiceOptions:
     # the service's operator_recent_application rule (hours; 0: off): off for the demo, whose
     # virtual card applies again and again; a real authority keeps its own (24 h by default)
     recent_application_hours: Annotated[float, Field(ge=0, le=8760)] = 0
+    # the electronic licence's verification page; "" = the embedded service's own /verify/{uscc}
+    e_licence_url: ELicenceUrl = ""
+    # where to ask about a referral, on its screen and 受理回执; "" = "the registration counter in this hall"
+    enquiries: Enquiries = ""

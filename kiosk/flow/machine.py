@@ -21,6 +21,7 @@ from kiosk.flow import events as e
 from kiosk.flow import form as form_rules
 from kiosk.flow import rating as rating_rules
 from kiosk.flow.states import BUSY_STATES, INPUT_STATES, TIMEOUT_FIELD, State
+from kiosk.proof import Proof
 from kiosk.session import ApplicantSession
 from kiosk.settings import PolicySection, TimeoutSection
 from licence_wire import rating as wire_rating
@@ -83,6 +84,7 @@ class View:
     rating_level: str = ""  # rating: a bad level chosen, its reasons asked for
     rating_reasons: tuple[str, ...] = ()  # rating: the reasons picked so far
     rating_thanks: bool = False  # rating: given, "thank you" shown until the attract screen
+    proof: Proof | None = None  # done: the outcome's public facts, kept after the session is wiped
 
 
 class Flow:
@@ -589,10 +591,11 @@ class Flow:
     def _on_printing(self, ev: object) -> list[object]:
         if isinstance(ev, e.Printed):
             cmds: list[object] = [c.Record(self.session.txn_id, "closed", "printed")]
-            tracking = self.session.decision.tracking_number if self.session.decision else ""
-            outcome = self.session.decision.outcome if self.session.decision else ""
+            d = self.session.decision
+            tracking, outcome = (d.tracking_number, d.outcome) if d else ("", "")
+            proof = Proof.of(d) if d else None
             cmds += self._wipe(keep_language=True)
-            self._go(State.DONE, "printed", error=outcome, guidance=tracking)
+            self._go(State.DONE, "printed", error=outcome, guidance=tracking, proof=proof)
             return cmds
         if isinstance(ev, e.StepFailed):
             # a job the printer is fine without (a layout the font cannot draw, a job the print

@@ -274,30 +274,38 @@ def render_referral(
     width_dots: int = 576,
     fonts: Fonts | None = None,
     now: dt.datetime | None = None,
+    enquiries: str = "",
 ) -> Image.Image:
-    """Small receipt for an application sent to manual review: the tracking number to keep."""
+    """受理回执 for an application sent to manual review: the tracking number to keep and where to
+    ask about it with that number (``enquiries``: the configured counter or phone; "" = this
+    hall's registration counter)."""
     fonts = fonts or Fonts.default()
     if not decision.tracking_number:
         raise LayoutError("referral without a tracking number")
-    check_coverage(decision.tracking_number, fonts.regular)
+    check_coverage(decision.tracking_number + enquiries, fonts.regular)
     now = now or dt.datetime.now()
     c = _Canvas(width_dots)
     inner = width_dots - 2 * MARGIN
     c.y = 8
-    c.text("已转人工审核", fit_font("已转人工审核", fonts.bold, 48, inner), center=True, gap=0)
-    c.text("Sent to manual review", _font(str(fonts.regular), 20), center=True)
+    c.text("受理回执", fit_font("受理回执", fonts.bold, 48, inner), center=True, gap=0)
+    c.text("Application receipt · sent to manual review", _font(str(fonts.regular), 20), center=True)
     c.rule(3)
     c.text("受理编号  Tracking number", _font(str(fonts.regular), 20))
     tn = decision.tracking_number
     c.text(tn, fit_font(tn, fonts.bold, 44, inner), center=True)
     c.rule(2)
     small = _font(str(fonts.regular), 22)
-    for line in wrap("请保留此凭条。审核结果将通过短信通知，可凭受理编号查询进度。", small, inner):
+    for line in wrap("请保留此回执。工作人员将审核您的申请，请凭受理编号查询办理进度。", small, inner):
         c.text(line, small)
     en = _font(str(fonts.regular), 18)
-    for line in wrap("Keep this receipt. You will be notified by text message; use the tracking "
-                     "number to follow your application.", en, inner):  # fmt: skip
+    for line in wrap("Keep this receipt. Staff will check your application; ask about it with the "
+                     "tracking number.", en, inner):  # fmt: skip
         c.text(line, en, gap=2)
+    c.rule(1)
+    c.text("咨询  Where to ask", _font(str(fonts.regular), 20))
+    bold = _font(str(fonts.bold), 22)
+    for line in wrap(enquiries or "本大厅登记窗口  The registration counter in this hall", bold, inner):
+        c.text(line, bold)
     c.rule(1)
     c.text(now.strftime("%Y-%m-%d %H:%M"), en)
     if decision.reasons:

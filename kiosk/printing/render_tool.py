@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--preview", type=Path, help="PNG decoded back from the ESC/POS bytes")
     ap.add_argument("--profile", default="tm-t20")
     ap.add_argument("--referral", action="store_true", help="the record is a Decision")
+    ap.add_argument("--enquiries", default="", help="with --referral: where to ask ([registry] enquiries)")
     ap.add_argument("--receipt", action="store_true", help="the 回执 that goes with a licence on sheet stock")
     ap.add_argument("--sheet", type=Path, help="layout file: render the licence as a PDF for that stock")
     ap.add_argument("--pdf", type=Path, help="with --sheet: the PDF")
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.referral:
             data["reasons"] = tuple(data.get("reasons", ()))
             data.pop("licence", None)
-            img = render_referral(Decision(**data), profile.width_dots)
+            img = render_referral(Decision(**data), profile.width_dots, enquiries=args.enquiries)
         elif args.receipt:
             img = render_receipt(Licence(**data), "DEMO00000001", "请在本机出纸口取走营业执照。 Collect your licence "
                                  "from the kiosk's paper tray.", profile.width_dots)

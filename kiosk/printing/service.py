@@ -84,10 +84,12 @@ class PrintService:
         outputs: str = "thermal",
         layouts: tuple[Any, ...] = (),
         collect_at: str = "",
+        enquiries: str = "",
     ) -> None:
         """``sheet`` (a drivers.sheetprinter SheetPrinter) and ``layouts`` (one
         kiosk.printing.sheet_layout.Layout per copy, 副本 first) are needed unless ``outputs`` is
-        "thermal"; ``collect_at`` is the receipt's line on where the licence is collected."""
+        "thermal"; ``collect_at`` is the receipt's line on where the licence is collected,
+        ``enquiries`` the referral receipt's line on where to ask ([registry] enquiries)."""
         if outputs not in OUTPUTS:
             raise ValueError(f"printing.outputs must be one of {', '.join(OUTPUTS)}, not {outputs!r}")
         if outputs != "thermal" and (sheet is None or not layouts):
@@ -109,6 +111,7 @@ class PrintService:
         self.outputs = outputs
         self.layouts = {f"{SHEET_PREFIX}{layout.stock.name}": layout for layout in layouts}
         self.collect_at = collect_at or "请在本机出纸口取走营业执照。 Collect your licence from the kiosk's paper tray."
+        self.enquiries = enquiries
         self.warnings: set[str] = set()
         self._lock = threading.RLock()
         self._active: str | None = None  # the job being printed right now, not "held"
@@ -192,7 +195,7 @@ class PrintService:
             job = self.journal.find(txn_id, "referral")
             if job is not None:
                 return job.job_id
-            img = render_referral(decision, self.profile.width_dots, self.fonts)
+            img = render_referral(decision, self.profile.width_dots, self.fonts, enquiries=self.enquiries)
             return self.journal.add(txn_id, "referral", build_job(img, self.profile), img.height)
 
     def document_job(self, txn_id: str) -> JobInfo | None:

@@ -113,6 +113,7 @@ def build(settings: Settings) -> Devices:
     face = FaceVerifier(settings.face)
     printing = settings.printing
     print_service = PrintService(printer, var / "journal.db", recovered_print=policy, sheet=sheet_printer,
-                                 outputs=printing.outputs, layouts=settings.layouts, collect_at=printing.collect_at)
+                                 outputs=printing.outputs, layouts=settings.layouts, collect_at=printing.collect_at,
+                                 enquiries=settings.registry.options.enquiries)
     return Devices(reader, camera, printer, registry, face, print_service, sheet_printer=sheet_printer,
                    reader_group=group)

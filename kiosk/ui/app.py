@@ -24,6 +24,7 @@ from kiosk.flow.progress import progress
 from kiosk.flow.states import State
 from kiosk.fonts import cjk_font_path
 from kiosk.i18n import Translator
+from kiosk.proof import ProofLinks, links_for
 from kiosk.runner import Runner
 from kiosk.ui import screens, theme
 from kiosk.ui.gesture import HiddenCorner
@@ -82,6 +83,7 @@ class KioskApp(App):
         self.stop_when: Callable[[], bool] = lambda: False  # e.g. SIGTERM received (kiosk.launch)
         self.input_methods: Any = None  # kiosk.textentry InputMethods, opened behind the attract screen
         self.input_methods_state = "opening"
+        self._proof_links: ProofLinks | None = None
 
     # --- layout ---------------------------------------------------------------------------
     def build(self) -> Widget:
@@ -197,7 +199,8 @@ class KioskApp(App):
             self.scratch.update(diag_info(self.runner))
         ctx = screens.Ctx(view=flow.view, session=flow.session, tr=self.tr, touch=self.touch,
                           scratch=self.scratch, camera_widget=self.preview, rerender=self.render,
-                          input_methods=self.input_methods, input_methods_state=self.input_methods_state)
+                          input_methods=self.input_methods, input_methods_state=self.input_methods_state,
+                          links=self._links())
         shows_camera = flow.state is State.FACE_CHECK or (flow.state is State.DIAG
                                                          and flow.view.key_mode == "device:camera")
         if not shows_camera and self.preview.parent is not None:
@@ -227,6 +230,13 @@ class KioskApp(App):
         strip = ProgressStrip(where, self.tr)
         strip.bind(height=lambda _w, h: setattr(self.progress_box, "height", h))
         self.progress_box.add_widget(strip)
+
+    def _links(self) -> ProofLinks:
+        """The [registry] links, once the registration client is up (the embedded service's
+        address is known only then)."""
+        if self._proof_links is None and self.runner.devices is not None:
+            self._proof_links = links_for(self.runner.settings.registry, self.runner.devices.registry)
+        return self._proof_links or ProofLinks()
 
     def _countdown(self, flow: Flow) -> None:
         left = flow.view.countdown

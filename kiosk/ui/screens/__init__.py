@@ -12,6 +12,7 @@ from kivy.uix.widget import Widget
 from kiosk.flow.machine import View
 from kiosk.flow.states import State
 from kiosk.i18n import Translator
+from kiosk.proof import ProofLinks
 from kiosk.session import ApplicantSession
 
 
@@ -26,6 +27,7 @@ class Ctx:
     rerender: Callable[[], None] = lambda: None
     input_methods: Any = None  # kiosk.textentry InputMethods once opened; None while opening or if none works
     input_methods_state: str = "opening"  # opening | ready | failed
+    links: ProofLinks = field(default_factory=ProofLinks)  # e-licence page, where to ask (done screens)
 
 
 # A screen widget with this attribute set true takes the whole height between the header and the

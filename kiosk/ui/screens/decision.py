@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from kivy.uix.widget import Widget
 
+from kiosk.proof import Proof
 from kiosk.ui import theme
 from kiosk.ui.messages import reason_text
 from kiosk.ui.screens import Ctx
 from kiosk.ui.screens.common import button, cancel_button, page
+from kiosk.ui.screens.outcome import licence_card
 from kiosk.ui.widgets import Card, Text
 
 
@@ -14,16 +16,20 @@ def build(ctx: Ctx) -> Widget:
     if d is None:
         return page(tr("Decision"))
     if d.outcome == "approved":
-        return page(tr("Approved"), Text(tr("Your licence has been issued and is being printed."), font=48,
-                                         color=theme.OK), button(ctx, tr("Print my licence"), "continue"))
+        # the flow prints on its own after timeouts.decision_auto_advance; the button only starts it sooner
+        parts: list[Widget] = [Text(tr("Your licence has been issued. It will be printed in a moment."), font=48,
+                                    color=theme.OK)]
+        if d.licence is not None:
+            parts.append(licence_card(ctx, Proof.of(d)))
+        return page(tr("Approved"), *parts, button(ctx, tr("Print now"), "continue"))
     if d.outcome == "manual_review":
         card = Card(size_hint_y=None)
         card.bind(minimum_height=card.setter("height"))
-        card.add_widget(Text(tr("Your application needs a check by staff. You will get a receipt with "
-                                "your tracking number."), font=44))
+        card.add_widget(Text(tr("Your application needs a check by staff. A receipt with your tracking "
+                                "number will be printed in a moment."), font=44))
         for code in d.reasons:
             card.add_widget(Text(reason_text(tr, code), font=38, color=theme.MUTED))
-        return page(tr("Sent to manual review"), card, button(ctx, tr("Print my receipt"), "continue"))
+        return page(tr("Sent to manual review"), card, button(ctx, tr("Print now"), "continue"))
     card = Card(size_hint_y=None)
     card.bind(minimum_height=card.setter("height"))
     for code in d.reasons:

@@ -9,6 +9,7 @@ from kiosk.flow import events as e
 from kiosk.flow.machine import Flow
 from kiosk.flow.rating import REAL_STEP_STATES
 from kiosk.flow.states import INPUT_STATES, State
+from kiosk.proof import Proof
 from kiosk.settings import PolicySection, TimeoutSection
 from tests.kiosk.flow import builders as b
 
@@ -118,6 +119,22 @@ def test_manual_review_prints_a_referral_with_tracking_number() -> None:
     assert isinstance(cmds[-1], c.PrintReferral) and cmds[-1].decision.tracking_number == "T-0001"
     flow.dispatch(e.Printed("job-2"))
     assert flow.state is State.DONE and flow.view.guidance == "T-0001"
+
+
+@pytest.mark.parametrize("outcome", ["approved", "manual_review"])
+def test_the_done_screen_keeps_the_public_facts_after_the_wipe(outcome: str) -> None:
+    flow, _ = make_flow()
+    advance_to(flow, State.SUBMIT)
+    d = b.decision(outcome)
+    flow.dispatch(e.Decided(d))
+    flow.dispatch(e.Touch("continue"))
+    flow.dispatch(e.Printed("job-1"))
+    assert flow.state is State.DONE and not flow.session.holds_personal_data()
+    assert flow.view.proof == Proof.of(d)
+    assert (flow.view.proof.uscc, flow.view.proof.tracking_number) == (
+        (d.licence.uscc, "") if d.licence else ("", "T-0001"))
+    flow.dispatch(e.Touch("finish"))
+    assert flow.view.proof is None, "the next screen forgets them"
 
 
 def test_rejection_lets_the_applicant_fix_the_form_with_a_new_idempotency_key() -> None:

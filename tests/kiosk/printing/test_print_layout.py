@@ -25,6 +25,7 @@ from kiosk.printing.layout import (
 )
 
 GOLDEN = Path(__file__).parent / "golden"
+ENQUIRIES = "南山区市场监督管理局 3号窗口  电话 0755-12345678"
 # Goldens were drawn with these exact font files (Debian fonts-noto-cjk 1:20220127, SC face
 # extracted by kiosk.fonts with fontTools 4.60.1, timestamp kept). Another font build moves pixels.
 FONT_SHA256 = {
@@ -137,7 +138,11 @@ def test_wrap_does_not_split_numbers() -> None:
 
 def test_referral_receipt() -> None:
     img = render_referral(make_referral())
-    assert img.mode == "1" and img.width == 576 and img.height < 700
+    assert img.mode == "1" and img.width == 576 and img.height < 800
+    asked = render_referral(make_referral(), enquiries=ENQUIRIES * 2)
+    assert asked.height > img.height + 20, "the configured place to ask is printed (here on two lines)"
+    with pytest.raises(LayoutError, match="U\\+E000"):  # a character the font lacks is refused, not boxed
+        render_referral(make_referral(), enquiries="窗口\ue000")
     with pytest.raises(LayoutError):
         render_referral(make_referral().__class__("manual_review", "A", (), ""))
 
@@ -170,7 +175,8 @@ def test_golden_licence_512() -> None:
 def test_golden_referral() -> None:
     import datetime as dt
 
-    _golden("referral-576.png", render_referral(make_referral(), now=dt.datetime(2026, 11, 27, 9, 30)))
+    _golden("referral-576.png", render_referral(make_referral(), now=dt.datetime(2026, 11, 27, 9, 30),
+                                                enquiries=ENQUIRIES))
 
 
 @settings(max_examples=50, deadline=None)

@@ -27,7 +27,7 @@ from drivers.errors import (
     PrinterPaperOut,
 )
 from drivers.printer.escpos_printer import EscposPrinter
-from kiosk.printing.layout import LayoutError, render_licence
+from kiosk.printing.layout import LayoutError, render_licence, render_referral
 from kiosk.printing.service import PrintService
 
 
@@ -221,6 +221,14 @@ def test_referral_receipt(svc: PrintService, vprint: EscposPrinter) -> None:
     assert svc.print_referral("T9", make_referral()) == job
     assert len(vprint.virtual.printouts) == 1
     assert svc.journal.get(job).kind == "referral"
+
+
+def test_referral_receipt_carries_the_configured_place_to_ask(vprint: EscposPrinter, tmp_path: Path) -> None:
+    where = "南山区市场监督管理局 3号窗口  电话 0755-12345678 周一至周五 9:00-17:00"  # two lines on paper
+    svc = PrintService(vprint, tmp_path / "journal.db", poll_interval_s=0.01, enquiries=where)
+    job = svc.journal.get(svc.print_referral("T9", make_referral()))
+    assert job.rows == render_referral(make_referral(), enquiries=where).height
+    assert job.rows > render_referral(make_referral()).height
 
 
 def test_layout_error_journals_nothing(svc: PrintService) -> None:

@@ -110,3 +110,6 @@ def test_render_tool_referral(tmp_path: Path) -> None:
                                "reasons": ["x"], "tracking_number": "MR-1"}), "utf-8")  # fmt: skip
     assert render_tool.main([str(rec), "--referral", "--png", str(tmp_path / "r.png")]) == 0
     assert Image.open(tmp_path / "r.png").width == 576
+    where = "南山区市场监督管理局 3号窗口  电话 0755-12345678 周一至周五 9:00-17:00"  # two lines on paper
+    assert render_tool.main([str(rec), "--referral", "--enquiries", where, "--png", str(tmp_path / "q.png")]) == 0
+    assert Image.open(tmp_path / "q.png").height > Image.open(tmp_path / "r.png").height
