@@ -12,6 +12,8 @@ from drivers.option_fields import STRICT
 
 @dataclass(frozen=True, config=STRICT)
 class VoiceSection:
+    """Spoken prompts for each step (docs/voice.md); a kiosk without a sound device stays silent."""
+
     # "elderly": only while the applicant has chosen the elderly mode; "always"; "off"
     mode: Literal["off", "elderly", "always"] = "elderly"
     # speech synthesis for prompts without a recorded file; "none": recorded files only
