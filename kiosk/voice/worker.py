@@ -30,6 +30,7 @@ class VoiceWorker:
         self._closed = False
         self._thread: threading.Thread | None = None
         self._logged: set[str] = set()
+        self._busy = False  # an utterance taken off the queue is being synthesised or played
 
     def say(self, utterance: Utterance | None) -> None:
         """Speak ``utterance`` next, interrupting whatever is playing; None only interrupts."""
@@ -41,13 +42,13 @@ class VoiceWorker:
             if self._thread is None and utterance is not None:  # no thread until the first prompt
                 self._thread = threading.Thread(target=self._run, name="voice", daemon=True)
                 self._thread.start()
-            self._wake.notify()
+            self._wake.notify_all()
 
     def close(self) -> None:
         with self._wake:
             self._closed, self._pending = True, None
             self._stop.set()
-            self._wake.notify()
+            self._wake.notify_all()
             thread = self._thread
         if thread is not None:
             thread.join(JOIN_S)
@@ -60,7 +61,13 @@ class VoiceWorker:
                 return None
             utterance, self._pending = self._pending, None
             self._stop = threading.Event()
+            self._busy = True
             return utterance, self._stop
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Until nothing is queued or playing (tests, benchmarks, shutdown); False on timeout."""
+        with self._wake:
+            return self._wake.wait_for(lambda: self._pending is None and not self._busy, timeout)
 
     def _run(self) -> None:
         while (job := self._next()) is not None:
@@ -68,6 +75,9 @@ class VoiceWorker:
                 self._speak(*job)
             except Exception:  # a bug in a backend must not end the voice for the day
                 log.exception("voice prompt failed")
+            with self._wake:
+                self._busy = False
+                self._wake.notify_all()
 
     def _speak(self, utterance: Utterance, stop: threading.Event) -> None:
         if isinstance(self.player, SilentPlayer):
