@@ -40,7 +40,8 @@ from kiosk.rating_outbox import OUTBOX_FILE, RatingOutbox
 from kiosk.reference_cache import ReferenceCache
 from kiosk.services import document_validity
 from kiosk.services.devices import Devices
-from kiosk.settings import Settings, resolve_var_dir
+from kiosk.settings import PROJECT_ROOT, Settings, resolve_var_dir
+from kiosk.voice import setup as voice_setup
 
 log = logging.getLogger(__name__)
 ALERTS_KEPT = 100
@@ -102,6 +103,10 @@ class Runner:
         self.technician = TechnicianDuties(settings, journal, self.metrics, lambda: self.devices)
         self.print_retention = PrintRetention(settings.var_dir / "journal.db", settings.policy.print_retention_hours)
         self._up = False  # every device built and started, the face models loaded
+        self.voice = voice_setup.announcer(settings.voice, PROJECT_ROOT)  # spoken prompts; None when off
+        if self.voice is not None:
+            self.listeners.append(self.voice.on_flow)
+            self.technician.extra_checks.append(self.voice.check)
 
     @property
     def audit(self) -> AuditLog:
@@ -234,6 +239,8 @@ class Runner:
         self.post(e.ReadersChanged(documents, fault))
 
     def shutdown(self) -> None:
+        if self.voice is not None:
+            self.voice.close()
         self.metrics.close()
         self.ratings.close()
         self._card_cancel.set()

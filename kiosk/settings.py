@@ -27,6 +27,7 @@ from drivers.option_fields import DAY_S, STRICT, OptionError, PortOrZero, Second
 from kiosk import devices_catalog, i18n
 from kiosk.diag.config_view import PERSONAL, SECRET_WORDS
 from kiosk.flow.states import INPUT_STATES, TIMEOUT_FIELD, State
+from kiosk.voice.options import VoiceSection
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
@@ -257,6 +258,7 @@ class Settings:
     sheet_printer: DeviceSection
     face: Any
     layouts: tuple[Any, ...] = ()  # kiosk.printing.sheet_layout.Layout per copy, when printing on stock
+    voice: VoiceSection = dataclasses.field(default_factory=VoiceSection)  # spoken prompts (docs/voice.md)
 
     @property
     def var_dir(self) -> Path:
@@ -279,6 +281,7 @@ SECTIONS = {
     "policy": PolicySection,
     "diagnostics": DiagnosticsSection,
     "printing": PrintingSection,
+    "voice": VoiceSection,
 }
 DEVICE_TABLES = ("camera", "printer", "registry", "sheet_printer")
 OPTIONAL_DEVICES = {"sheet_printer": {"kind": "none"}}  # a missing table means this

@@ -15,7 +15,10 @@ RUN_PKGS=(pcscd libpcsclite-dev swig gcc libgl1 libegl1 libgl1-mesa-dri libglx-m
           fonts-noto-cjk xvfb xauth ca-certificates cups
           # Chinese text entry (docs/text-entry.md): pinyin (librime + Apache-2.0 pinyin_simp data,
           # googlepinyin as the alternative backend), OpenCC for Simplified output, zinnia handwriting
-          librime1 rime-data-pinyin-simp libopencc1.1 libgooglepinyin0 libzinnia0)
+          librime1 rime-data-pinyin-simp libopencc1.1 libgooglepinyin0 libzinnia0
+          # voice prompts (docs/voice.md): espeak-ng (GPL-3, run as a separate program) speaks,
+          # alsa-utils' aplay plays them
+          espeak-ng alsa-utils)
 # vpcd is a test tool only: it listens on all interfaces and must never be installed on a kiosk.
 # cups-pdf and cups-ipp-utils give the tests a virtual PDF queue and IPP tools; poppler-utils
 # renders and reads the PDFs they write.

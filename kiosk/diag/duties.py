@@ -38,6 +38,8 @@ class TechnicianDuties:
         self.pin = PinGuard(d.pin_hash, var / "diag-lockout.json", self.audit, d.max_failures, d.lockout_s)
         self.last_test_read = ""
         self.last_action = ""  # outcome of the latest printer action, shown with the checks
+        # checks of parts that are not devices (the voice), run after the devices' checks
+        self.extra_checks: list[Callable[[], checks.CheckResult]] = []
 
     def job(self, cmd: object) -> Job | None:
         """The worker job for a technician command; None when it was done at once (an audit line)."""
@@ -67,6 +69,7 @@ class TechnicianDuties:
             results[0].details["test_read"] = self.last_test_read
         if self.last_action:
             next(r for r in results if r.device == "printer").details["last_action"] = self.last_action
+        results += [check() for check in self.extra_checks]
         self.metrics.record_checks(results)
         return e.ChecksDone(results)
 

@@ -92,6 +92,9 @@ ERRORS = {
     "master_list_unverified": N_("The master list's signature does not verify under a configured master-list "
                                  "signer anchor; nothing was imported."),
     "trust_import_rejected": N_("The certificate or CRL cannot be used by the trust store and was not imported."),
+    "voice_no_sound_device": N_("No sound device: voice prompts are off, the screens work as usual."),
+    "voice_tts_failed": N_("The speech synthesiser (espeak-ng) is missing or failed: prompts without a "
+                           "recorded file stay silent."),
     "textentry_pinyin_unavailable": N_("Pinyin typing is not available on this kiosk. Please write by hand."),
     "textentry_handwriting_unavailable": N_("Handwriting is not available on this kiosk. Please type pinyin."),
     "textentry_unavailable": N_("Chinese text entry is not available on this kiosk. Please ask staff."),

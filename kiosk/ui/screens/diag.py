@@ -19,7 +19,8 @@ from kiosk.ui.widgets import Card, Text, grid
 from licence_wire.rating import LEVELS
 
 DEVICE_NAMES = {"reader": N_("Card reader"), "camera": N_("Camera"), "printer": N_("Printer"),
-                "sheet_printer": N_("Sheet printer"), "api": N_("Registration service"), "storage": N_("Storage")}
+                "sheet_printer": N_("Sheet printer"), "api": N_("Registration service"), "storage": N_("Storage"),
+                "voice": N_("Voice prompts")}
 LIGHT = {"ok": theme.OK, "warn": (0.90, 0.60, 0.05, 1), "fault": theme.ACCENT}
 HELD_KIND = {"licence": N_("Licence"), "referral": N_("Referral receipt"), "receipt": N_("Receipt"),
              "licence_fuben": N_("Licence (副本)"), "licence_zhengben": N_("Licence (正本)")}

@@ -1,0 +1,1 @@
+"""Simulated playback for tests and kiosks without a sound device."""
