@@ -228,9 +228,12 @@ class KioskApp(App):
                 text_color=theme.PRIMARY_DARK if elderly else (1, 1, 1, 1), size_hint_x=None,
                 width=px(480 if elderly else 300), height=110, font=40, pos_hint={"center_y": 0.5}))
 
-        def fit(*_: object) -> None:  # the header grows with a title that wraps
-            below = px(110) + self.header.spacing if elderly else 0
-            self.header.height = max(px(150), title.height + below + px(40))
+        if not elderly:
+            self.header.height = px(150)  # a title on two lines fits; the screens' space stays the same
+            return
+
+        def fit(*_: object) -> None:  # the header grows with the larger title
+            self.header.height = title.height + self.header.spacing + px(110) + px(40)
         title.bind(height=fit)
         fit()
 

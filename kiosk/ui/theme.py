@@ -28,7 +28,7 @@ ELDERLY = {
     "PRIMARY_DARK": (0.04, 0.13, 0.30, 1),
     "ACCENT": (0.55, 0.02, 0.09, 1),
     "OK": (0.02, 0.32, 0.13, 1),
-    "BG": (1, 1, 1, 1),
+    "BG": (0.92, 0.93, 0.94, 1),  # grey enough that white cards keep their edges
     "SURFACE": (1, 1, 1, 1),
     "TEXT": (0, 0, 0, 1),
     "MUTED": (0.20, 0.21, 0.24, 1),

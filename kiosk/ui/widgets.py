@@ -14,6 +14,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
@@ -36,7 +37,9 @@ class KioskButton(Button):
         self.action, self.value, self.selected = action, value, selected
         self._on_action = on_action
         self._min_height = px(height)
-        self.bind(size=self._sync_text_size, texture_size=self._fit_text)
+        self.bind(size=self._sync_text_size)
+        if theme.elderly():  # normal-mode layouts are designed around the fixed heights
+            self.bind(texture_size=self._fit_text)
         with self.canvas.before:
             self._bg_color = Color(*color)
             self._bg = RoundedRectangle(radius=[px(18)])
@@ -47,8 +50,8 @@ class KioskButton(Button):
         self.text_size = (self.width - px(24), None)
 
     def _fit_text(self, *_: Any) -> None:
-        """Grow (never shrink) to hold text that wraps more than the design height allows,
-        as larger elderly-mode text does."""
+        """Grow (never shrink) to hold larger elderly-mode text that wraps more than the design
+        height allows."""
         self.height = max(self._min_height, self.texture_size[1] + px(24))
 
     def _redraw(self, *_: Any) -> None:
@@ -98,6 +101,16 @@ def fill(widget: Widget, rgba: tuple) -> Color:
         rect = Rectangle(pos=widget.pos, size=widget.size)
     widget.bind(pos=lambda *_: setattr(rect, "pos", widget.pos), size=lambda *_: setattr(rect, "size", widget.size))
     return color
+
+
+def scroller() -> ScrollView:
+    """A page that scrolls up and down. In elderly mode, where more pages need it, its bar is
+    wide, dark and always shown, so that nobody misses what is below."""
+    if not theme.elderly():
+        return ScrollView(do_scroll_x=False, bar_width=px(12))
+    bar = theme.shade(theme.PRIMARY)
+    return ScrollView(do_scroll_x=False, bar_width=px(20), bar_color=bar, bar_inactive_color=bar,
+                      bar_margin=px(4))
 
 
 def spacer(height: float = 24) -> Widget:

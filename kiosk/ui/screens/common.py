@@ -10,7 +10,7 @@ from kivy.uix.widget import Widget
 from kiosk.ui import theme
 from kiosk.ui.screens import Ctx
 from kiosk.ui.theme import px
-from kiosk.ui.widgets import Card, KioskButton, Text
+from kiosk.ui.widgets import Card, KioskButton, Text, scroller
 
 
 def page(title: str, *parts: Widget) -> ScrollView:
@@ -20,7 +20,7 @@ def page(title: str, *parts: Widget) -> ScrollView:
     box.add_widget(Text(title, font=64, bold=True, color=theme.PRIMARY_DARK))
     for p in parts:
         box.add_widget(p)
-    scroll = ScrollView(do_scroll_x=False, bar_width=px(12))
+    scroll = scroller()
     scroll.add_widget(box)
     return scroll
 
@@ -35,7 +35,7 @@ def message(ctx: Ctx, title: str, body: str, *buttons: KioskButton, color: tuple
 def centred(box: Widget) -> ScrollView:
     """``box`` (its height set) centred on the screen; scrolled when larger text makes it taller
     than the screen."""
-    scroll = ScrollView(do_scroll_x=False, bar_width=px(12))
+    scroll = scroller()
     anchor = AnchorLayout(anchor_x="center", anchor_y="center", size_hint_y=None)
 
     def fit(*_: object) -> None:

@@ -4,6 +4,7 @@ colour from the high-contrast palette, and no text clipped, off the window or ov
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -102,6 +103,23 @@ def layout_faults(ui: Harness) -> list[str]:
     return faults
 
 
+def scroll_through(ui: Harness) -> Iterator[int]:
+    """Scroll the page a screenful at a time down to its end, as the applicant would to reach its
+    last button; yields the screenful's number (from 1) at each stop."""
+    from kivy.uix.scrollview import ScrollView
+
+    pages = [w for w in ui.app.content.walk() if isinstance(w, ScrollView) and w.viewport_size[1] > w.height]
+    if not pages:
+        return
+    page = pages[0]
+    hidden = page.viewport_size[1] - page.height
+    stops = int(hidden // page.height) + 1
+    for n in range(1, stops + 1):
+        page.scroll_y = max(0.0, 1 - n * page.height / hidden)
+        ui.step(4)
+        yield n
+
+
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
 @pytest.mark.parametrize("state", SCREENS, ids=str)
 def test_screen_in_elderly_mode_is_larger_high_contrast_and_unclipped(ui: Harness, state: State,
@@ -114,6 +132,9 @@ def test_screen_in_elderly_mode_is_larger_high_contrast_and_unclipped(ui: Harnes
     try:
         ui.screenshot(f"elderly-{state.value}-{language}")
         assert layout_faults(ui) == [], "elderly mode"
+        for n in scroll_through(ui):
+            ui.screenshot(f"elderly-{state.value}-{language}-{n}")
+            assert layout_faults(ui) == [], f"elderly mode, scrolled {n} screenful(s) down"
         shown = labels(ui)
         both = [w for w in shown if w.text in normal]
         assert len(both) >= 3, "the same texts, larger"
