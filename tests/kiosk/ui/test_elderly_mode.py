@@ -163,3 +163,23 @@ def test_header_toggle_switches_the_mode_on_and_off(ui: Harness) -> None:
     ui.tap("elderly")
     assert ui.runner.flow.view.elderly is False and "Larger text" in ui.texts()
     ui.reset()
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_need_more_time_card_grows_with_the_larger_text(ui: Harness, language: str) -> None:
+    show(ui, State.FORM, language, elderly=True)
+    try:
+        flow, t = ui.runner.flow, ui.runner.settings.timeouts
+        flow.last_activity -= t.form * t.elderly_factor - 5  # the flow's own tick shows the countdown
+        ui.until(lambda: bool(ui.app.overlay.children), what="the countdown")
+        ui.step(6)
+        ui.screenshot(f"elderly-countdown-{language}")
+        card = ui.app.overlay.children[0]
+        inside = [w for w in labels(ui) if is_ancestor(card, w)]
+        assert len(inside) == 2
+        for w in inside:
+            assert w.texture_size[1] <= w.height + SLACK and w.y >= card.y - SLACK and w.top <= card.top + SLACK
+        assert card.height >= sum(w.height for w in inside)
+    finally:
+        theme.set_elderly(False)
+        ui.reset()
