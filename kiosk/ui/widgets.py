@@ -85,6 +85,9 @@ class Card(BoxLayout):
         kw.setdefault("padding", px(36))
         kw.setdefault("spacing", px(24))
         super().__init__(**kw)
+        if theme.elderly() and kw.get("size_hint_y", 1) is None and "height" in kw:
+            floor = kw["height"]  # a fixed-height panel (a keypad's display) grows with larger text
+            self.bind(minimum_height=lambda *_: setattr(self, "height", max(floor, self.minimum_height)))
         with self.canvas.before:
             Color(*theme.shade(theme.SURFACE))
             self._bg = RoundedRectangle(radius=[px(24)])

@@ -14,7 +14,14 @@ from kiosk.ui import theme
 from tests.kiosk.flow import builders as b
 from tests.kiosk.ui.conftest import Harness
 
-SCREENS = (State.ATTRACT, State.CONSENT, State.CARD_WAIT, State.FORM, State.REVIEW, State.DONE)
+SCREENS = (State.ATTRACT, State.CONSENT, State.CARD_WAIT, State.CARD_ACCESS, State.FORM, State.REVIEW,
+           State.DECISION, State.DONE, State.RETRY, State.STAFF)
+VIEWS: dict[State, dict] = {  # the longest version of each screen
+    State.CARD_ACCESS: {"key_mode": "can", "error": "can_format"},
+    State.DONE: {"guidance": "T-20261127-0001", "take_card": True},
+    State.RETRY: {"error": "card_access_denied", "retry_step": "card"},
+    State.STAFF: {"error": "card_not_authentic"},
+}
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in window pixels
 SLACK = 1.0  # rounding of texture sizes
 
@@ -26,9 +33,8 @@ def show(ui: Harness, state: State, language: str, elderly: bool) -> None:
     flow.session.form = dict(b.COMPLETE_FORM)
     flow.reference = ui.runner.devices.registry.reference_data()
     flow.session.decision = b.decision("manual_review")
-    flow._go(state, "elderly-test", **({"guidance": "T-20261127-0001"} if state is State.DONE else {}))
+    flow._go(state, "elderly-test", **VIEWS.get(state, {}))
     flow.elderly = flow.view.elderly = elderly
-    flow.view.take_card = state is State.DONE  # the longest done screen
     flow.view.language = flow.session.language = language
     ui.app.render()
     ui.step(6)
