@@ -165,6 +165,9 @@ class TimeoutSection:
                                                                 "0 (off) or at least 1 second")] = 60
     # a "need more time?" countdown this long before an input screen times out; shorter than them all
     idle_warning: Annotated[float, Field(ge=0, le=DAY_S)] = 15
+    # elderly mode (长辈模式): the applicant's screens, their countdown and the rating's "thank
+    # you" wait this many times longer (device timeouts do not change)
+    elderly_factor: Annotated[float, Field(ge=1, le=5)] = 2
     diag_pin: Seconds = 30
     diag: Seconds = 300
 

@@ -32,6 +32,9 @@ CAN = re.compile(r"[0-9]{6}")
 YYMMDD = re.compile(r"[0-9]{6}")
 DOCUMENT_NUMBER = re.compile(r"[A-Za-z0-9]{1,9}")
 HISTORY_KEPT = 100
+# Screens no applicant uses (out of order, technicians'): elderly mode is off there and cannot be
+# switched on. The attract screen offers it, and entering it switches it off for the next applicant.
+NO_ELDERLY_STATES = frozenset({State.OUT_OF_SERVICE, State.DIAG_PIN, State.DIAG})
 STEP_START = {"card": State.CARD_WAIT, "face": State.FACE_CHECK, "form": State.FORM}
 # Failures no retry can fix: the document itself needs a person's eyes. A chip that fails Passive
 # Authentication, or whose portrait does not decode or shows no face, reads the same every time;
@@ -85,6 +88,7 @@ class View:
     rating_reasons: tuple[str, ...] = ()  # rating: the reasons picked so far
     rating_thanks: bool = False  # rating: given, "thank you" shown until the attract screen
     proof: Proof | None = None  # done: the outcome's public facts, kept after the session is wiped
+    elderly: bool = False  # elderly mode (长辈模式): larger text, stronger contrast, more time
 
 
 class Flow:
@@ -114,6 +118,7 @@ class Flow:
         self.documents = documents  # readable now: a reader that is down drops its family
         self.take_card = False
         self.watching_card = False  # a WatchCardRemoval is running
+        self.elderly = False  # elderly mode, chosen by the applicant for their case
         # (from, to, why) of the latest transitions, for tests and logs; bounded for months of running
         self.history: deque[tuple[State, State, str]] = deque(maxlen=HISTORY_KEPT)
         self._leaving: list[object] = []  # ON_EXIT commands of the states left in this dispatch
@@ -160,6 +165,10 @@ class Flow:
                 if event.value in self.languages:
                     self.session.language = self.view.language = event.value
                 return []
+            if event.action == "elderly":
+                if self.state not in NO_ELDERLY_STATES:
+                    self.elderly = self.view.elderly = not self.elderly
+                return []
             if event.action == "more_time":
                 return []
             if event.action == "staff" and self.state not in (State.DIAG_PIN, State.DIAG):
@@ -177,8 +186,11 @@ class Flow:
             self.case = rating_rules.Case(self.session.txn_id)
         self.state = state
         self.entered_at = self.last_activity = self.clock()
+        if state in NO_ELDERLY_STATES or state is State.ATTRACT:  # the next applicant chooses again
+            self.elderly = False
         keep = {"language": self.session.language, "staff_called": False, "reference": self.reference,
-                "ready": self.ready, "take_card": self.take_card, **self._document_view()}
+                "ready": self.ready, "take_card": self.take_card, "elderly": self.elderly,
+                **self._document_view()}
         self.view = View(state, **keep)
         for k, v in view.items():
             setattr(self.view, k, v)
@@ -350,19 +362,27 @@ class Flow:
                 return [c.ProbeDevices(recover=False)]
             return []
         if self.state is State.RATING and self.view.rating_thanks:
-            return self._end_rating("") if now - self.entered_at >= self.timeouts.rating_thanks else []
+            thanks = self.timeouts.rating_thanks * self._patience()
+            return self._end_rating("") if now - self.entered_at >= thanks else []
         d = self.session.decision
         if (self.state is State.DECISION and d is not None and d.outcome != "rejected"
                 and now - self.entered_at >= self.timeouts.decision_auto_advance):
             return self._print_decision()
         limit = getattr(self.timeouts, TIMEOUT_FIELD[self.state])
+        warning = self.timeouts.idle_warning
+        if self.state in INPUT_STATES:  # a device's timeout is the device's, whoever waits on it
+            limit, warning = limit * self._patience(), warning * self._patience()
         since = self.last_activity if self.state in INPUT_STATES else self.entered_at
         left = since + limit - now
         if self.state in INPUT_STATES and self.state is not State.DONE:
-            self.view.countdown = left if left <= self.timeouts.idle_warning else None
+            self.view.countdown = left if left <= warning else None
         if left > 0:
             return []
         return self._timeout()
+
+    def _patience(self) -> float:
+        """How much longer the applicant's screens wait: elderly mode gives more time to read."""
+        return self.timeouts.elderly_factor if self.elderly else 1.0
 
     def _timeout(self) -> list[object]:
         match self.state:

@@ -19,7 +19,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
 from kiosk import logs
-from kiosk.flow.machine import Flow
+from kiosk.flow.machine import NO_ELDERLY_STATES, Flow
 from kiosk.flow.progress import progress
 from kiosk.flow.states import State
 from kiosk.fonts import cjk_font_path
@@ -95,7 +95,7 @@ class KioskApp(App):
         root = FloatLayout()
         column = BoxLayout(orientation="vertical")
         self.header = BoxLayout(size_hint_y=None, height=px(150), padding=(px(36), px(20)), spacing=px(20))
-        fill(self.header, theme.PRIMARY)
+        self.header_color = fill(self.header, theme.PRIMARY)
         column.add_widget(self.header)
         self.progress_box = BoxLayout(size_hint_y=None, height=0)  # the steps strip, where the screen has one
         column.add_widget(self.progress_box)
@@ -186,14 +186,10 @@ class KioskApp(App):
         flow = self.runner.flow
         self.tr.language = flow.view.language
         self._rendered = self._render_key(flow)
-        self.header.clear_widgets()
-        self.header.add_widget(Text(self.tr("Business licence self-service"), font=44, bold=True,
-                                    color=(1, 1, 1, 1), pos_hint={"center_y": 0.5}))
-        other = [lang for lang in self.runner.settings.kiosk.languages if lang != flow.view.language]
-        for lang in other:
-            self.header.add_widget(KioskButton(LANGUAGE_LABEL.get(lang, lang), "language", lang, self.touch,
-                                                color=theme.PRIMARY_DARK, size_hint_x=None, width=px(260),
-                                                height=110, font=40, pos_hint={"center_y": 0.5}))
+        theme.set_elderly(flow.view.elderly)
+        Window.clearcolor = theme.shade(theme.BG)
+        self.header_color.rgba = theme.shade(theme.PRIMARY)
+        self._header(flow)
         self.content.clear_widgets()
         if flow.state is State.DIAG:
             self.scratch.update(diag_info(self.runner))
@@ -238,6 +234,40 @@ class KioskApp(App):
             self._proof_links = links_for(self.runner.settings.registry, self.runner.devices.registry)
         return self._proof_links or ProofLinks()
 
+    def _header(self, flow: Flow) -> None:
+        """Title, the other languages and the elderly-mode toggle on one row; in elderly mode the
+        larger title takes a row of its own above the buttons, so that no word is squeezed."""
+        elderly = flow.view.elderly
+        self.header.clear_widgets()
+        self.header.orientation = "vertical" if elderly else "horizontal"
+        title = Text(self.tr("Business licence self-service"), font=44, bold=True, color=(1, 1, 1, 1),
+                     pos_hint={"center_y": 0.5})
+        self.header.add_widget(title)
+        row = BoxLayout(spacing=px(20), size_hint_y=None, height=px(110)) if elderly else self.header
+        if elderly:
+            row.add_widget(Widget())  # the buttons to the right, where they are in normal mode
+            self.header.add_widget(row)
+        other = [lang for lang in self.runner.settings.kiosk.languages if lang != flow.view.language]
+        for lang in other:
+            row.add_widget(KioskButton(LANGUAGE_LABEL.get(lang, lang), "language", lang, self.touch,
+                                       color=theme.PRIMARY_DARK, size_hint_x=None, width=px(260),
+                                       height=110, font=40, pos_hint={"center_y": 0.5}))
+        if flow.state not in NO_ELDERLY_STATES:  # shown switched on as a white button, "on" in words
+            row.add_widget(KioskButton(
+                self.tr("Larger text: on") if elderly else self.tr("Larger text"), "elderly", None, self.touch,
+                color=(1, 1, 1, 1) if elderly else theme.PRIMARY_DARK,
+                text_color=theme.PRIMARY_DARK if elderly else (1, 1, 1, 1), size_hint_x=None,
+                width=px(480 if elderly else 300), height=110, font=40, pos_hint={"center_y": 0.5}))
+
+        if not elderly:
+            self.header.height = px(150)  # a title on two lines fits; the screens' space stays the same
+            return
+
+        def fit(*_: object) -> None:  # the header grows with the larger title
+            self.header.height = title.height + self.header.spacing + px(110) + px(40)
+        title.bind(height=fit)
+        fit()
+
     def _countdown(self, flow: Flow) -> None:
         left = flow.view.countdown
         shown = bool(self.overlay.children)
@@ -250,10 +280,13 @@ class KioskApp(App):
         if shown and getattr(self.overlay.children[0], "countdown_text", None) == text:
             return
         self.overlay.clear_widgets()
-        card = Card(size_hint=(0.92, None), height=px(330))
+        card = Card(size_hint=(0.92, None))
         card.countdown_text = text
         card.add_widget(Text(text, font=44, bold=True, halign="center"))
         card.add_widget(KioskButton(self.tr("Yes, I need more time"), "more_time", None, self.touch,
                                      color=theme.OK, height=140))
-        self.overlay.height = px(340)
+        # as tall as its (possibly larger) text needs
+        card.bind(minimum_height=lambda *_: (setattr(card, "height", card.minimum_height),
+                                             setattr(self.overlay, "height", card.minimum_height + px(10))))
+        card.height, self.overlay.height = px(330), px(340)
         self.overlay.add_widget(card)

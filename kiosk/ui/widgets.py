@@ -14,10 +14,11 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
-from kiosk.ui.theme import px
+from kiosk.ui.theme import font_px, px
 
 
 class KioskButton(Button):
@@ -29,12 +30,16 @@ class KioskButton(Button):
         if selected is not None:
             color = theme.SELECTED if selected else theme.UNSELECTED
             text_color = (1, 1, 1, 1) if selected else theme.TEXT
-        super().__init__(text=text, font_size=px(font), size_hint_y=None, height=px(height),
+        color, text_color = theme.shade(color), theme.shade(text_color)
+        super().__init__(text=text, font_size=font_px(font), size_hint_y=None, height=px(height),
                          background_normal="", background_down="", background_color=(0, 0, 0, 0),
                          color=text_color, halign="center", valign="middle", **kw)
         self.action, self.value, self.selected = action, value, selected
         self._on_action = on_action
+        self._min_height = px(height)
         self.bind(size=self._sync_text_size)
+        if theme.elderly():  # normal-mode layouts are designed around the fixed heights
+            self.bind(texture_size=self._fit_text)
         with self.canvas.before:
             self._bg_color = Color(*color)
             self._bg = RoundedRectangle(radius=[px(18)])
@@ -43,6 +48,11 @@ class KioskButton(Button):
 
     def _sync_text_size(self, *_: Any) -> None:
         self.text_size = (self.width - px(24), None)
+
+    def _fit_text(self, *_: Any) -> None:
+        """Grow (never shrink) to hold larger elderly-mode text that wraps more than the design
+        height allows."""
+        self.height = max(self._min_height, self.texture_size[1] + px(24))
 
     def _redraw(self, *_: Any) -> None:
         self._bg.pos, self._bg.size = self.pos, self.size
@@ -61,7 +71,7 @@ class Text(Label):
 
     def __init__(self, text: str, font: float = 40, color: tuple = theme.TEXT, bold: bool = False,
                  halign: str = "left", **kw: Any) -> None:
-        super().__init__(text=text, font_size=px(font), color=color, bold=bold, halign=halign,
+        super().__init__(text=text, font_size=font_px(font), color=theme.shade(color), bold=bold, halign=halign,
                          valign="top", size_hint_y=None, **kw)
         self.bind(width=lambda *_: setattr(self, "text_size", (self.width, None)))
         self.bind(texture_size=lambda *_: setattr(self, "height", self.texture_size[1]))
@@ -75,8 +85,11 @@ class Card(BoxLayout):
         kw.setdefault("padding", px(36))
         kw.setdefault("spacing", px(24))
         super().__init__(**kw)
+        if theme.elderly() and kw.get("size_hint_y", 1) is None and "height" in kw:
+            floor = kw["height"]  # a fixed-height panel (a keypad's display) grows with larger text
+            self.bind(minimum_height=lambda *_: setattr(self, "height", max(floor, self.minimum_height)))
         with self.canvas.before:
-            Color(*theme.SURFACE)
+            Color(*theme.shade(theme.SURFACE))
             self._bg = RoundedRectangle(radius=[px(24)])
         self.bind(pos=self._redraw, size=self._redraw)
 
@@ -84,19 +97,33 @@ class Card(BoxLayout):
         self._bg.pos, self._bg.size = self.pos, self.size
 
 
-def fill(widget: Widget, rgba: tuple) -> None:
+def fill(widget: Widget, rgba: tuple) -> Color:
+    """Paint the widget's background; the returned colour may be changed later."""
     with widget.canvas.before:
-        Color(*rgba)
+        color = Color(*rgba)
         rect = Rectangle(pos=widget.pos, size=widget.size)
     widget.bind(pos=lambda *_: setattr(rect, "pos", widget.pos), size=lambda *_: setattr(rect, "size", widget.size))
+    return color
+
+
+def scroller() -> ScrollView:
+    """A page that scrolls up and down. In elderly mode, where more pages need it, its bar is
+    wide, dark and always shown, so that nobody misses what is below."""
+    if not theme.elderly():
+        return ScrollView(do_scroll_x=False, bar_width=px(12))
+    bar = theme.shade(theme.PRIMARY)
+    return ScrollView(do_scroll_x=False, bar_width=px(20), bar_color=bar, bar_inactive_color=bar,
+                      bar_margin=px(4))
 
 
 def spacer(height: float = 24) -> Widget:
     return Widget(size_hint_y=None, height=px(height))
 
 
-def grid(cols: int, children: list[Widget], spacing: float = 16) -> GridLayout:
-    g = GridLayout(cols=cols, spacing=px(spacing), size_hint_y=None)
+def grid(cols: int, children: list[Widget], spacing: float = 16, reflow: bool = True) -> GridLayout:
+    """Children in rows of ``cols``; a list that may ``reflow`` takes fewer columns in elderly mode
+    (a keypad keeps its shape)."""
+    g = GridLayout(cols=theme.columns(cols) if reflow else cols, spacing=px(spacing), size_hint_y=None)
     g.bind(minimum_height=g.setter("height"))
     for child in children:
         g.add_widget(child)
@@ -112,4 +139,4 @@ def keypad(on_key: Callable[[str, Any], None], keys: str = "123456789C0<", actio
         label = {"C": "C", "<": "←"}.get(k, k)
         buttons.append(KioskButton(label, action, k, on_key, color=theme.UNSELECTED, text_color=theme.TEXT,
                                     font=56 if cols == 3 else 40, height=height if cols == 3 else 110))
-    return grid(cols, buttons)
+    return grid(cols, buttons, reflow=False)

@@ -60,6 +60,8 @@ def test_timeouts_must_be_positive_finite_and_at_most_a_day(tmp_path: Path, valu
         ("display", "maxfps = 0", "display.maxfps", "an integer from 1 to 240"),
         ("face", "threshold = -1", "face.threshold", "a number greater than 0 and at most 0.6"),
         ("timeouts", "attract_probe = 0.01", "timeouts.attract_probe", "0 (off) or at least 1 second"),
+        ("timeouts", "elderly_factor = 0.5", "timeouts.elderly_factor", "a number from 1 to 5"),
+        ("timeouts", "elderly_factor = 6", "timeouts.elderly_factor", "a number from 1 to 5"),
         ("kiosk", "log_max_bytes = 10", "kiosk.log_max_bytes", "an integer from 65536"),
     ],
 )

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
 from kiosk.ui.screens import Ctx
-from kiosk.ui.screens.common import button
+from kiosk.ui.screens.common import button, centred
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import Text, spacer
 
@@ -28,6 +27,4 @@ def build(ctx: Ctx) -> Widget:
         box.add_widget(button(ctx, tr("Touch here to start"), "start", height=220, font=64))
     else:
         box.add_widget(Text(tr("Preparing the kiosk..."), font=56, color=theme.MUTED, halign="center"))
-    anchor = AnchorLayout(anchor_y="center")
-    anchor.add_widget(box)
-    return anchor
+    return centred(box)

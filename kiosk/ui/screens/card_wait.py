@@ -33,9 +33,12 @@ def document_panel(ctx: Ctx, document: str, working: bool) -> Card:
     """The picture beside what the document is and where it goes."""
     tr = ctx.tr
     title, how, also = DOCUMENTS[document]
-    card = Card(orientation="horizontal", size_hint_y=None, spacing=px(28), padding=px(28))
+    stacked = theme.elderly()  # larger words need the card's whole width: under the picture
+    card = Card(orientation="vertical" if stacked else "horizontal", size_hint_y=None, spacing=px(28),
+                padding=px(28))
     pic = picture(document, faded=not working)
-    holder = AnchorLayout(anchor_y="center", size_hint=(None, 1), width=px(DocumentPicture.WIDTH))
+    holder = AnchorLayout(anchor_y="center", size_hint=(1 if stacked else None, None if stacked else 1),
+                          width=px(DocumentPicture.WIDTH), height=px(DocumentPicture.HEIGHT))
     holder.add_widget(pic)
     words = BoxLayout(orientation="vertical", spacing=px(12), size_hint_y=None)
     words.bind(minimum_height=words.setter("height"))
@@ -47,12 +50,17 @@ def document_panel(ctx: Ctx, document: str, working: bool) -> Card:
     else:
         words.add_widget(Text(tr("This reader is out of order. Please ask staff for help."), font=36,
                               color=theme.ACCENT))
-    beside = AnchorLayout(anchor_y="center")  # the words centred beside the picture, however few
+    beside = AnchorLayout(anchor_y="center", size_hint_y=None if stacked else 1)  # the words centred, however few
     beside.add_widget(words)
     card.add_widget(holder)
     card.add_widget(beside)
-    card.height = px(DocumentPicture.HEIGHT) + px(56)
-    words.bind(height=lambda *_: setattr(card, "height", max(px(DocumentPicture.HEIGHT), words.height) + px(56)))
+
+    def fit(*_: object) -> None:
+        beside.height = words.height
+        card.height = (px(DocumentPicture.HEIGHT) + px(28) + words.height if stacked
+                       else max(px(DocumentPicture.HEIGHT), words.height)) + px(56)
+    words.bind(height=fit)
+    fit()
     return card
 
 

@@ -10,7 +10,7 @@ from kivy.uix.widget import Widget
 from kiosk.ui import theme
 from kiosk.ui.screens import Ctx
 from kiosk.ui.theme import px
-from kiosk.ui.widgets import Card, KioskButton, Text
+from kiosk.ui.widgets import Card, KioskButton, Text, scroller
 
 
 def page(title: str, *parts: Widget, gap: float = 32, margin_y: float = 48) -> ScrollView:
@@ -21,7 +21,7 @@ def page(title: str, *parts: Widget, gap: float = 32, margin_y: float = 48) -> S
     box.add_widget(Text(title, font=64, bold=True, color=theme.PRIMARY_DARK))
     for p in parts:
         box.add_widget(p)
-    scroll = ScrollView(do_scroll_x=False, bar_width=px(12))
+    scroll = scroller()
     scroll.add_widget(box)
     return scroll
 
@@ -33,15 +33,28 @@ def message(ctx: Ctx, title: str, body: str, *buttons: KioskButton, color: tuple
     return page(title, card, *buttons)
 
 
-def busy(title: str, body: str) -> BoxLayout:
+def centred(box: Widget) -> ScrollView:
+    """``box`` (its height set) centred on the screen; scrolled when larger text makes it taller
+    than the screen."""
+    scroll = scroller()
+    anchor = AnchorLayout(anchor_x="center", anchor_y="center", size_hint_y=None)
+
+    def fit(*_: object) -> None:
+        anchor.height = max(scroll.height, box.height)
+    scroll.bind(height=fit)
+    box.bind(height=fit)
+    anchor.add_widget(box)
+    scroll.add_widget(anchor)
+    return scroll
+
+
+def busy(title: str, body: str) -> ScrollView:
     """A screen that waits on a device: big, calm, nothing to press but the staff button."""
     inner = BoxLayout(orientation="vertical", spacing=px(40), size_hint=(0.9, None))
     inner.bind(minimum_height=inner.setter("height"))
     inner.add_widget(Text(title, font=64, bold=True, color=theme.PRIMARY_DARK, halign="center"))
     inner.add_widget(Text(body, font=44, color=theme.MUTED, halign="center"))
-    anchor = AnchorLayout(anchor_x="center", anchor_y="center")
-    anchor.add_widget(inner)
-    return anchor
+    return centred(inner)
 
 
 def button(ctx: Ctx, text: str, action: str, value: object = None, **kw: object) -> KioskButton:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 from drivers.registry.models import ReferenceData
@@ -19,7 +18,7 @@ from kiosk.ui.messages import COMPOSITION, FORM_FIELDS
 from kiosk.ui.screens import Ctx, form_premises, form_scope, name_entry
 from kiosk.ui.screens.common import busy, button, cancel_button
 from kiosk.ui.theme import px
-from kiosk.ui.widgets import Card, KioskButton, Text, grid, keypad
+from kiosk.ui.widgets import Card, KioskButton, Text, grid, keypad, scroller
 
 PERMIT_NOTE = {"post": "(后置许可)", "prior": "(前置许可)"}
 
@@ -122,6 +121,6 @@ def build(ctx: Ctx) -> Widget:
         body.add_widget(Text(text, font=38, color=theme.ACCENT))
     body.add_widget(button(ctx, tr("Next: check and confirm"), "form_done", color=theme.OK))
     body.add_widget(cancel_button(ctx))
-    scroll = ScrollView(do_scroll_x=False, bar_width=px(12))
+    scroll = scroller()
     scroll.add_widget(body)
     return scroll

@@ -19,7 +19,7 @@ from kiosk.i18n import N_
 from kiosk.ui import theme
 from kiosk.ui.screens import Ctx
 from kiosk.ui.screens.common import page
-from kiosk.ui.theme import px
+from kiosk.ui.theme import font_px, px
 from kiosk.ui.widgets import Card, KioskButton, Text, grid
 from refdata.model import CLASS, GENERAL, PRIOR, ScopeItem
 
@@ -128,8 +128,8 @@ def _search(ctx: Ctx, national: Any, item_button: Any) -> list[Widget]:
     def show() -> None:
         query = str(ctx.scratch.get(QUERY, ""))
         shown.text = query or tr("Type the first letters of the pinyin, e.g. cy for 餐饮")
-        shown.font_size, shown.bold = px(56 if query else 36), bool(query)
-        shown.color = theme.PRIMARY_DARK if query else theme.MUTED
+        shown.font_size, shown.bold = font_px(56 if query else 36), bool(query)
+        shown.color = theme.shade(theme.PRIMARY_DARK if query else theme.MUTED)
         results.clear_widgets()
         if not query:
             return

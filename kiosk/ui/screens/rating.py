@@ -8,7 +8,6 @@ the colour only repeat it. Skipping is always one tap away.
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
@@ -16,7 +15,7 @@ from kiosk.ui.messages import RATING_INDICATORS, RATING_LEVELS, RATING_REASONS
 from kiosk.ui.screens import Ctx
 from kiosk.ui.screens.common import button, page
 from kiosk.ui.theme import px
-from kiosk.ui.widgets import KioskButton, Text, grid
+from kiosk.ui.widgets import KioskButton, Text, grid, scroller
 from licence_wire import rating as wire
 
 STARS = {level: "★" * (5 - i) + "☆" * i for i, level in enumerate(wire.LEVELS)}
@@ -75,7 +74,7 @@ def _reasons(ctx: Ctx) -> Widget:
                 # wherever each reason's length puts them
                 choice.halign, choice.padding = "left", (px(24), 0)
                 listing.add_widget(choice)
-    scroll = ScrollView(do_scroll_x=False, bar_width=px(12))
+    scroll = scroller()
     scroll.add_widget(listing)
     column.add_widget(scroll)
     if v.rating_reasons:

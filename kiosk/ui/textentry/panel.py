@@ -30,7 +30,7 @@ from kiosk.textentry.methods import InputMethods
 from kiosk.ui import theme
 from kiosk.ui.messages import error_text
 from kiosk.ui.textentry.pad import HandwritingPad
-from kiosk.ui.theme import px
+from kiosk.ui.theme import font_px, px
 from kiosk.ui.widgets import Card, KioskButton, Text
 
 ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -108,7 +108,7 @@ class TextEntryPanel(BoxLayout):
     def _build(self) -> None:
         self.clear_widgets()
         self.display = Card(size_hint_y=None, height=px(170), padding=px(24))
-        self.display_label = Label(markup=True, font_size=px(64), color=theme.TEXT, halign="left",
+        self.display_label = Label(markup=True, font_size=font_px(64), color=theme.shade(theme.TEXT), halign="left",
                                    valign="middle", shorten=False, **self._font)
         self.display_label.bind(size=lambda w, *_: setattr(w, "text_size", w.size))
         self.display.add_widget(self.display_label)
