@@ -85,10 +85,11 @@ def fill_preview(card: BoxLayout, tr: Any, view: Any, form: dict[str, object], c
     if not compact:
         card.add_widget(Text(tr("Your shop's full name"), font=36, color=theme.MUTED))
     if field == "industry_term":
-        card.add_widget(Text(tr("Write what you do, e.g. 拉面 in 老王拉面馆 (underlined):"), font=34,
-                             color=theme.MUTED))
+        # one line more than the 字号's card: the name a little smaller, so the keyboard keeps its room
+        card.add_widget(Text(tr("What you do, underlined (e.g. 拉面):"), font=32,
+                             color=theme.PRIMARY_DARK))
         card.add_widget(Text(marked(full, form, view.reference) if full else tr("(no trade name)"),
-                             font=52, bold=True, color=theme.TEXT if full else theme.MUTED, markup=True))
+                             font=48, bold=True, color=theme.TEXT if full else theme.MUTED, markup=True))
     else:
         card.add_widget(Text(full or tr("(no trade name)"), font=52 if compact else 60, bold=True,
                              color=theme.TEXT if full else theme.MUTED))
