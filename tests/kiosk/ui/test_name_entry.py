@@ -200,14 +200,14 @@ def test_the_quick_picks_stay(on_form: Harness) -> None:
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
 def test_the_industry_term_is_written_like_the_trade_name_and_names_the_licence(on_form: Harness,
                                                                               language: str) -> None:
-    """老王 + the applicant's 面食 (typed, the standard 餐饮 cleared) + 馆: previewed with the term
+    """老赵 + the applicant's 面食 (typed, the standard 餐饮 cleared) + 馆: previewed with the term
     marked, checked, picked back to the standard term and again, and registered so."""
     from kiosk.ui.touch import find_button
 
     ui = on_form
     enter_form(ui, language)
     flow = ui.runner.flow
-    ui.runner.touch("form_set", ("trade_name", "老王"))  # written as the test above does
+    ui.runner.touch("form_set", ("trade_name", "老赵"))  # written as the test above does
     ui.tap("form_set", ("industry_term", ""))  # the standard term's quick pick
     assert form_rules.industry_term(flow.session.form, flow.view.reference) == "餐饮"
     ui.tap("term_edit")
@@ -217,10 +217,10 @@ def test_the_industry_term_is_written_like_the_trade_name_and_names_the_licence(
     for key in "mianshi":
         ui.tap("te_key", key)
     pick(ui, "面食")
-    assert flow.session.form["industry_term"] == "面食" and flow.session.form["trade_name"] == "老王"
+    assert flow.session.form["industry_term"] == "面食" and flow.session.form["trade_name"] == "老赵"
     checked(ui)
     full = flow.view.name_check.full_name
-    assert full.endswith("老王面食馆") and flow.view.name_check.findings == ()
+    assert full.endswith("老赵面食馆") and flow.view.name_check.findings == ()
     assert any("[u]" in t and "面食" in t for t in ui.texts())  # the part being written is marked
     shot(ui, f"industry-term-entry-{language}")
     nothing_under_the_staff_bar(ui)
