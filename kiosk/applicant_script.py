@@ -51,7 +51,9 @@ def national_steps(ref: ReferenceData) -> list[tuple[str, Any]]:
     steps += [("tap", ("scope_letter", ch)) for ch in letters]
     steps += [("tap", ("scope_toggle", item)), ("wait", 0.2), ("shot", "form-scope"), ("tap", ("picker_done", None)),
               ("tap", ("open_picker", "premises"))]
-    steps += [("tap", ("division_at", code)) for code in levels]
+    # the page opens at the county of the card's address when the form offers it: start again
+    # from the top, as the demo applicant registers elsewhere
+    steps += [("tap", ("division_at", ""))] + [("tap", ("division_at", code)) for code in levels]
     steps += [("tap", ("form_street", street)), ("tap", ("edit_road", "road"))]
     steps += [("tap", ("te_key", ch)) for ch in road_letters]
     steps += [("candidate", road), ("wait", 0.1), ("tap", ("te_done", None)), ("wait", 0.2), ("shot", "form-premises"),
