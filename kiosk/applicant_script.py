@@ -12,6 +12,11 @@ HOUSE_NUMBER = "8"
 # The 字号 the demo applicant writes: 老 typed as pinyin and picked, 王 written on the pad.
 NAME_PINYIN = ("lao", "老")
 NAME_HANDWRITTEN = "王"
+# ... in a noodle shop: the name's 行业 part typed as pinyin and picked, under the form 馆 (老王拉面馆)
+INDUSTRY = "餐饮"
+INDUSTRY_TERM_PINYIN = ("lamian", "拉面")
+ORGANISATION_FORM = "馆"
+TYPED_FIELDS = ("industry_term",)  # the autopilot writes these in the editor instead of picking them
 # on the national form: the scope found by its pinyin initials, the address picked level by
 # level, the road written by pinyin (letters, then the candidate with that text)
 SCOPE_SEARCH = ("rybh", "C006")  # 日用百货销售, 一般项目
@@ -23,9 +28,11 @@ def form_picks(ref: ReferenceData) -> list[tuple[str, Any]]:
     """(field, value) in screen order; the street list depends on the district picked."""
     forms = list(ref.organisation_forms)
     division = ref.divisions[0].code
+    industry = next((code for code, zh, _en in ref.industries if zh == INDUSTRY), ref.industries[0][0])
     return [
-        ("industry_code", ref.industries[0][0]),
-        ("organisation_form", "店" if "店" in forms else forms[0]),
+        ("industry_code", industry),
+        ("industry_term", INDUSTRY_TERM_PINYIN[1] if industry != ref.industries[0][0] else ""),
+        ("organisation_form", ORGANISATION_FORM if ORGANISATION_FORM in forms else forms[0]),
         ("division_code", division),
         ("street", next(s for d, s in ref.streets if d == division)),
         ("house_number", HOUSE_NUMBER),

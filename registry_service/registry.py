@@ -133,6 +133,7 @@ class Registry:
             composition=a.composition,
             trade_name=a.trade_name,
             industry_code=a.industry_code,
+            industry_term=a.industry_term,
             organisation_form=a.organisation_form,
             division_code=a.division_code,
             premises=a.premises,

@@ -143,16 +143,20 @@ def check_name(
     *,
     division_code: str = "",
     industry_code: str = "",
+    industry_term: str = "",
 ) -> list[str]:
-    """字号 rules: registry_service.naming's, the same the name-check endpoint answers with, so
-    that what the kiosk showed while the applicant wrote is what decides. Findings that only
-    warn (homophones, an industry term unlike the class) do not enter the decision. An empty
-    trade name is an unnamed business: no name rules apply."""
+    """字号 and 行业 rules: registry_service.naming's, the same the name-check endpoint answers
+    with, so that what the kiosk showed while the applicant wrote is what decides. Findings that
+    only warn (homophones, an industry term unlike the class) do not enter the decision: the
+    relatedness test compares characters with the class's names and scope keywords, and misses
+    everyday wordings (小吃 and 饺子 for 正餐服务), so it advises the applicant and never refers an
+    application to a person. An empty trade name is an unnamed business: no name rules apply
+    (and no industry term, which only exists inside a name)."""
     if trade_name == "":
         return []
-    industry = cat.industries.get(industry_code)
     result = naming.checker().check(naming.NameParts(
-        division_code, trade_name, industry[0] if industry else "", organisation_form, industry_code))
+        division_code, trade_name, name_industry_term(industry_code, industry_term, cat), organisation_form,
+        industry_code))
     reasons = [code for code in result.codes()
                if naming.REASONS[code].severity != naming.WARN
                # the division and the industry have their own rules and codes in assess()
@@ -162,6 +166,15 @@ def check_name(
     if not any(code in REJECT for code in reasons) and is_taken(name_key(trade_name) or ""):
         reasons.append("name_taken")
     return reasons
+
+
+def name_industry_term(industry_code: str, industry_term: str, cat: Catalogue) -> str:
+    """The 行业 part of the name: the applicant's own wording, or the chosen industry's standard
+    term when they gave none ("" when the industry is unknown)."""
+    if industry_term:
+        return industry_term
+    industry = cat.industries.get(industry_code)
+    return industry[0] if industry else ""
 
 
 def check_scope(codes: list[str], cat: Catalogue) -> tuple[list[str], str]:
@@ -247,6 +260,7 @@ def assess(
     is_taken: Callable[[str], bool],
     has_recent_application: bool = False,
     operator_id_type: str = ID_RESIDENT,
+    industry_term: str = "",
 ) -> Assessment:
     a = Assessment()
     a.reasons += check_operator(operator_id_number, operator_birth_date, operator_name, today, operator_id_type)
@@ -258,7 +272,8 @@ def assess(
     division = cat.division(division_code)
     known = industry is not None and division is not None
     a.reasons += check_name(trade_name, organisation_form, cat, is_taken if known else lambda _n: False,
-                            division_code=division_code, industry_code=industry_code)
+                            division_code=division_code, industry_code=industry_code,
+                            industry_term=industry_term)
     scope_reasons, a.scope_text = check_scope(scope_codes, cat)
     a.reasons += scope_reasons
     a.composition = _COMPOSITION.get(composition, composition)
@@ -266,5 +281,6 @@ def assess(
         a.authority = division.authority_zh
         a.premises = division.name_zh + premises
         if trade_name and industry is not None:
-            a.name = f"{division.name_zh}{trade_name}{industry[0]}{organisation_form}"
+            term = name_industry_term(industry_code, industry_term, cat)
+            a.name = f"{division.name_zh}{trade_name}{term}{organisation_form}"
     return a

@@ -89,6 +89,20 @@ JOURNEYS = {
 }
 
 
+def printed_name(png: Path, var: Path) -> str:
+    """The licence's name as its printed QR code carries it, signature checked with the embedded
+    authority's key."""
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    from licence_wire.codec import decode_licence
+    from registry_service.keys import PUBLIC_KEY_FILE
+    from registry_service.verify_cli import decode_image
+
+    key = load_pem_public_key((var / "registry" / "keys" / PUBLIC_KEY_FILE).read_bytes())
+    [payload] = decode_image(png.read_bytes())
+    return decode_licence(payload, key)["name"]  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("document", list(JOURNEYS))
 def test_autopilot_issues_and_prints_a_licence_through_the_real_ui(tmp_path: Path, document: str) -> None:
     replace, passed, skipped = JOURNEYS[document]
@@ -118,4 +132,5 @@ def test_autopilot_issues_and_prints_a_licence_through_the_real_ui(tmp_path: Pat
             assert img.size == (1080, 1920) and img.getextrema() != ((0, 0), (0, 0), (0, 0), (255, 255))
     prints = list((tmp_path / "prints").glob("*.png"))
     assert len(prints) == 1, "exactly one licence printed"
+    assert printed_name(prints[0], tmp_path).endswith("老王拉面馆"), "the demo applicant's noodle shop"
     assert "110105" not in (tmp_path / "logs" / "kiosk.log").read_text(encoding="utf-8")

@@ -176,6 +176,8 @@ class HttpRegistrationClient(RegistrationClient):
         body["operator_id_number"] = resident_id.normalise(application.operator_id_number)
         if body["operator_id_type"] == "resident_id":
             del body["operator_id_type"]  # the default: a service older than API 1.1 refuses the field
+        if not body["industry_term"]:
+            del body["industry_term"]  # likewise (API 1.1): absent is the industry's standard term
         decision = parse_decision(
             self._call(
                 "POST",

@@ -68,6 +68,8 @@ class Application:
     phone: str = ""
     # resident_id (18-digit GB 11643 number) | hmt_residence_permit | foreign_permanent_residence
     operator_id_type: str = "resident_id"
+    # the name's 行业 part in the applicant's words (拉面); "" for the industry's standard term
+    industry_term: str = ""
 
     def __repr__(self) -> str:
         return "Application(<redacted>)"

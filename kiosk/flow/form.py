@@ -12,6 +12,7 @@ from collections.abc import Callable
 from drivers.idcard import resident_id
 from drivers.idcard.base import ChipIdentity
 from drivers.registry.models import Application, NameQuery, ReferenceData
+from kiosk.flow.industry_terms import WORDINGS
 
 REQUIRED = ("composition", "industry_code", "organisation_form", "division_code", "street",
             "house_number", "scope_codes")
@@ -30,9 +31,10 @@ STAFF_NAME_WARNINGS = frozenset({"name_private_use", "name_unpaired_surrogate"})
 CONFIRM_NAME_WARNINGS = frozenset({"name_supplementary", "name_field_full"})
 # The fields the business name is made of (行政区划 + 字号 + 行业 + 组织形式): a change to any of
 # them asks the service for a new check once the applicant pauses this long.
-NAME_FIELDS = ("trade_name", "industry_code", "organisation_form", "division_code")
+NAME_FIELDS = ("trade_name", "industry_code", "industry_term", "organisation_form", "division_code")
 NAME_CHECK_DELAY_S = 0.4
 TRADE_NAME_MAX = 10  # characters the 字号 field takes (the service's rule; 20 is its hard bound)
+INDUSTRY_TERM_MAX = 6  # characters the 行业 field takes (the service's rule; 10 is its hard bound)
 
 
 def operator_name(identity: ChipIdentity) -> str:
@@ -92,6 +94,27 @@ def trade_name_suggestions(identity: ChipIdentity) -> list[str]:
     return list(dict.fromkeys(o for o in options if len(o) >= 2))
 
 
+def standard_term(form: dict[str, object], reference: ReferenceData | None) -> str:
+    """The chosen industry's own term (餐饮), which the name carries unless the applicant words it."""
+    if reference is None:
+        return ""
+    return next((zh for code, zh, _en in reference.industries if code == form.get("industry_code")), "")
+
+
+def industry_term(form: dict[str, object], reference: ReferenceData | None) -> str:
+    """The name's 行业 part: the applicant's wording (form["industry_term"]) or the standard term."""
+    return str(form.get("industry_term") or "") or standard_term(form, reference)
+
+
+def industry_term_suggestions(form: dict[str, object], reference: ReferenceData | None) -> list[str]:
+    """Quick picks for the 行业 part: the standard term first, then everyday wordings of the
+    industry (kiosk.flow.industry_terms); none until an industry is chosen."""
+    standard = standard_term(form, reference)
+    if not standard:
+        return []
+    return list(dict.fromkeys((standard, *WORDINGS.get(str(form.get("industry_code")), ()))))
+
+
 def name_query(form: dict[str, object], reference: ReferenceData | None) -> NameQuery | None:
     """What to ask the service about the name, or None until every part of it is chosen."""
     trade = str(form.get("trade_name") or "")
@@ -100,8 +123,7 @@ def name_query(form: dict[str, object], reference: ReferenceData | None) -> Name
     division = str(form.get("division_code") or "")
     if not (trade and industry and org_form and division) or reference is None:
         return None
-    term = next((zh for code, zh, _en in reference.industries if code == industry), "")
-    return NameQuery(division, trade[:20], term[:10], org_form[:8], industry)
+    return NameQuery(division, trade[:20], industry_term(form, reference)[:10], org_form[:8], industry)
 
 
 def name_preview(form: dict[str, object], reference: ReferenceData | None) -> str:
@@ -109,7 +131,7 @@ def name_preview(form: dict[str, object], reference: ReferenceData | None) -> st
     if reference is None:
         return str(form.get("trade_name") or "")
     division = next((d.name_zh for d in reference.divisions if d.code == form.get("division_code")), "")
-    term = next((zh for code, zh, _en in reference.industries if code == form.get("industry_code")), "")
+    term = industry_term(form, reference)
     return f"{division}{form.get('trade_name') or ''}{term}{form.get('organisation_form') or ''}"
 
 
@@ -171,7 +193,18 @@ def _missing(form: dict[str, object], key: str) -> bool:
     return not form.get(key)
 
 
-def to_application(identity: ChipIdentity, form: dict[str, object]) -> Application:
+def application_term(form: dict[str, object], reference: ReferenceData | None) -> str:
+    """The industry_term to submit: the applicant's wording when the name has a 字号 and the wording
+    is not the standard term, else "" (the service's default; the request then stays what an
+    older service accepts and keeps its fingerprint)."""
+    term = str(form.get("industry_term") or "")
+    if not form.get("trade_name") or term == standard_term(form, reference):
+        return ""
+    return term
+
+
+def to_application(identity: ChipIdentity, form: dict[str, object],
+                   reference: ReferenceData | None = None) -> Application:
     kind, number = operator_document(identity) or (ID_RESIDENT, identity.personal_number or "")
     return Application(
         operator_name=operator_name(identity),
@@ -186,4 +219,5 @@ def to_application(identity: ChipIdentity, form: dict[str, object]) -> Applicati
         premises=premises(form),
         scope_codes=[str(c) for c in form["scope_codes"]],  # type: ignore[union-attr]
         phone=str(form.get("phone") or ""),
+        industry_term=application_term(form, reference),
     )

@@ -535,7 +535,12 @@ class Flow:
                 key, value = ev.value
                 if key == "trade_name":
                     value = str(value or "")[:form_rules.TRADE_NAME_MAX]
+                elif key == "industry_term":
+                    value = str(value or "")[:form_rules.INDUSTRY_TERM_MAX]
                 changed = self.session.form.get(key) != value
+                if changed and key == "industry_code":
+                    # a wording of the old industry (拉面) would misname the new one (理发)
+                    self.session.form.pop("industry_term", None)
                 self.session.form[key] = value
                 self.view.form_problems = []
                 if changed and key in form_rules.NAME_FIELDS:
@@ -543,9 +548,12 @@ class Flow:
             elif ev.action == "form_done":
                 found = form_rules.problems(self.session.form)
                 check = self.view.name_check
-                if check is not None and check.outcome == "reject" and "invalid:trade_name" not in found:
+                if check is not None and check.outcome == "reject":
                     # the service's own rules refuse this name: the submission would, too
-                    found.append("invalid:trade_name")
+                    parts = {f.part for f in check.findings if f.severity == "reject"}
+                    field = "industry_term" if parts == {"industry_term"} else "trade_name"
+                    if f"invalid:{field}" not in found:
+                        found.append(f"invalid:{field}")
                 if found:
                     self.view.form_problems = found
                     return []
@@ -558,7 +566,7 @@ class Flow:
         if isinstance(ev, e.Touch):
             if ev.action == "confirm":
                 assert self.session.identity is not None
-                app = form_rules.to_application(self.session.identity, self.session.form)
+                app = form_rules.to_application(self.session.identity, self.session.form, self.reference)
                 if self.session.application != app or self.session.idempotency_key is None:
                     self.session.idempotency_key = uuid.uuid4().hex
                 self.session.application = app

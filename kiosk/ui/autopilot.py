@@ -29,9 +29,11 @@ from kivy.base import EventLoop
 from kivy.core.window import Window
 
 from kiosk.applicant_script import (
+    INDUSTRY_TERM_PINYIN,
     NAME_HANDWRITTEN,
     NAME_PINYIN,
     NATIONAL_FIELDS,
+    TYPED_FIELDS,
     form_picks,
     national_steps,
     next_trade_name,
@@ -210,7 +212,8 @@ class Autopilot:
             return
         form = self.app.runner.flow.session.form
         steps: list[tuple[str, Any]] = national_steps(ref)
-        skip = NATIONAL_FIELDS if ref.national is not None else ()
+        skip = (NATIONAL_FIELDS if ref.national is not None else ()) + TYPED_FIELDS
+        typed = dict(form_picks(ref))
         for field, value in form_picks(ref):
             if form.get(field) == value or field in skip:
                 continue
@@ -219,6 +222,8 @@ class Autopilot:
             else:
                 steps += [("tap", ("form_set", (field, value))), ("wait", 0.1)]
         steps += self.name_steps()
+        if typed.get("industry_term"):
+            steps += self.term_steps()
         steps += [("wait", 0.2), ("shot", "form-filled"), ("tap", ("form_done", None))]
         self.queue.extendleft(reversed(steps))
 
@@ -234,6 +239,17 @@ class Autopilot:
                   ("tap", ("te_mode", "handwriting")), ("wait", 0.2),
                   ("write", NAME_HANDWRITTEN), ("wait", 0.2), ("shot", "form-name-handwriting"),
                   ("pick", NAME_HANDWRITTEN), ("wait", 0.6), ("shot", "form-name-checked"),
+                  ("tap", ("te_done", None)), ("wait", 0.2)]
+        return steps
+
+    def term_steps(self) -> list[tuple[str, Any]]:
+        """The name's 行业 part in the applicant's words: its standard term cleared, pinyin keys and
+        the candidate, then Done."""
+        letters, term = INDUSTRY_TERM_PINYIN
+        steps: list[tuple[str, Any]] = [("tap", ("term_edit", None)), ("wait", 0.2),
+                                        ("tap", ("te_clear", None)), ("wait", 0.1)]
+        steps += [step for key in letters for step in (("tap", ("te_key", key)), ("wait", 0.05))]
+        steps += [("pick", term), ("wait", 0.6), ("shot", "form-term-checked"),
                   ("tap", ("te_done", None)), ("wait", 0.2)]
         return steps
 

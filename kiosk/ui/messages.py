@@ -128,6 +128,7 @@ FORM_FIELDS = {
     "composition": N_("Composition"),
     "trade_name": N_("Trade name"),
     "industry_code": N_("Industry"),
+    "industry_term": N_("Industry term in the name"),
     "organisation_form": N_("Organisation form"),
     "division_code": N_("District"),
     "street": N_("Street"),
@@ -185,6 +186,7 @@ REASONS = {  # the registration API's decision reason codes (docs/registration-a
     'name_similar': N_('Differs by one character from a trade name already registered in this industry here: it '
                        'may be confused'),
     'industry_term_missing': N_('The name needs an industry term describing the business'),
+    'industry_term_too_long': N_('The industry term may have at most six characters'),
     'industry_term_unrelated': N_('The industry term does not match the chosen industry class: please check'),
     'organisation_form_missing': N_('The name must end with an organisation form (e.g. 店, 馆, 部)'),
 }

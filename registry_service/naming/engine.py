@@ -25,6 +25,9 @@ from registry_service.refdata.model import CLASS, ReferenceData
 
 TRADE_NAME_MIN = 2
 TRADE_NAME_MAX = 10
+# The 行业 part as the applicant words it (拉面, 面食, 家电维修): one character (面, 茶) up to a
+# short phrase; longer text is a description of the business, which belongs in the scope.
+INDUSTRY_TERM_MAX = 6
 OK = "ok"
 
 # Parts of GB/T 4754 class names that describe the kind of activity, not the trade itself;
@@ -124,6 +127,8 @@ class NameChecker:
             add(_finding("industry_term_missing", "industry_term"))
         for issue in char_issues(term, self.ref.hanzi):
             add(_finding(issue.code, "industry_term", issue.char, issue.suggestion))
+        if len(term) > INDUSTRY_TERM_MAX:
+            add(_finding("industry_term_too_long", "industry_term"))
         if term and parts.industry_class and not self._related(term, parts.industry_class):
             add(_finding("industry_term_unrelated", "industry_term", term))
 

@@ -83,6 +83,8 @@ REASONS: dict[str, Reason] = {
                            "here: it may be confused", "名称规定第十一条第（八）项"),
     "industry_term_missing": Reason(REJECT, "名称须含有反映经营内容的行业表述",
                                     "The name needs an industry term describing the business", BASIS_STRUCTURE),
+    "industry_term_too_long": Reason(REJECT, "行业表述不能超过六个汉字", "The industry term may have at most six "
+                                     "characters", "本系统登记政策（国家规定未设上限）"),
     "industry_term_unrelated": Reason(WARN, "行业表述与所选行业类别不一致，请确认",
                                       "The industry term does not match the chosen industry class: please check",
                                       BASIS_INDUSTRY),

@@ -88,6 +88,24 @@ def test_same_key_other_payload_is_422(api: TestClient) -> None:
     assert r.headers["content-type"] == "application/problem+json"
 
 
+def test_a_key_stored_without_the_industry_term_replays_with_it_empty(api: TestClient) -> None:
+    """API 1.1's industry_term at its default is the 1.0 request: a kiosk upgraded between two
+    attempts gets its first answer back, not idempotency_key_reused."""
+    key = uuid.uuid4().hex
+    first = submit(api, key)
+    second = submit(api, key, industry_term="")
+    assert second.status_code == 201 and second.content == first.content
+    assert submit(api, key, industry_term="拉面").json()["code"] == "idempotency_key_reused"
+
+
+def test_the_industry_term_names_the_licence_and_is_bounded(api: TestClient) -> None:
+    doc = submit(api, trade_name="老王", industry_term="拉面", organisation_form="馆").json()
+    assert doc["outcome"] == "approved" and doc["licence"]["name"] == "深圳市南山区老王拉面馆"
+    long = submit(api, trade_name="老李", industry_term="拉面拉面拉面拉").json()
+    assert long["outcome"] == "rejected" and long["reasons"] == ["industry_term_too_long"]
+    assert submit(api, trade_name="老张", industry_term="拉" * 11).status_code == 422  # over the wire's bound
+
+
 def test_keys_are_scoped_per_kiosk(api: TestClient) -> None:
     key = uuid.uuid4().hex
     assert submit(api, key, kiosk="k-a").json()["outcome"] == "approved"

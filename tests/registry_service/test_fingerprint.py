@@ -21,7 +21,7 @@ def test_serialiser_is_the_compact_json_of_the_fields(name: str, trade: str, for
     app = ApplicationIn.model_validate(samples.application(
         operator_name=name or "x", trade_name=trade, organisation_form=form[:8],
         premises=premises or "y", scope_codes=scope))
-    fields = {k: v for k, v in app.model_dump(mode="json").items() if k != "operator_id_type"}
+    fields = {k: v for k, v in app.model_dump(mode="json").items() if k not in ("operator_id_type", "industry_term")}
     canonical = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     assert canonical_json(app) == canonical
 
@@ -44,3 +44,12 @@ def test_the_document_kind_keeps_the_old_fingerprint_at_its_default_and_changes_
     other = canonical_json(ApplicationIn.model_validate(samples.application(
         operator_id_type="hmt_residence_permit")))
     assert sent == old and other != old and other.endswith(',"operator_id_type":"hmt_residence_permit"}')
+
+
+def test_the_industry_term_keeps_the_old_fingerprint_when_absent_and_changes_it_when_given() -> None:
+    """API 1.1 added industry_term: without it (or empty, the standard term) a request has its
+    1.0 fingerprint, so a key stored before the field existed still replays; a term is part of it."""
+    old = canonical_json(ApplicationIn.model_validate(samples.application()))
+    empty = canonical_json(ApplicationIn.model_validate(samples.application(industry_term="")))
+    termed = canonical_json(ApplicationIn.model_validate(samples.application(industry_term="拉面")))
+    assert empty == old and termed != old and termed.endswith(',"industry_term":"拉面"}')

@@ -140,6 +140,46 @@ def test_trade_name_accepted(trade_name: str) -> None:
     assert run(trade_name=trade_name).outcome == APPROVED
 
 
+@pytest.mark.parametrize(("term", "name"), [
+    ("", "深圳市南山区福兴餐饮店"), ("拉面", "深圳市南山区福兴拉面店"), ("面", "深圳市南山区福兴面店"),
+    ("家常菜面食", "深圳市南山区福兴家常菜面食店"),
+])
+def test_the_name_carries_the_applicants_industry_term_or_else_the_standard_one(term: str, name: str) -> None:
+    a = run(industry_term=term)
+    assert a.outcome == APPROVED and a.name == name
+
+
+@pytest.mark.parametrize(("term", "reason"), [
+    ("拉面拉面拉面拉", "industry_term_too_long"),  # seven characters
+    ("lamian", "name_latin_letters"),
+    ("拉麵", "name_traditional_character"),
+    ("拉 面", "name_punctuation"),
+    ("拉面2", "name_digits"),
+    ("国家拉面", "name_forbidden_word"),  # the word rules read the whole name
+    ("有限公司", "organisation_form_not_allowed"),
+])
+def test_a_bad_industry_term_is_refused(term: str, reason: str) -> None:
+    a = run(industry_term=term)
+    assert a.outcome == REJECTED and reason in a.reasons
+
+
+def test_a_misleading_industry_term_goes_to_review() -> None:
+    a = run(industry_term="特供拉面")
+    assert a.outcome == MANUAL_REVIEW and "name_misleading_word" in a.reasons
+
+
+def test_an_industry_term_unlike_the_industry_only_warns() -> None:
+    """The relatedness test compares characters and misses everyday wordings (饺子 for 正餐服务):
+    the kiosk shows its warning while the applicant writes; the decision does not use it."""
+    a = run(industry_term="饺子")
+    assert a.outcome == APPROVED and "industry_term_unrelated" not in a.reasons and a.name == "深圳市南山区福兴饺子店"
+
+
+def test_an_industry_term_without_a_trade_name_names_nothing() -> None:
+    a = run(trade_name="", organisation_form="", industry_term="拉面")
+    assert a.outcome == APPROVED and a.name == ""
+
+
 def test_unnamed_business_is_allowed() -> None:
     a = run(trade_name="", organisation_form="")
     assert a.outcome == APPROVED and a.name == ""

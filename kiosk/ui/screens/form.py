@@ -79,6 +79,7 @@ def build(ctx: Ctx) -> Widget:
     pick("composition", [(k, tr(v)) for k, v in COMPOSITION.items()])
     name_entry.name_section(ctx, body, form_rules.trade_name_suggestions(identity))
     pick("industry_code", [(code, localized(ctx, zh, en)) for code, zh, en in ref.industries])
+    name_entry.term_section(ctx, body)
     pick("organisation_form", [(f, f) for f in ref.organisation_forms], cols=4)
     if national is not None:
         form_premises.summary(ctx, body, national)

@@ -1,9 +1,11 @@
-"""The 字号 on the form: the whole name (行政区划 + 字号 + 行业 + 组织形式) previewed and checked
-while the applicant writes it with the kiosk's own Chinese input.
+"""The 字号 and the 行业 part on the form: the whole name (行政区划 + 字号 + 行业 + 组织形式)
+previewed and checked while the applicant writes either with the kiosk's own Chinese input.
 
 On the form the name shows as a card with its check and a "Write a name" button beside the
 quick picks; the button opens the editor, which takes the whole screen above the staff bar: the
-card (compact) over the pinyin keyboard / handwriting pad. The editor is never rebuilt while it
+card (compact) over the pinyin keyboard / handwriting pad. The 行业 part (拉面 in 老王拉面馆) has
+its own section under the industry pick: the industry's standard term and everyday wordings as
+quick picks, and the same editor, with that part of the previewed name marked. The editor is never rebuilt while it
 is open (a rebuilt pad would lose the ink of a half-written character): the app asks it to
 update its card in place (``update_view``) when the flow changes, and rebuilds only if it says
 it cannot.
@@ -15,6 +17,7 @@ from typing import Any
 
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
+from kivy.utils import escape_markup
 
 from kiosk.flow import form as form_rules
 from kiosk.flow.states import State
@@ -25,8 +28,11 @@ from kiosk.ui.screens import Ctx
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import Card, KioskButton, Text, grid
 
-EDITOR = "name_editor"  # scratch: the editor is open
+EDITOR = "name_editor"  # scratch: the field the open editor writes (trade_name, industry_term), else falsy
 PANEL = "name_panel"  # scratch: the editor's last panel (its composition and mode carry over)
+PANEL_FIELD = "name_panel_field"  # scratch: the field that panel wrote (a composition stays with its field)
+FIELDS = ("trade_name", "industry_term")
+MAX_LENGTH = {"trade_name": form_rules.TRADE_NAME_MAX, "industry_term": form_rules.INDUSTRY_TERM_MAX}
 
 SEVERITY_LABEL = {
     "reject": N_("Not allowed"),
@@ -53,9 +59,24 @@ def _detail(tr: Any, finding: Any) -> str:
     return ""
 
 
-def fill_preview(card: BoxLayout, tr: Any, view: Any, form: dict[str, object], compact: bool) -> None:
+def marked(full: str, form: dict[str, object], reference: Any) -> str:
+    """The name as Kivy markup with its 行业 part underlined in the primary colour (it stands
+    right before the organisation form at the end of the name)."""
+    term = form_rules.industry_term(form, reference)
+    tail = term + str(form.get("organisation_form") or "")
+    if not term or not full.endswith(tail):
+        return escape_markup(full)
+    colour = "".join(f"{round(c * 255):02x}" for c in theme.PRIMARY[:3])
+    head, rest = full[: len(full) - len(tail)], full[len(full) - len(tail):]
+    return (f"{escape_markup(head)}[u][color={colour}]{escape_markup(term)}[/color][/u]"
+            f"{escape_markup(rest[len(term):])}")
+
+
+def fill_preview(card: BoxLayout, tr: Any, view: Any, form: dict[str, object], compact: bool,
+                 field: str = "trade_name") -> None:
     """The whole name and what the service found, in the applicant's language. Compact (over the
-    keyboard or pad, where every line counts): no heading, and the most serious finding only."""
+    keyboard or pad, where every line counts): no heading, and the most serious finding only.
+    Writing the 行业 part (``field``), the card says so and marks that part of the name."""
     card.clear_widgets()
     check = view.name_check
     trade = form.get("trade_name")
@@ -63,8 +84,15 @@ def fill_preview(card: BoxLayout, tr: Any, view: Any, form: dict[str, object], c
             form_rules.name_preview(form, view.reference)) if trade else ""
     if not compact:
         card.add_widget(Text(tr("Your shop's full name"), font=36, color=theme.MUTED))
-    card.add_widget(Text(full or tr("(no trade name)"), font=52 if compact else 60, bold=True,
-                         color=theme.TEXT if full else theme.MUTED))
+    if field == "industry_term":
+        # one line more than the 字号's card: the name a little smaller, so the keyboard keeps its room
+        card.add_widget(Text(tr("What you do, underlined (e.g. 拉面):"), font=32,
+                             color=theme.PRIMARY_DARK))
+        card.add_widget(Text(marked(full, form, view.reference) if full else tr("(no trade name)"),
+                             font=48, bold=True, color=theme.TEXT if full else theme.MUTED, markup=True))
+    else:
+        card.add_widget(Text(full or tr("(no trade name)"), font=52 if compact else 60, bold=True,
+                             color=theme.TEXT if full else theme.MUTED))
     if not trade:
         return
     font = 32 if compact else 38
@@ -109,7 +137,7 @@ def name_section(ctx: Ctx, body: BoxLayout, suggestions: list[str]) -> None:
     body.add_widget(card)
 
     def open_editor(_action: str, _value: Any) -> None:
-        ctx.scratch[EDITOR] = True
+        ctx.scratch[EDITOR] = "trade_name"
         ctx.rerender()
 
     body.add_widget(KioskButton(tr("Write a name (keyboard or handwriting)"), "name_edit", None, open_editor,
@@ -120,6 +148,31 @@ def name_section(ctx: Ctx, body: BoxLayout, suggestions: list[str]) -> None:
              for n in suggestions]
     picks.append(KioskButton(tr("No trade name"), "form_set", ("trade_name", ""), ctx.touch, selected=current == "",
                              font=36, height=120))
+    body.add_widget(grid(3, picks))
+
+
+def term_section(ctx: Ctx, body: BoxLayout) -> None:
+    """On the form, under the industry: the 行业 part of the name, written or picked (the
+    industry's standard term first). Nothing until an industry is chosen; an unnamed business
+    has no name to word."""
+    tr, form = ctx.tr, ctx.session.form
+    suggestions = form_rules.industry_term_suggestions(form, ctx.view.reference)
+    if not suggestions or not form.get("trade_name"):
+        return
+    body.add_widget(Text(tr(FORM_FIELDS["industry_term"]), font=44, bold=True))
+    body.add_widget(Text(tr("What you sell or do, as the name says it, e.g. 拉面 in 老王拉面馆."), font=36,
+                         color=theme.MUTED))
+
+    def open_editor(_action: str, _value: Any) -> None:
+        ctx.scratch[EDITOR] = "industry_term"
+        ctx.rerender()
+
+    body.add_widget(KioskButton(tr("Write it (keyboard or handwriting)"), "term_edit", None, open_editor,
+                                color=theme.PRIMARY_DARK, font=42, height=140))
+    current = form_rules.industry_term(form, ctx.view.reference)
+    picks = [KioskButton(t, "form_set", ("industry_term", "" if i == 0 else t), ctx.touch, selected=t == current,
+                         font=36, height=120)
+             for i, t in enumerate(suggestions)]
     body.add_widget(grid(3, picks))
 
 
@@ -134,31 +187,44 @@ class NameEditor(BoxLayout):
 
         self.ctx = ctx
         self.language = ctx.tr.language
+        chosen = ctx.scratch.get(EDITOR)
+        self.field = chosen if chosen in FIELDS else "trade_name"
+        form = ctx.session.form
+        # the 行业 part starts as the name has it (the standard term until the applicant words it)
+        text = (form_rules.industry_term(form, ctx.view.reference) if self.field == "industry_term"
+                else str(form.get("trade_name") or ""))
         self.card = _card(compact=True)
-        fill_preview(self.card, ctx.tr, ctx.view, ctx.session.form, compact=True)
+        fill_preview(self.card, ctx.tr, ctx.view, form, compact=True, field=self.field)
         self.add_widget(self.card)
         old = ctx.scratch.get(PANEL)
+        same = old is not None and ctx.scratch.get(PANEL_FIELD) == self.field
         self.panel = TextEntryPanel(
-            methods, ctx.tr, self._done, text=str(ctx.session.form.get("trade_name") or ""),
-            max_length=form_rules.TRADE_NAME_MAX, on_change=self._changed,
+            methods, ctx.tr, self._done, text=text,
+            max_length=MAX_LENGTH[self.field], on_change=self._changed,
             mode=old.mode if old is not None else None,
-            composition=old.composition if old is not None else None,
+            composition=old.composition if same else None,
             pad_side=520, padding=(0, px(8)), spacing=px(8))
-        ctx.scratch[PANEL] = self.panel
+        ctx.scratch[PANEL], ctx.scratch[PANEL_FIELD] = self.panel, self.field
         self.add_widget(self.panel)
+
+    def _current(self) -> str:
+        form = self.ctx.session.form
+        if self.field == "industry_term":
+            return form_rules.industry_term(form, self.ctx.view.reference)
+        return str(form.get("trade_name") or "")
 
     def _changed(self, text: str) -> None:
         """After every key and stroke: the new text, or (a letter typed, a stroke written) that
         the applicant is still there, so the form's idle timeout counts from now."""
-        if text != (self.ctx.session.form.get("trade_name") or ""):
-            self.ctx.touch("form_set", ("trade_name", text))
+        if text != self._current():
+            self.ctx.touch("form_set", (self.field, text))
         else:
             self.ctx.touch("name_writing")
 
     def _done(self, text: str) -> None:
         self.ctx.scratch[EDITOR] = False
         self.ctx.scratch.pop(PANEL, None)
-        self.ctx.touch("form_set", ("trade_name", text))
+        self.ctx.touch("form_set", (self.field, text))
         self.ctx.rerender()
 
     def update_view(self, flow: Any) -> bool:
@@ -166,7 +232,7 @@ class NameEditor(BoxLayout):
         if flow.state is not State.FORM or flow.view.language != self.language or not self.ctx.scratch.get(EDITOR):
             return False
         self.ctx.view, self.ctx.session = flow.view, flow.session
-        fill_preview(self.card, self.ctx.tr, flow.view, flow.session.form, compact=True)
+        fill_preview(self.card, self.ctx.tr, flow.view, flow.session.form, compact=True, field=self.field)
         return True
 
 

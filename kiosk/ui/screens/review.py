@@ -18,7 +18,7 @@ def proposed_name(ctx: Ctx) -> str:
     division = next((d.name_zh for d in ref.divisions if d.code == code), "")
     if ref.national is not None and code in ref.national.ref.divisions:
         division = ref.national.ref.name_prefix(code)
-    industry = next((zh for code, zh, _ in ref.industries if code == form.get("industry_code")), "")
+    industry = form_rules.industry_term(form, ref)
     trade = form.get("trade_name") or ""
     return f"{division}{trade}{industry}{form.get('organisation_form', '')}" if trade else ""
 

@@ -114,6 +114,18 @@ def test_the_document_kind_is_sent_only_when_it_is_not_the_default(faults: Fault
     assert "operator_id_type" not in bodies[0] and bodies[1]["operator_id_type"] == "hmt_residence_permit"
 
 
+def test_the_industry_term_is_sent_only_when_the_applicant_worded_it(faults: FaultServer, key_path: Path) -> None:
+    """Without a term of their own the request stays what an API 1.0 service accepts; with one the
+    licence is named with it."""
+    c = client(faults.url, key_path)
+    assert c.submit(application(), uuid.uuid4().hex).outcome == "approved"
+    termed = application(industry_term="拉面", organisation_form="馆")
+    d = c.submit(termed, uuid.uuid4().hex)
+    bodies = [json.loads(r["body"]) for r in faults.requests]
+    assert "industry_term" not in bodies[0] and bodies[1]["industry_term"] == "拉面"
+    assert d.licence is not None and d.licence.name.endswith(termed.trade_name + "拉面馆")
+
+
 # --- flaky network ----------------------------------------------------------------------
 def test_lost_response_is_retried_with_same_key_and_issues_once(
     faults: FaultServer, key_path: Path, service: EmbeddedService

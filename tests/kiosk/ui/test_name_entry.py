@@ -194,7 +194,46 @@ def test_the_quick_picks_stay(on_form: Harness) -> None:
     ui.tap("form_set", ("trade_name", "老张"))
     assert ui.runner.flow.session.form["trade_name"] == "老张"
     checked(ui)
-    assert ui.runner.flow.view.name_check.full_name.endswith("老张百货店")
+    assert ui.runner.flow.view.name_check.full_name.endswith("老张拉面馆")  # the demo's noodle shop
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_industry_term_is_written_like_the_trade_name_and_names_the_licence(on_form: Harness,
+                                                                              language: str) -> None:
+    """老赵 + the applicant's 面食 (typed, the standard 餐饮 cleared) + 馆: previewed with the term
+    marked, checked, picked back to the standard term and again, and registered so."""
+    from kiosk.ui.touch import find_button
+
+    ui = on_form
+    enter_form(ui, language)
+    flow = ui.runner.flow
+    ui.runner.touch("form_set", ("trade_name", "老赵"))  # written as the test above does
+    ui.tap("form_set", ("industry_term", ""))  # the standard term's quick pick
+    assert form_rules.industry_term(flow.session.form, flow.view.reference) == "餐饮"
+    ui.tap("term_edit")
+    ui.until(lambda: find_button(ui.app.root, "te_key") is not None, timeout=60, what="the keyboard")
+    assert ui.app.scratch.get("name_editor") == "industry_term"
+    ui.tap("te_clear")
+    for key in "mianshi":
+        ui.tap("te_key", key)
+    pick(ui, "面食")
+    assert flow.session.form["industry_term"] == "面食" and flow.session.form["trade_name"] == "老赵"
+    checked(ui)
+    full = flow.view.name_check.full_name
+    assert full.endswith("老赵面食馆") and flow.view.name_check.findings == ()
+    assert any("[u]" in t and "面食" in t for t in ui.texts())  # the part being written is marked
+    shot(ui, f"industry-term-entry-{language}")
+    nothing_under_the_staff_bar(ui)
+    ui.tap("te_done")
+    assert ui.app.scratch.get("name_editor") is False and full in ui.texts()
+    shot(ui, f"industry-term-form-{language}")
+    ui.tap("form_done")
+    assert flow.state is State.REVIEW, flow.view.form_problems
+    assert full in ui.texts()
+    ui.tap("confirm")
+    ui.until(lambda: flow.state is State.DECISION, what="the decision")
+    decision = flow.session.decision
+    assert decision.outcome == "approved" and decision.licence.name == full, decision.reasons
 
 
 def test_writing_on_the_pad_keeps_the_form_open(on_form: Harness) -> None:

@@ -37,6 +37,7 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "name_misleading_word": ({"trade_name": "特供"}, {"trade_name": "特色"}),
     "name_place_name": ({"trade_name": "威海"}, {"trade_name": "海韵"}),
     "industry_term_missing": ({"industry_term": ""}, {"industry_term": "面食"}),
+    "industry_term_too_long": ({"industry_term": "家常手工拉面条"}, {"industry_term": "家常手工拉面"}),
     "industry_term_unrelated": ({"industry_term": "服装", "industry_code": "H6291"},
                                 {"industry_term": "小吃", "industry_code": "H6291"}),
     "organisation_form_missing": ({"organisation_form": ""}, {"organisation_form": "店"}),

@@ -126,6 +126,11 @@ def test_organisation_form_missing_and_legal_form_words_inside_the_name() -> Non
     assert [(f.code, f.part, f.text) for f in hidden.findings] == [("organisation_form_not_allowed", "name", "公司")]
 
 
+def test_industry_term_of_one_to_six_characters() -> None:
+    assert codes(check(term="面")) == [] and codes(check(term="家常手工拉面")) == []
+    assert codes(check(term="家常手工拉面条")) == ["industry_term_too_long"]
+
+
 def test_industry_term_missing_and_unrelated() -> None:
     assert codes(check(term="")) == ["industry_term_missing"]
     assert codes(check(term="服装", industry="H6291")) == ["industry_term_unrelated"]
