@@ -29,7 +29,7 @@ class FaceOptions:
     # Reference: a resident card's 102 x 126 photo (1 KB); see config/face-card-photo-report.md.
     # Set for FMR <= 0.1 %: most genuine card photos fail at it (the photo is too small and too
     # compressed for this descriptor), and those applicants go to staff.
-    threshold_card_photo: Annotated[float, Field(gt=0, le=0.6)] = 0.41
+    threshold_card_photo: Annotated[float, Field(gt=0, le=0.6)] = 0.40
     continuity_threshold: Annotated[float, Field(gt=0, le=1)] = 0.55  # same person across the check
     challenge_count: Annotated[int, Field(ge=1, le=len(CHALLENGES))] = 2  # drawn from CHALLENGES; always >= 1 turn
     challenge_time_s: Annotated[float, Field(gt=0, le=60)] = 5.0  # per challenge
