@@ -16,18 +16,19 @@ from refdata.model import (
     ReferenceData,
 )
 
-_DIVISION_CODE = {1: re.compile(r"^\d{2}0000$"), 2: re.compile(r"^\d{4}00$"), 3: re.compile(r"^\d{6}$"),
-                  4: re.compile(r"^\d{9}$")}
-_INDUSTRY_CODE = {1: re.compile(r"^[A-T]$"), 2: re.compile(r"^[A-T]\d{2}$"), 3: re.compile(r"^[A-T]\d{3}$"),
-                  4: re.compile(r"^[A-T]\d{4}$")}
-_PINYIN = re.compile(r"^[a-z]+( [a-z]+)*$")
+# fullmatch and [0-9]: \d takes every Unicode digit and $ a trailing newline
+_DIVISION_CODE = {1: re.compile(r"[0-9]{2}0000"), 2: re.compile(r"[0-9]{4}00"), 3: re.compile(r"[0-9]{6}"),
+                  4: re.compile(r"[0-9]{9}")}
+_INDUSTRY_CODE = {1: re.compile(r"[A-T]"), 2: re.compile(r"[A-T][0-9]{2}"), 3: re.compile(r"[A-T][0-9]{3}"),
+                  4: re.compile(r"[A-T][0-9]{4}")}
+_PINYIN = re.compile(r"[a-z]+( [a-z]+)*")
 
 
 def problems(ref: ReferenceData) -> list[str]:
     """Every violation found, as readable lines; an empty list means the set is sound."""
     out: list[str] = []
     for d in ref.divisions.values():
-        if not _DIVISION_CODE[d.level].match(d.code):
+        if not _DIVISION_CODE[d.level].fullmatch(d.code):
             out.append(f"division {d.code}: code does not fit level {d.level}")
         if d.level == PROVINCE:
             if d.parent:
@@ -40,10 +41,10 @@ def problems(ref: ReferenceData) -> list[str]:
                 out.append(f"division {d.code}: parent {d.parent} is not above it")
             elif not d.code.startswith(d.parent[: 2 * parent.level] if parent.level < COUNTY else d.parent):
                 out.append(f"division {d.code}: code does not extend its parent's {d.parent}")
-        if not d.name or not _PINYIN.match(d.pinyin):
+        if not d.name or not _PINYIN.fullmatch(d.pinyin):
             out.append(f"division {d.code}: name or reading missing")
     for i in ref.industries.values():
-        if not _INDUSTRY_CODE[i.level].match(i.code):
+        if not _INDUSTRY_CODE[i.level].fullmatch(i.code):
             out.append(f"industry {i.code}: code does not fit level {i.level}")
         if i.level > 1:
             parent = ref.industries.get(i.parent)

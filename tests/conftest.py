@@ -25,6 +25,14 @@ if IN_CI:
     settings.load_profile("ci")
 
 
+def missing(message: str) -> None:
+    """Something the README's set-up installs is absent: skip on a developer's machine, FAIL under
+    CI=true, where the set-up ran and a silent skip would hide a broken install."""
+    if IN_CI:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
 def shared_data(*parts: str) -> Path:
     """A path inside ../shared/data. Where it is absent the calling test skips on a developer
     machine and FAILS under CI=true (a CI run that silently skipped the face tests would pass),
@@ -33,9 +41,7 @@ def shared_data(*parts: str) -> Path:
     if not path.exists():
         message = (f"test data missing: {path} (the shared test-data folder {SHARED_DATA}, "
                    f"../shared/data beside the project root)")
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing(message)
     return path
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.textentry.rime import RimeEngine
+from tests.conftest import missing
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -27,5 +28,5 @@ def shop_names(name: str = "shop_names.tsv") -> list[tuple[str, list[str]]]:
 @pytest.fixture(scope="session")
 def rime(tmp_path_factory: pytest.TempPathFactory) -> RimeEngine:
     if not have_library("rime"):
-        pytest.skip("librime1 is not installed (scripts/bootstrap.sh installs it)")
+        missing("librime1 is not installed (scripts/bootstrap.sh installs it)")
     return RimeEngine.shared(tmp_path_factory.mktemp("rime"))

@@ -9,8 +9,13 @@ import pytest
 from kiosk.textentry.errors import PinyinUnavailable
 from kiosk.textentry.googlepinyin import SYSTEM_DICT, GooglePinyinEngine
 from kiosk.textentry.simplified import to_simplified
+from tests.conftest import missing
 
-pytestmark = pytest.mark.skipif(not SYSTEM_DICT.exists(), reason="libgooglepinyin0 is not installed")
+
+@pytest.fixture(autouse=True)
+def _installed() -> None:
+    if not SYSTEM_DICT.exists():
+        missing("libgooglepinyin0 is not installed (scripts/bootstrap.sh installs it)")
 
 
 def test_candidates_and_consumed_letters() -> None:

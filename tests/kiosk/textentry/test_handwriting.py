@@ -19,9 +19,14 @@ from kiosk.textentry.errors import HandwritingUnavailable
 from kiosk.textentry.handwriting import ZinniaHandwriting
 from kiosk.textentry.options import BUNDLED_MODEL
 from kiosk.textentry.simplified import to_simplified
+from tests.conftest import missing
 from tests.kiosk.textentry.conftest import DATA, have_library
 
-pytestmark = pytest.mark.skipif(not have_library("zinnia"), reason="libzinnia0 is not installed")
+
+@pytest.fixture(autouse=True)
+def _installed() -> None:
+    if not have_library("zinnia"):
+        missing("libzinnia0 is not installed (scripts/bootstrap.sh installs it)")
 MMAH_FLOOR = 0.97  # measured 99.8 % (top-1 98.5 %)
 KANJIVG_FLOOR = 0.93  # measured 96.0 % (top-1 86.0 %)
 

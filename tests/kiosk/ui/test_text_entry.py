@@ -16,7 +16,7 @@ from kiosk.i18n import Translator
 from kiosk.textentry.errors import PinyinUnavailable
 from kiosk.textentry.methods import InputMethods, open_input_methods
 from kiosk.textentry.options import TextEntryOptions
-from tests.conftest import ROOT
+from tests.conftest import ROOT, missing
 from tests.kiosk.ui.conftest import Harness
 
 pytestmark = pytest.mark.ui
@@ -28,7 +28,7 @@ DOCS_IMG = ROOT / "docs" / "img"
 def methods(ui: Harness, tmp_path_factory: pytest.TempPathFactory) -> InputMethods:
     m = open_input_methods(TextEntryOptions(), tmp_path_factory.mktemp("te-var"))
     if m.errors:
-        pytest.skip(f"text-entry engines not installed: {sorted(m.errors)}")
+        missing(f"text-entry engines not installed: {sorted(m.errors)} (scripts/bootstrap.sh installs them)")
     return m
 
 

@@ -168,3 +168,12 @@ def test_manifest_lists_the_served_files_and_the_version(tmp_path: Path) -> None
     assert m["version"] == packaged().version
     assert set(m["files"]) == {"divisions.json.gz", "hanzi.json", "industries.json", "scope.json", "meta.json"}
     assert all(len(f["sha256"]) == 64 and f["bytes"] > 0 for f in m["files"].values())
+
+
+@pytest.mark.parametrize("code", ["37\u0661002", "371002\n", "３７１００２"])
+def test_a_county_code_in_other_digits_or_with_a_newline_is_a_problem(code: str) -> None:
+    ref = packaged()
+    county = next(d for d in ref.divisions.values() if d.level == 3)
+    odd = replace(county, code=code)
+    found = problems(replace(ref, divisions={**ref.divisions, code: odd}))
+    assert any(repr(code)[1:-1] in repr(p) and "does not fit level 3" in p for p in found)
