@@ -224,8 +224,15 @@ class KioskApp(App):
             self.progress_box.height = 0
             return
         strip = ProgressStrip(where, self.tr)
-        strip.bind(height=lambda _w, h: setattr(self.progress_box, "height", h))
+        # the box follows the strip it holds; a strip already replaced may still relayout (its
+        # labels' textures come a frame later) and must not size the box any more
+        def follow(shown: ProgressStrip, height: float) -> None:
+            if shown.parent is self.progress_box:
+                self.progress_box.height = height
+
+        strip.bind(height=follow)
         self.progress_box.add_widget(strip)
+        self.progress_box.height = strip.height
 
     def _links(self) -> ProofLinks:
         """The [registry] links, once the registration client is up (the embedded service's

@@ -3,7 +3,7 @@ from __future__ import annotations
 from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
-from kiosk.ui.screens import Ctx
+from kiosk.ui.screens import FULL_HEIGHT, Ctx
 from kiosk.ui.screens.common import button, take_card_note
 from kiosk.ui.screens.outcome import compact_page, e_licence, licence_card, next_steps, referral_card
 from kiosk.ui.widgets import Text
@@ -34,4 +34,8 @@ def build(ctx: Ctx) -> Widget:
             parts.append(Text(tr("Tracking number: {number}", number=ctx.view.guidance), font=48, bold=True))
     parts.append(Text(tr("Your personal data has been cleared from this kiosk."), font=38, color=theme.MUTED))
     parts.append(button(ctx, tr("Finish"), "finish"))
-    return compact_page(title, *parts)
+    view = compact_page(title, *parts)
+    # every step is behind the applicant: the code, the QR code and the next steps get the
+    # strip's height and fit without scrolling
+    setattr(view, FULL_HEIGHT, True)
+    return view

@@ -31,6 +31,22 @@ class Harness:
         for _ in range(n):
             EventLoop.idle()
 
+    def settle(self, most: int = 30) -> None:
+        """Frames until no widget moves or resizes between two of them. A change of language,
+        mode or screen lays out over several frames (a label's new height moves the boxes around
+        it on the next one), and a tap aimed at a button's old place would land beside it."""
+        def layout() -> list[tuple[float, ...]]:
+            return [(*w.pos, *w.size) for w in self.app.root.walk()]
+
+        self.step()
+        before = layout()
+        for _ in range(most):
+            self.step()
+            now = layout()
+            if now == before:
+                return
+            before = now
+
     def until(self, cond: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
@@ -43,7 +59,7 @@ class Harness:
         from kiosk.ui.touch import tap
 
         for _ in range(10):  # a button scrolled out of view needs a frame or two to come in
-            self.step(2)
+            self.settle()
             if tap(self.app.root, action, value):
                 self.step(2)
                 return
@@ -70,7 +86,7 @@ class Harness:
         from kivy.core.window import Window
 
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.step(2)
+        self.settle()
         path = ARTIFACTS / f"{name}.png"
         Window.screenshot(name=str(path))
         for made in ARTIFACTS.glob(f"{name}*.png"):
@@ -108,7 +124,7 @@ class Harness:
         self.runner.alerts.clear()
         self.app.scratch.clear()
         self.app.render()
-        self.step(2)
+        self.settle()
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ def show(ui: Harness, state: State, language: str, elderly: bool) -> None:
     flow.elderly = flow.view.elderly = elderly
     flow.view.language = flow.session.language = language
     ui.app.render()
-    ui.step(6)
+    ui.settle()
     assert flow.state is state
 
 

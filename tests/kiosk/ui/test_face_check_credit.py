@@ -12,7 +12,7 @@ def test_face_check_screen_credits_the_demo_clip(ui: Harness) -> None:
     ui.reset()
     ui.runner.flow._go(State.FACE_CHECK, "test", guidance="face_camera")
     ui.app.render()
-    ui.step(3)
+    ui.settle()
     credit = SimulatedCameraOptions().attribution
     assert 'Aaron "tango" Tang, CC BY 2.0' in credit
     assert credit in ui.texts()

@@ -28,7 +28,7 @@ def _form(ui: Harness, language: str) -> None:
                          "division_code": "", "street": "", "house_number": ""}
     flow._go(State.FORM, "test")
     ui.app.render()
-    ui.step(3)
+    ui.settle()
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])

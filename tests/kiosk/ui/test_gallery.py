@@ -48,7 +48,7 @@ def show(ui: Harness, state: State, language: str) -> None:
 
         flow.view.checks = checks.run_all(ui.runner.devices, ui.runner.journal, ui.runner.settings.var_dir)
     ui.app.render()
-    ui.step(3)
+    ui.settle()
     assert ui.runner.flow.state is state, f"left {state} for {ui.runner.flow.state} before the screenshot"
 
 

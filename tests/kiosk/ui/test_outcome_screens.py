@@ -117,7 +117,7 @@ def test_the_approval_screen_says_printing_starts_by_itself(ui: Harness, languag
     flow.session.decision = approved()
     flow._go(State.DECISION, "approved")
     ui.app.render()
-    ui.step(3)
+    ui.settle()
     texts = ui.texts()
     assert ("立即打印" if language == "zh_CN" else "Print now") in texts
     assert not any("being printed" in t or "正在打印" in t for t in texts), "nothing prints until the flow says so"
@@ -172,7 +172,7 @@ def test_a_card_left_on_the_reader_is_said_first_and_the_page_still_fits(ui: Har
     show_done(ui, d, language)
     ui.runner.flow.take_card = ui.runner.flow.view.take_card = True
     ui.app.render()
-    ui.step(3)
+    ui.settle()
     note = "您的证件还在阅读器上，请带走。" if language == "zh_CN" else (
         "Your ID card is still on the reader. Please take it with you.")
     ui.screenshot(f"done-approved-card-left-{language}")

@@ -50,7 +50,7 @@ def to_rating(ui: Harness, language: str, ending: str = "abandoned") -> None:
     flow._go(State.RATING, "test")
     flow.view.language = flow.session.language = language
     ui.app.render()
-    ui.step(3)
+    ui.settle()
     assert flow.state is State.RATING
 
 
@@ -126,7 +126,7 @@ def test_the_diagnostics_overview_counts_ratings_and_the_outbox(ui: Harness, lan
     flow.view.language = flow.session.language = language
     flow.view.checks = checks.run_all(ui.runner.devices, ui.runner.journal, ui.runner.settings.var_dir)
     ui.app.render()
-    ui.step(3)
+    ui.settle()
     shown = "\n".join(ui.texts())
     summary = box.summary()
     heading = "服务评价（近30天）" if language == "zh_CN" else "Service ratings, last 30 days"

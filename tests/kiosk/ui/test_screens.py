@@ -121,7 +121,7 @@ def _on_form(ui: Harness) -> None:
                          "scope_codes": [ref.scope_items[0].code]}
     flow._go(State.FORM, "test")
     ui.app.render()
-    ui.step(3)
+    ui.settle()
 
 
 def test_optional_mobile_number_on_its_own_keypad(ui: Harness) -> None:
