@@ -58,9 +58,11 @@ class StepMarker(Label):
     """The circle with the step's number, or a check mark once it is done."""
 
     def __init__(self, text: str, status: str) -> None:
-        _, fill_rgba, text_rgba = STYLE[status]
-        super().__init__(text=text, font_size=px(FONT), bold=True, color=text_rgba,
-                         size_hint=(None, None), size=(px(MARKER), px(MARKER)), pos_hint={"center_x": 0.5})
+        # theme.shade and font_px: the elderly mode's palette and text size, as every text has
+        _, fill_rgba, text_rgba = (theme.shade(c) for c in STYLE[status])
+        side = theme.font_px(MARKER)
+        super().__init__(text=text, font_size=theme.font_px(FONT), bold=True, color=text_rgba,
+                         size_hint=(None, None), size=(side, side), pos_hint={"center_x": 0.5})
         with self.canvas.before:
             Color(*fill_rgba)
             self._disc = Ellipse()
@@ -95,7 +97,7 @@ class StepCell(BoxLayout):
         """The name on one line (measured bold, the widest it is drawn), or the marker if wider."""
         line = CoreLabel(text=self.label.text, font_size=self.label.font_size, bold=True)
         line.refresh()
-        return max(float(line.texture.size[0]), px(MARKER))
+        return max(float(line.texture.size[0]), theme.font_px(MARKER))
 
 
 class ProgressStrip(BoxLayout):
