@@ -95,11 +95,13 @@ class KioskApp(App):
         column.add_widget(self.header)
         self.content = BoxLayout()
         column.add_widget(self.content)
+        # the idle countdown takes its own slot above the staff bar: the screen's content shrinks
+        # to make room instead of lying under it
+        self.overlay = AnchorLayout(anchor_y="bottom", size_hint=(1, None), height=0)
+        column.add_widget(self.overlay)
         self.footer = BoxLayout(size_hint_y=None, height=px(170), padding=(px(36), px(20)))
         column.add_widget(self.footer)
         root.add_widget(column)
-        self.overlay = AnchorLayout(anchor_y="bottom", size_hint=(1, None), height=0, pos=(0, px(180)))
-        root.add_widget(self.overlay)
         d = self.runner.settings.diagnostics
         self.corner = HiddenCorner(d.gesture_taps, d.gesture_window_s, lambda: self.touch("diag_gesture"),
                                    size_hint=(None, None), size=(px(220), px(150)),

@@ -49,10 +49,10 @@ def _can(ctx: Ctx) -> Widget:
         *_error(ctx),
         display,
         keypad(on_key, height=130),
-        button(ctx, tr("Read my card"), "submit_key", digits, color=theme.OK if len(digits) == 6 else theme.MUTED),
         button(ctx, tr("My card has no access number"), "key_mode", "mrz", color=theme.UNSELECTED,
                text_color=theme.TEXT, height=110, font=36),
-        cancel_button(ctx),
+        actions=(button(ctx, tr("Read my card"), "submit_key", digits,
+                        color=theme.OK if len(digits) == 6 else theme.MUTED), cancel_button(ctx)),
     )
 
 
@@ -81,8 +81,8 @@ def _mrz(ctx: Ctx) -> Widget:
         *_error(ctx),
         grid(1, fields, spacing=12),
         keypad(on_key, keys=keys) if len(keys) > 12 else keypad(on_key, keys="1234567890C<"),
-        button(ctx, tr("Read my card"), "submit_key", tuple(values[f] for f in MRZ_FIELDS), color=theme.OK),
         button(ctx, tr("Use the card access number"), "key_mode", "can", color=theme.UNSELECTED,
                text_color=theme.TEXT, height=110, font=36),
-        cancel_button(ctx),
+        actions=(button(ctx, tr("Read my card"), "submit_key", tuple(values[f] for f in MRZ_FIELDS),
+                        color=theme.OK), cancel_button(ctx)),
     )

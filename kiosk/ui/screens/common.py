@@ -10,11 +10,12 @@ from kivy.uix.widget import Widget
 from kiosk.ui import theme
 from kiosk.ui.screens import Ctx
 from kiosk.ui.theme import px
-from kiosk.ui.widgets import Card, KioskButton, Text
+from kiosk.ui.widgets import Card, KioskButton, Text, fill
 
 
-def page(title: str, *parts: Widget) -> ScrollView:
-    """Title and parts from the top down; scrolls only if a small display cannot hold them."""
+def page(title: str, *parts: Widget, actions: tuple[Widget, ...] = ()) -> Widget:
+    """Title and parts from the top down; they scroll only if a small display cannot hold them.
+    ``actions`` (the way forward and the way out) stay pinned at the bottom, always in view."""
     box = BoxLayout(orientation="vertical", padding=px(48), spacing=px(32), size_hint_y=None)
     box.bind(minimum_height=box.setter("height"))
     box.add_widget(Text(title, font=64, bold=True, color=theme.PRIMARY_DARK))
@@ -22,14 +23,31 @@ def page(title: str, *parts: Widget) -> ScrollView:
         box.add_widget(p)
     scroll = ScrollView(do_scroll_x=False, bar_width=px(12))
     scroll.add_widget(box)
-    return scroll
+    return pinned(scroll, actions)
 
 
-def message(ctx: Ctx, title: str, body: str, *buttons: KioskButton, color: tuple = theme.TEXT) -> ScrollView:
+def pinned(scroll: Widget, actions: tuple[Widget, ...]) -> Widget:
+    """A scrolling body above a bar of actions that never scrolls: a long page never hides its
+    buttons below the fold or half under the staff bar."""
+    if not actions:
+        return scroll
+    column = BoxLayout(orientation="vertical")
+    column.add_widget(scroll)
+    bar = BoxLayout(orientation="vertical", size_hint_y=None, spacing=px(16),
+                    padding=(px(48), px(16), px(48), px(16)))
+    bar.bind(minimum_height=bar.setter("height"))
+    for a in actions:
+        bar.add_widget(a)
+    fill(bar, theme.BG)
+    column.add_widget(bar)
+    return column
+
+
+def message(ctx: Ctx, title: str, body: str, *buttons: KioskButton, color: tuple = theme.TEXT) -> Widget:
     card = Card(size_hint_y=None)
     card.bind(minimum_height=card.setter("height"))
     card.add_widget(Text(body, font=44, color=color))
-    return page(title, card, *buttons)
+    return page(title, card, actions=buttons)
 
 
 def busy(title: str, body: str) -> BoxLayout:

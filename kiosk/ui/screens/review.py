@@ -8,7 +8,7 @@ from kiosk.ui.messages import COMPOSITION
 from kiosk.ui.screens import Ctx, form_scope
 from kiosk.ui.screens.common import button, cancel_button, page
 from kiosk.ui.screens.form import is_resident_number, localized, mask_id
-from kiosk.ui.widgets import Card, Text
+from kiosk.ui.widgets import Card, Text, grid
 
 
 def proposed_name(ctx: Ctx) -> str:
@@ -60,7 +60,7 @@ def build(ctx: Ctx) -> Widget:
         tr("Check your application"),
         *notes,
         card,
-        button(ctx, tr("Confirm and submit"), "confirm", color=theme.OK),
-        button(ctx, tr("Change something"), "edit", color=theme.UNSELECTED, text_color=theme.TEXT),
-        cancel_button(ctx),
+        actions=(button(ctx, tr("Confirm and submit"), "confirm", color=theme.OK),
+                 grid(2, [button(ctx, tr("Change something"), "edit", color=theme.UNSELECTED,
+                                 text_color=theme.TEXT, height=120, font=38), cancel_button(ctx)])),
     )
