@@ -62,6 +62,7 @@ class View:
     countdown: float | None = None  # seconds left before the idle timeout, once it is near
     error: str = ""  # stable code of the last problem on this screen
     key_mode: str = "can"  # card access: "can" | "mrz"
+    tries_left: int = 0  # card access: failed card steps still allowed before staff is called
     guidance: str = ""
     challenge: str | None = None
     staff_called: bool = False
@@ -413,7 +414,8 @@ class Flow:
                 self._go(State.CARD_READ, "card_inserted")
                 return [c.ReadCard(None)]
             mode = "can" if ev.info.accepts_can else "mrz"
-            self._go(State.CARD_ACCESS, "card_inserted", key_mode=mode)
+            left = self.policy.max_attempts - self.session.attempts.get("card", 0)
+            self._go(State.CARD_ACCESS, "card_inserted", key_mode=mode, tries_left=left)
             return []
         if isinstance(ev, e.StepFailed):
             return self._fault(ev.code) if ev.fault else self._fail("card", ev.code)

@@ -19,7 +19,7 @@ from kiosk.ui.messages import COMPOSITION, FORM_FIELDS
 from kiosk.ui.screens import Ctx, form_premises, form_scope, name_entry
 from kiosk.ui.screens.common import busy, button, cancel_button, pinned
 from kiosk.ui.theme import px
-from kiosk.ui.widgets import Card, KioskButton, Text, grid, keypad
+from kiosk.ui.widgets import Card, KioskButton, Text, edit_keys, grid, keypad
 
 PERMIT_NOTE = {"post": "(后置许可)", "prior": "(前置许可)"}
 
@@ -101,7 +101,7 @@ def build(ctx: Ctx) -> Widget:
         display = Card(size_hint_y=None, height=px(130))
         display.add_widget(Text(shown, font=52, bold=True, halign="center"))
         body.add_widget(display)
-        body.add_widget(keypad(on_key, action=action, height=110))
+        body.add_widget(keypad(on_key, action=action, height=110, **edit_keys(tr)))
 
     house = str(form.get("house_number") or "")
     digits("house_number", "key", 5, tr("No. {number}", number=house or "—"))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from kiosk.flow.states import State
-from kiosk.ui.widgets import KioskButton
 from tests.kiosk.flow import builders as b
 from tests.kiosk.ui.conftest import Harness
 from tests.kiosk.ui.test_gallery import show
@@ -55,6 +54,8 @@ def clip(widget: object) -> Box | None:
 
 def check_layout(ui: Harness, where: str) -> None:
     from kivy.core.window import Window
+
+    from kiosk.ui.widgets import KioskButton
 
     window: Box = (0, 0, Window.width, Window.height)
     footer = box(ui.app.footer)
