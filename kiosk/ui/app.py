@@ -27,6 +27,7 @@ from kiosk.runner import Runner
 from kiosk.ui import screens, theme
 from kiosk.ui.gesture import HiddenCorner
 from kiosk.ui.preview import CameraPreview
+from kiosk.ui.screens.common import idle_warning
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import Card, KioskButton, Text, fill
 
@@ -217,14 +218,17 @@ class KioskApp(App):
                 self.overlay.clear_widgets()
                 self.overlay.height = 0
             return
-        text = self.tr("Need more time? This screen closes in {seconds} s", seconds=int(left + 0.999))
-        if shown and getattr(self.overlay.children[0], "countdown_text", None) == text:
+        text = idle_warning(self.tr, flow.state, int(left + 0.999))
+        card = self.overlay.children[0] if shown else None
+        if card is not None and card.countdown_language == self.tr.language:
+            card.countdown_label.text = card.countdown_text = text  # in place: nothing jumps
             return
         self.overlay.clear_widgets()
-        card = Card(size_hint=(0.92, None), height=px(330))
-        card.countdown_text = text
-        card.add_widget(Text(text, font=44, bold=True, halign="center"))
-        card.add_widget(KioskButton(self.tr("Yes, I need more time"), "more_time", None, self.touch,
-                                     color=theme.OK, height=140))
-        self.overlay.height = px(340)
+        card = Card(size_hint=(0.92, None))  # as tall as its words: three lines in English
+        card.bind(minimum_height=card.setter("height"))
+        card.bind(height=lambda _w, h: setattr(self.overlay, "height", h + px(10)))
+        card.countdown_text, card.countdown_language = text, self.tr.language
+        card.countdown_label = Text(text, font=44, bold=True, halign="center")
+        card.add_widget(card.countdown_label)
+        card.add_widget(KioskButton(self.tr("Continue"), "more_time", None, self.touch, color=theme.OK, height=140))
         self.overlay.add_widget(card)

@@ -7,6 +7,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
+from kiosk.flow.states import State
+from kiosk.i18n import Translator
 from kiosk.ui import theme
 from kiosk.ui.screens import Ctx
 from kiosk.ui.theme import px
@@ -76,3 +78,12 @@ def take_card_note(ctx: Ctx, text: str) -> Card:
 def cancel_button(ctx: Ctx) -> KioskButton:
     return button(ctx, ctx.tr("Cancel and start again"), "cancel", color=theme.UNSELECTED,
                   text_color=theme.TEXT, height=120, font=38)
+
+
+def idle_warning(tr: Translator, state: State, seconds: int) -> str:
+    """What the idle countdown says: what is lost when it runs out, and how to keep going."""
+    if state is State.RATING:  # the applicant's data are gone already: only the rating is lost
+        return tr("To continue, tap the button below. Otherwise the kiosk goes back to the start "
+                  "in {seconds} s.", seconds=seconds)
+    return tr("To continue, tap the button below. Otherwise the information you entered will be "
+              "cleared in {seconds} s.", seconds=seconds)

@@ -60,7 +60,7 @@ def test_idle_countdown_then_timeout_wipes_the_session(ui: Harness) -> None:
     ui.until(lambda: ui.runner.flow.state is State.CARD_ACCESS, what="the card found")
     clock.advance(1.5)  # 2.5 s left: the countdown shows for the last 3
     ui.until(lambda: ui.runner.flow.view.countdown is not None, what="countdown")
-    assert any("需要更多时间吗" in t for t in ui.texts())
+    assert any("您填写的信息将被清除" in t for t in ui.texts())
     ui.screenshot("idle-countdown")
     ui.tap("more_time")
     assert ui.runner.flow.view.countdown is None
