@@ -67,6 +67,7 @@ class View:
     challenge: str | None = None
     staff_called: bool = False
     retry_step: str = ""
+    stopped_at: str = ""  # staff: the state the applicant was in when staff were called
     fault: str = ""
     pending_txn: bool = False  # a submitted application is kept for recovery
     document_held: bool = False  # its decided document was not printed: held for staff
@@ -113,6 +114,7 @@ class Flow:
         self.documents = documents  # readable now: a reader that is down drops its family
         self.take_card = False
         self.watching_card = False  # a WatchCardRemoval is running
+        self.staff_on_way = False  # staff were called for this applicant: every screen says so
         # (from, to, why) of the latest transitions, for tests and logs; bounded for months of running
         self.history: deque[tuple[State, State, str]] = deque(maxlen=HISTORY_KEPT)
         self._leaving: list[object] = []  # ON_EXIT commands of the states left in this dispatch
@@ -176,7 +178,9 @@ class Flow:
             self.case = rating_rules.Case(self.session.txn_id)
         self.state = state
         self.entered_at = self.last_activity = self.clock()
-        keep = {"language": self.session.language, "staff_called": False, "reference": self.reference,
+        if state is State.ATTRACT:
+            self.staff_on_way = False  # the next applicant has called nobody
+        keep = {"language": self.session.language, "staff_called": self.staff_on_way, "reference": self.reference,
                 "ready": self.ready, "take_card": self.take_card, **self._document_view()}
         self.view = View(state, **keep)
         for k, v in view.items():
@@ -211,6 +215,7 @@ class Flow:
         had_data = self.session.holds_personal_data()
         language = self.session.language if keep_language else self.default_language
         self.session.wipe()
+        self.staff_on_way = False
         self._name_seq += 1
         self._name_due = None
         self.session = ApplicantSession(language=language)
@@ -272,12 +277,14 @@ class Flow:
         if reason == "requested" and (self._in_flight() or self.state is State.RATING):
             # never abandon an operation in flight: staff is called, the step completes
             self.view.staff_called = True
+            self.staff_on_way = self.state is not State.RATING  # a rated case's applicant data are gone
             return [c.AlertStaff(reason)]
         cmds: list[object] = [c.AlertStaff(reason)]
         if record:
             cmds.insert(0, c.Record(self.session.txn_id, "staff", reason))
         self.staff_return = self.state if reason == "requested" else None
-        self._go(State.STAFF, reason, error=reason, staff_called=True)
+        self.staff_on_way = True
+        self._go(State.STAFF, reason, error=reason, staff_called=True, stopped_at=self.state.value)
         return cmds
 
     def _in_flight(self) -> bool:

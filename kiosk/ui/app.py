@@ -196,7 +196,8 @@ class KioskApp(App):
             self.scratch.update(diag_info(self.runner))
         ctx = screens.Ctx(view=flow.view, session=flow.session, tr=self.tr, touch=self.touch,
                           scratch=self.scratch, camera_widget=self.preview, rerender=self.render,
-                          input_methods=self.input_methods, input_methods_state=self.input_methods_state)
+                          input_methods=self.input_methods, input_methods_state=self.input_methods_state,
+                          kiosk_id=self.runner.settings.kiosk.id)
         shows_camera = flow.state is State.FACE_CHECK or (flow.state is State.DIAG
                                                          and flow.view.key_mode == "device:camera")
         if not shows_camera and self.preview.parent is not None:

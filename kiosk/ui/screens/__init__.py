@@ -26,6 +26,7 @@ class Ctx:
     rerender: Callable[[], None] = lambda: None
     input_methods: Any = None  # kiosk.textentry InputMethods once opened; None while opening or if none works
     input_methods_state: str = "opening"  # opening | ready | failed
+    kiosk_id: str = ""  # [kiosk] id: staff and the counter identify the machine by it
 
 
 def build(state: State, ctx: Ctx) -> Widget:

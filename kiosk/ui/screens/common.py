@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.scrollview import ScrollView
@@ -45,11 +47,12 @@ def pinned(scroll: Widget, actions: tuple[Widget, ...]) -> Widget:
     return column
 
 
-def message(ctx: Ctx, title: str, body: str, *buttons: KioskButton, color: tuple = theme.TEXT) -> Widget:
+def message(ctx: Ctx, title: str, body: str, *buttons: KioskButton, color: tuple = theme.TEXT,
+            extra: tuple[Widget, ...] = ()) -> Widget:
     card = Card(size_hint_y=None)
     card.bind(minimum_height=card.setter("height"))
     card.add_widget(Text(body, font=44, color=color))
-    return page(title, card, actions=buttons)
+    return page(title, card, *extra, actions=buttons)
 
 
 def busy(title: str, body: str) -> BoxLayout:
@@ -87,3 +90,15 @@ def idle_warning(tr: Translator, state: State, seconds: int) -> str:
                   "in {seconds} s.", seconds=seconds)
     return tr("To continue, tap the button below. Otherwise the information you entered will be "
               "cleared in {seconds} s.", seconds=seconds)
+
+
+def for_staff(ctx: Ctx, title: str, rows: list[tuple[str, str]]) -> Card:
+    """A panel of what staff or the counter need to identify the case: codes as they are (stable,
+    searchable in the logs), the kiosk's id, and the time it happened (first shown, wall clock)."""
+    seen = ctx.scratch.setdefault("staff_time", time.strftime("%Y-%m-%d %H:%M"))
+    card = Card(size_hint_y=None, padding=px(28), spacing=px(8))
+    card.bind(minimum_height=card.setter("height"))
+    card.add_widget(Text(title, font=36, bold=True, color=theme.PRIMARY_DARK))
+    for label, value in [*rows, (ctx.tr("Kiosk"), ctx.kiosk_id), (ctx.tr("Time"), seen)]:
+        card.add_widget(Text(ctx.tr("{label}: {value}", label=label, value=value), font=36))
+    return card
