@@ -19,6 +19,9 @@ from kivy.uix.widget import Widget
 from kiosk.ui import theme
 from kiosk.ui.theme import px
 
+CHECK = "✓"  # marks a chosen option (with the colour, never instead of it)
+UNCHECKED = "□"  # a tick box not ticked, where a choice is a yes/no
+
 
 class KioskButton(Button):
     """A large, flat button that reports (action, value) when released."""
@@ -29,6 +32,9 @@ class KioskButton(Button):
         if selected is not None:
             color = theme.SELECTED if selected else theme.UNSELECTED
             text_color = (1, 1, 1, 1) if selected else theme.TEXT
+            if selected and not text.startswith(CHECK):  # chosen is said by a mark, not by colour alone
+                text = f"{CHECK} {text}"
+        enabled = enabled and not kw.pop("disabled", False)
         if not enabled:  # not only greyed: a flat page-coloured face with a dashed outline, muted text
             color, text_color = theme.BG, theme.MUTED
         super().__init__(text=text, font_size=px(font), size_hint_y=None, height=px(height),

@@ -185,7 +185,7 @@ def test_the_card_screen_pictures_both_documents_and_fades_one_whose_reader_is_d
 
     pictures = [w for w in ui.app.root.walk() if isinstance(w, ResidentCardPicture | PassportPicture)]
     assert [type(p) for p in pictures] == [ResidentCardPicture, PassportPicture] and not any(p.faded for p in pictures)
-    assert "居民身份证" in ui.texts() and "护照或电子身份证件" in ui.texts()
+    assert "居民身份证" in ui.texts() and "护照或其他带芯片的证件" in ui.texts()
     ui.screenshot("card-wait-zh_CN")
     ui.tap("language", "en")
     assert "Resident ID card (居民身份证)" in ui.texts() and "Passport or electronic ID card" in ui.texts()
