@@ -528,7 +528,7 @@ class Flow:
                 if changed and key in form_rules.NAME_FIELDS:
                     self._name_changed()
             elif ev.action == "form_done":
-                found = form_rules.problems(self.session.form)
+                found = self._form_problems()
                 check = self.view.name_check
                 if check is not None and check.outcome == "reject" and "invalid:trade_name" not in found:
                     # the service's own rules refuse this name: the submission would, too
@@ -541,9 +541,19 @@ class Flow:
                 return self._to_attract("cancel", "cancelled")
         return []
 
+    def _form_problems(self) -> list[str]:
+        found = form_rules.problems(self.session.form)
+        if "missing:scope_codes" not in found and form_rules.unknown_scope(self.session.form, self.reference):
+            found.append("invalid:scope_codes")
+        return found
+
     def _on_review(self, ev: object) -> list[object]:
         if isinstance(ev, e.Touch):
             if ev.action == "confirm":
+                found = self._form_problems()
+                if found:  # never submit what the review could not show whole: back to the form
+                    self._go(State.FORM, "incomplete", form_problems=found)
+                    return []
                 assert self.session.identity is not None
                 app = form_rules.to_application(self.session.identity, self.session.form)
                 if self.session.application != app or self.session.idempotency_key is None:
