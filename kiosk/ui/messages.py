@@ -123,7 +123,7 @@ GUIDANCE = {
 }
 
 FORM_FIELDS = {
-    "composition": N_("Composition"),
+    "composition": N_("Who runs the business"),
     "trade_name": N_("Trade name"),
     "industry_code": N_("Industry"),
     "organisation_form": N_("Organisation form"),

@@ -25,3 +25,14 @@ def test_the_resident_number_is_called_as_printed_on_the_card() -> None:
     assert zh("ID number") == "公民身份号码"
     assert zh("ID number: {number}", number="1101") == "公民身份号码：1101"
     assert zh("Passport or electronic ID card") == "护照或其他带芯片的证件"
+
+
+# wording seen on the screens that reads like a translation (Chinese) or is vague (English)
+AWKWARD_ZH = ("由可信机关签发", "只保存在内存中", "需要更多时间吗")
+VAGUE_EN = ("That did not work", "Change something", "Composition")
+
+
+def test_no_translationese_and_no_vague_english_on_the_screens() -> None:
+    zh = catalogue("zh_CN")
+    assert not [t for t in zh.values() if any(p in t for p in AWKWARD_ZH)]
+    assert not [m for m in zh if m in VAGUE_EN]

@@ -41,7 +41,7 @@ def build(ctx: Ctx) -> Widget:
         (tr("Operator"), form_rules.operator_name(identity)),
         (tr("ID number") if is_resident_number(identity) else tr("Document number"),
          mask_id(identity.personal_number or "")),
-        (tr("Composition"), tr(COMPOSITION.get(str(form.get("composition")), ""))),
+        (tr("Who runs the business"), tr(COMPOSITION.get(str(form.get("composition")), ""))),
         (tr("Premises"), premises),
         (tr("Business scope"), ("\n" if national is not None else "、").join(scope)),
     ]
@@ -61,6 +61,6 @@ def build(ctx: Ctx) -> Widget:
         *notes,
         card,
         actions=(button(ctx, tr("Confirm and submit"), "confirm", color=theme.OK),
-                 grid(2, [button(ctx, tr("Change something"), "edit", color=theme.UNSELECTED,
+                 grid(2, [button(ctx, tr("Change my answers"), "edit", color=theme.UNSELECTED,
                                  text_color=theme.TEXT, height=120, font=38), cancel_button(ctx)])),
     )
