@@ -167,6 +167,8 @@ def unknown_scope(form: dict[str, object], ref: ReferenceData | None) -> bool:
     known = {s.code for s in ref.scope_items}
     if ref.national is not None:
         known |= set(ref.national.ref.scope)
+    if not known:  # reference data without a scope list cannot judge the codes
+        return False
     return any(str(code) not in known for code in form.get("scope_codes") or [])  # type: ignore[union-attr]
 
 
