@@ -55,7 +55,7 @@ def build(ctx: Ctx) -> Widget:
     notes: list[Widget] = []
     if ctx.view.confirm_name:  # a rare character, or a name that fills the card's field
         notes.append(Text(tr("Check that your name above is exactly as on your ID card. If a character is "
-                             "wrong or missing, tap \"Ask for staff\"."), font=40, bold=True, color=theme.ACCENT))
+                             "wrong or missing, tap \"Ask for staff\"."), font=40, bold=True, color=theme.PRIMARY_DARK))
     return page(
         tr("Check your application"),
         *notes,
