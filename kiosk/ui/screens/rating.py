@@ -93,7 +93,7 @@ def _thanks(ctx: Ctx) -> Widget:
     if ctx.view.rating_level in wire.BAD_LEVELS:
         parts.append(Text(tr("The registration authority will look into it within {days} working days.",
                              days=wire.FOLLOW_UP_WORKING_DAYS), font=44))
-    parts.append(button(ctx, tr("Finish"), "finish"))
+    parts.append(button(ctx, tr("Finish"), "finish", color=theme.OK))
     return page(tr("Thank you for your rating"), *parts)
 
 

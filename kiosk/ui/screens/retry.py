@@ -20,4 +20,4 @@ def build(ctx: Ctx) -> Widget:
         # a resident ID card reader finds a card only once per placement: lift it, then place it
         body += "\n\n" + tr("Take the card off the reader first, then place it again.")
     title = tr("This document cannot be used") if expired else tr("This step did not succeed")
-    return message(ctx, title, body, button(ctx, again, "retry"), cancel_button(ctx), color=theme.TEXT)
+    return message(ctx, title, body, button(ctx, again, "retry", color=theme.OK), cancel_button(ctx), color=theme.TEXT)

@@ -35,7 +35,7 @@ def build(ctx: Ctx) -> Widget:
         body += "\n\n" + tr("A member of staff has been called and will be with you shortly.")
     if v.take_card:
         body += "\n\n" + tr("Take your ID card off the reader and show it to the member of staff.")
-    buttons = [button(ctx, tr("Continue by myself"), "resume")] if v.error == "requested" else []
+    buttons = [button(ctx, tr("Continue by myself"), "resume", color=theme.OK)] if v.error == "requested" else []
     step = f"{tr(STEP_NAMES[v.stopped_at])} ({v.stopped_at})" if v.stopped_at in STEP_NAMES else v.stopped_at or "—"
     staff = for_staff(ctx, tr("For staff"), [(tr("Code"), v.error or "requested"), (tr("Step"), step)])
     return message(ctx, tr("Help is on the way"), body, *buttons, cancel_button(ctx), color=theme.TEXT,
