@@ -163,7 +163,8 @@ class TimeoutSection:
     # idle health check, so a fault shows before an applicant starts; 0: off
     attract_probe: Annotated[float, Field(ge=0, le=DAY_S), rule(lambda v: v == 0 or v >= 1,
                                                                 "0 (off) or at least 1 second")] = 60
-    # a "need more time?" countdown this long before an input screen times out; shorter than them all
+    # the "tap to continue, or what you entered is cleared" countdown this long before an input
+    # screen times out; shorter than them all
     idle_warning: Annotated[float, Field(ge=0, le=DAY_S)] = 15
     # elderly mode (长辈模式): the applicant's screens, their countdown and the rating's "thank
     # you" wait this many times longer (device timeouts do not change)

@@ -181,6 +181,19 @@ def problems(form: dict[str, object]) -> list[str]:
     return found
 
 
+def unknown_scope(form: dict[str, object], ref: ReferenceData | None) -> bool:
+    """A scope code neither catalogue knows (the reference data changed under the form, or the
+    form was filled from another copy): the review would show an empty or partial scope."""
+    if ref is None:
+        return False
+    known = {s.code for s in ref.scope_items}
+    if ref.national is not None:
+        known |= set(ref.national.ref.scope)
+    if not known:  # reference data without a scope list cannot judge the codes
+        return False
+    return any(str(code) not in known for code in form.get("scope_codes") or [])  # type: ignore[union-attr]
+
+
 def premises(form: dict[str, object]) -> str:
     """Street (from the division list), road, number and room, as the licence prints them."""
     room = str(form.get("room") or "")

@@ -66,10 +66,12 @@ class View:
     countdown: float | None = None  # seconds left before the idle timeout, once it is near
     error: str = ""  # stable code of the last problem on this screen
     key_mode: str = "can"  # card access: "can" | "mrz"
+    tries_left: int = 0  # card access: failed card steps still allowed before staff is called
     guidance: str = ""
     challenge: str | None = None
     staff_called: bool = False
     retry_step: str = ""
+    stopped_at: str = ""  # staff: the state the applicant was in when staff were called
     fault: str = ""
     pending_txn: bool = False  # a submitted application is kept for recovery
     document_held: bool = False  # its decided document was not printed: held for staff
@@ -119,6 +121,7 @@ class Flow:
         self.take_card = False
         self.watching_card = False  # a WatchCardRemoval is running
         self.elderly = False  # elderly mode, chosen by the applicant for their case
+        self.staff_on_way = False  # staff were called for this applicant: every screen says so
         # (from, to, why) of the latest transitions, for tests and logs; bounded for months of running
         self.history: deque[tuple[State, State, str]] = deque(maxlen=HISTORY_KEPT)
         self._leaving: list[object] = []  # ON_EXIT commands of the states left in this dispatch
@@ -188,7 +191,9 @@ class Flow:
         self.entered_at = self.last_activity = self.clock()
         if state in NO_ELDERLY_STATES or state is State.ATTRACT:  # the next applicant chooses again
             self.elderly = False
-        keep = {"language": self.session.language, "staff_called": False, "reference": self.reference,
+        if state is State.ATTRACT:
+            self.staff_on_way = False  # the next applicant has called nobody
+        keep = {"language": self.session.language, "staff_called": self.staff_on_way, "reference": self.reference,
                 "ready": self.ready, "take_card": self.take_card, "elderly": self.elderly,
                 **self._document_view()}
         self.view = View(state, **keep)
@@ -224,6 +229,7 @@ class Flow:
         had_data = self.session.holds_personal_data()
         language = self.session.language if keep_language else self.default_language
         self.session.wipe()
+        self.staff_on_way = False
         self._name_seq += 1
         self._name_due = None
         self.session = ApplicantSession(language=language)
@@ -285,12 +291,14 @@ class Flow:
         if reason == "requested" and (self._in_flight() or self.state is State.RATING):
             # never abandon an operation in flight: staff is called, the step completes
             self.view.staff_called = True
+            self.staff_on_way = self.state is not State.RATING  # a rated case's applicant data are gone
             return [c.AlertStaff(reason)]
         cmds: list[object] = [c.AlertStaff(reason)]
         if record:
             cmds.insert(0, c.Record(self.session.txn_id, "staff", reason))
         self.staff_return = self.state if reason == "requested" else None
-        self._go(State.STAFF, reason, error=reason, staff_called=True)
+        self.staff_on_way = True
+        self._go(State.STAFF, reason, error=reason, staff_called=True, stopped_at=self.state.value)
         return cmds
 
     def _in_flight(self) -> bool:
@@ -435,7 +443,8 @@ class Flow:
                 self._go(State.CARD_READ, "card_inserted")
                 return [c.ReadCard(None)]
             mode = "can" if ev.info.accepts_can else "mrz"
-            self._go(State.CARD_ACCESS, "card_inserted", key_mode=mode)
+            left = self.policy.max_attempts - self.session.attempts.get("card", 0)
+            self._go(State.CARD_ACCESS, "card_inserted", key_mode=mode, tries_left=left)
             return []
         if isinstance(ev, e.StepFailed):
             return self._fault(ev.code) if ev.fault else self._fail("card", ev.code)
@@ -546,7 +555,7 @@ class Flow:
                 if changed and key in form_rules.NAME_FIELDS:
                     self._name_changed()
             elif ev.action == "form_done":
-                found = form_rules.problems(self.session.form)
+                found = self._form_problems()
                 check = self.view.name_check
                 if check is not None and check.outcome == "reject":
                     # the service's own rules refuse this name: the submission would, too
@@ -562,9 +571,19 @@ class Flow:
                 return self._to_attract("cancel", "cancelled")
         return []
 
+    def _form_problems(self) -> list[str]:
+        found = form_rules.problems(self.session.form)
+        if "missing:scope_codes" not in found and form_rules.unknown_scope(self.session.form, self.reference):
+            found.append("invalid:scope_codes")
+        return found
+
     def _on_review(self, ev: object) -> list[object]:
         if isinstance(ev, e.Touch):
             if ev.action == "confirm":
+                found = self._form_problems()
+                if found:  # never submit what the review could not show whole: back to the form
+                    self._go(State.FORM, "incomplete", form_problems=found)
+                    return []
                 assert self.session.identity is not None
                 app = form_rules.to_application(self.session.identity, self.session.form, self.reference)
                 if self.session.application != app or self.session.idempotency_key is None:

@@ -30,6 +30,7 @@ from kiosk.ui import screens, theme
 from kiosk.ui.gesture import HiddenCorner
 from kiosk.ui.preview import CameraPreview
 from kiosk.ui.progress_strip import ProgressStrip
+from kiosk.ui.screens.common import idle_warning
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import Card, KioskButton, Text, fill
 
@@ -101,11 +102,13 @@ class KioskApp(App):
         column.add_widget(self.progress_box)
         self.content = BoxLayout()
         column.add_widget(self.content)
+        # the idle countdown takes its own slot above the staff bar: the screen's content shrinks
+        # to make room instead of lying under it
+        self.overlay = AnchorLayout(anchor_y="bottom", size_hint=(1, None), height=0)
+        column.add_widget(self.overlay)
         self.footer = BoxLayout(size_hint_y=None, height=px(170), padding=(px(36), px(20)))
         column.add_widget(self.footer)
         root.add_widget(column)
-        self.overlay = AnchorLayout(anchor_y="bottom", size_hint=(1, None), height=0, pos=(0, px(180)))
-        root.add_widget(self.overlay)
         d = self.runner.settings.diagnostics
         self.corner = HiddenCorner(d.gesture_taps, d.gesture_window_s, lambda: self.touch("diag_gesture"),
                                    size_hint=(None, None), size=(px(220), px(150)),
@@ -196,7 +199,7 @@ class KioskApp(App):
         ctx = screens.Ctx(view=flow.view, session=flow.session, tr=self.tr, touch=self.touch,
                           scratch=self.scratch, camera_widget=self.preview, rerender=self.render,
                           input_methods=self.input_methods, input_methods_state=self.input_methods_state,
-                          links=self._links())
+                          links=self._links(), kiosk_id=self.runner.settings.kiosk.id)
         shows_camera = flow.state is State.FACE_CHECK or (flow.state is State.DIAG
                                                          and flow.view.key_mode == "device:camera")
         if not shows_camera and self.preview.parent is not None:
@@ -283,17 +286,17 @@ class KioskApp(App):
                 self.overlay.clear_widgets()
                 self.overlay.height = 0
             return
-        text = self.tr("Need more time? This screen closes in {seconds} s", seconds=int(left + 0.999))
-        if shown and getattr(self.overlay.children[0], "countdown_text", None) == text:
+        text = idle_warning(self.tr, flow.state, int(left + 0.999))
+        card = self.overlay.children[0] if shown else None
+        if card is not None and card.countdown_language == self.tr.language:
+            card.countdown_label.text = card.countdown_text = text  # in place: nothing jumps
             return
         self.overlay.clear_widgets()
-        card = Card(size_hint=(0.92, None))
-        card.countdown_text = text
-        card.add_widget(Text(text, font=44, bold=True, halign="center"))
-        card.add_widget(KioskButton(self.tr("Yes, I need more time"), "more_time", None, self.touch,
-                                     color=theme.OK, height=140))
-        # as tall as its (possibly larger) text needs
-        card.bind(minimum_height=lambda *_: (setattr(card, "height", card.minimum_height),
-                                             setattr(self.overlay, "height", card.minimum_height + px(10))))
-        card.height, self.overlay.height = px(330), px(340)
+        card = Card(size_hint=(0.92, None))  # as tall as its words: three lines in English
+        card.bind(minimum_height=card.setter("height"))
+        card.bind(height=lambda _w, h: setattr(self.overlay, "height", h + px(10)))
+        card.countdown_text, card.countdown_language = text, self.tr.language
+        card.countdown_label = Text(text, font=44, bold=True, halign="center")
+        card.add_widget(card.countdown_label)
+        card.add_widget(KioskButton(self.tr("Continue"), "more_time", None, self.touch, color=theme.OK, height=140))
         self.overlay.add_widget(card)

@@ -25,6 +25,8 @@ BOOK = (0.48, 0.08, 0.12, 1)  # a passport's dark red cover
 BOOK_EDGE = (0.36, 0.05, 0.09, 1)
 GOLD = (0.86, 0.72, 0.36, 1)
 WAVE = (0.12, 0.31, 0.60, 1)  # the "read here" waves
+PRIMARY_DARK = (0.08, 0.21, 0.42, 1)  # printed digits
+MARK = (0.85, 0.40, 0.0, 1)  # an orange ring: "look here", not an error
 
 
 def _faded(rgba: tuple, faded: bool) -> tuple:
@@ -117,6 +119,40 @@ class PassportPicture(DocumentPicture):
         Line(points=[cx - chip_w / 2, by + px(26) + chip_h / 2, cx - px(7), by + px(26) + chip_h / 2], width=px(2))
         Line(points=[cx + px(7), by + px(26) + chip_h / 2, cx + chip_w / 2, by + px(26) + chip_h / 2], width=px(2))
         self.waves(x + px(200), y + px(272))
+
+
+class AccessNumberPicture(DocumentPicture):
+    """The photo side of an ID card with its 6-digit access number marked: where to look for the
+    number the CAN step asks for (on ICAO ID cards it is printed at the bottom right)."""
+
+    def draw(self, x: float, y: float) -> None:
+        cw, ch = px(360), px(228)
+        cx, cy = x + px(20), y + px(36)
+        self.colour((0, 0, 0, 0.18))
+        RoundedRectangle(pos=(cx + px(6), cy - px(6)), size=(cw, ch), radius=[px(16)])
+        self.colour(CARD)
+        RoundedRectangle(pos=(cx, cy), size=(cw, ch), radius=[px(16)])
+        self.colour(PHOTO)  # the photo on the left
+        Rectangle(pos=(cx + px(20), cy + px(60)), size=(px(90), px(120)))
+        self.colour(CARD_LINE)
+        Ellipse(pos=(cx + px(43), cy + px(130)), size=(px(44), px(44)))
+        RoundedRectangle(pos=(cx + px(32), cy + px(60)), size=(px(66), px(62)), radius=[px(26), px(26), 0, 0])
+        for i, width in enumerate((150, 190, 120, 170)):  # the printed data
+            Rectangle(pos=(cx + px(130), cy + ch - px(44) - i * px(30)), size=(px(width), px(10)))
+        # the access number: six digit-sized marks (no real digits, which someone might copy),
+        # ringed, with an arrow pointing at them
+        tw, th = px(6 * 20), px(30)
+        bx, by = cx + cw - tw - px(26), cy + px(18)
+        self.colour((1, 1, 1, 1))
+        Rectangle(pos=(bx - px(6), by - px(4)), size=(tw + px(12), th + px(8)))
+        self.colour(PRIMARY_DARK)
+        for i in range(6):
+            Rectangle(pos=(bx + i * px(20) + px(3), by), size=(px(13), th))
+        self.colour(MARK)
+        Line(rounded_rectangle=(bx - px(16), by - px(12), tw + px(32), th + px(24), px(10)), width=px(4))
+        tip_x, tip_y = bx - px(18), by + th + px(12)
+        Line(points=[tip_x - px(60), tip_y + px(56), tip_x, tip_y], width=px(4))  # the arrow
+        Line(points=[tip_x - px(4), tip_y + px(26), tip_x, tip_y, tip_x - px(26), tip_y + px(4)], width=px(4))
 
 
 PICTURES = {"resident_card": ResidentCardPicture, "passport": PassportPicture}

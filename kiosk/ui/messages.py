@@ -7,8 +7,8 @@ from kiosk.i18n import N_
 ERRORS = {
     "card_removed": N_("The card was removed while it was being read. Place it on the reader again "
                        "and leave it there until the kiosk says so."),
-    "card_access_denied": N_("The chip did not accept the access number. Check the 6-digit card access "
-                             "number (CAN) printed on the card and try again."),
+    "card_access_denied": N_("The card did not accept this number. Check the 6-digit number printed on the "
+                             "photo side of your card and try again."),
     "card_blocked": N_("The chip is blocked after too many wrong access numbers. Please ask staff."),
     "card_unsupported": N_("This card has no chip this kiosk can read. Please use an electronic ID card "
                            "or passport, or ask staff."),
@@ -29,7 +29,7 @@ ERRORS = {
     "face_swapped": N_("A different person came into view during the check."),
     "face_timeout": N_("The face check took too long."),
     "timeout": N_("The face check took too long."),
-    "can_format": N_("The card access number has 6 digits."),
+    "can_format": N_("Please type all 6 digits."),
     "mrz_format": N_("Enter the document number and both dates as 6 digits (YYMMDD)."),
     "requested": N_("A member of staff has been called and will be with you shortly."),
     "manual": N_("Taken out of service by a technician"),
@@ -125,7 +125,7 @@ GUIDANCE = {
 }
 
 FORM_FIELDS = {
-    "composition": N_("Composition"),
+    "composition": N_("Who runs the business"),
     "trade_name": N_("Trade name"),
     "industry_code": N_("Industry"),
     "industry_term": N_("Industry term in the name"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kivy.graphics import Color, Rectangle, RoundedRectangle
+from kivy.graphics import Color, Line, Rectangle, RoundedRectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
@@ -20,20 +20,29 @@ from kivy.uix.widget import Widget
 from kiosk.ui import theme
 from kiosk.ui.theme import font_px, px
 
+CHECK = "✓"  # marks a chosen option (with the colour, never instead of it)
+UNCHECKED = "□"  # a tick box not ticked, where a choice is a yes/no
+
 
 class KioskButton(Button):
     """A large, flat button that reports (action, value) when released."""
 
     def __init__(self, text: str, action: str, value: Any = None, on_action: Callable[..., None] | None = None,
                  color: tuple = theme.PRIMARY, text_color: tuple = (1, 1, 1, 1), font: float = 44,
-                 height: float = 150, selected: bool | None = None, **kw: Any) -> None:
+                 height: float = 150, selected: bool | None = None, enabled: bool = True, **kw: Any) -> None:
         if selected is not None:
             color = theme.SELECTED if selected else theme.UNSELECTED
             text_color = (1, 1, 1, 1) if selected else theme.TEXT
+            if selected and not text.startswith(CHECK):  # chosen is said by a mark, not by colour alone
+                text = f"{CHECK} {text}"
+        enabled = enabled and not kw.pop("disabled", False)
+        if not enabled:  # not only greyed: a flat page-coloured face with a dashed outline, muted text
+            color, text_color = theme.BG, theme.MUTED
         color, text_color = theme.shade(color), theme.shade(text_color)
         super().__init__(text=text, font_size=font_px(font), size_hint_y=None, height=px(height),
                          background_normal="", background_down="", background_color=(0, 0, 0, 0),
-                         color=text_color, halign="center", valign="middle", **kw)
+                         color=text_color, disabled_color=text_color, halign="center", valign="middle",
+                         disabled=not enabled, **kw)
         self.action, self.value, self.selected = action, value, selected
         self._on_action = on_action
         self._min_height = px(height)
@@ -43,6 +52,10 @@ class KioskButton(Button):
         with self.canvas.before:
             self._bg_color = Color(*color)
             self._bg = RoundedRectangle(radius=[px(18)])
+            self._outline = None
+            if not enabled:
+                Color(*text_color)
+                self._outline = Line(width=px(2), dash_length=px(12), dash_offset=px(8))
         self.bind(pos=self._redraw, size=self._redraw, state=self._pressed)
         self._base_color = color
 
@@ -56,6 +69,8 @@ class KioskButton(Button):
 
     def _redraw(self, *_: Any) -> None:
         self._bg.pos, self._bg.size = self.pos, self.size
+        if self._outline is not None:
+            self._outline.rectangle = (self.x + 1, self.y + 1, self.width - 2, self.height - 2)
 
     def _pressed(self, *_: Any) -> None:
         r, g, b, a = self._base_color
@@ -131,12 +146,20 @@ def grid(cols: int, children: list[Widget], spacing: float = 16, reflow: bool = 
 
 
 def keypad(on_key: Callable[[str, Any], None], keys: str = "123456789C0<", action: str = "key",
-           height: float = 150) -> GridLayout:
-    """Digits (and optionally letters) as big buttons; 'C' clears, '<' deletes one."""
+           height: float = 150, clear: str = "C", delete: str = "←") -> GridLayout:
+    """Digits (and optionally letters) as big buttons; 'C' clears, '<' deletes one. The caller
+    passes the two editing keys' words (translated), so that they say what they do."""
     cols = 3 if len(keys) <= 12 else 6
+    digit_font = 56 if cols == 3 else 40
     buttons = []
     for k in keys:
-        label = {"C": "C", "<": "←"}.get(k, k)
+        label = {"C": clear, "<": delete}.get(k, k)
+        font = digit_font if len(label) <= 1 else digit_font * 0.62  # words, not one glyph
         buttons.append(KioskButton(label, action, k, on_key, color=theme.UNSELECTED, text_color=theme.TEXT,
-                                    font=56 if cols == 3 else 40, height=height if cols == 3 else 110))
+                                    font=font, height=height if cols == 3 else 110))
     return grid(cols, buttons, reflow=False)
+
+
+def edit_keys(tr: Callable[..., str]) -> dict[str, str]:
+    """The keypad's clear and delete keys in words (``keypad(..., **edit_keys(tr))``)."""
+    return {"clear": tr("Clear"), "delete": tr("← Delete")}

@@ -28,6 +28,7 @@ class Ctx:
     input_methods: Any = None  # kiosk.textentry InputMethods once opened; None while opening or if none works
     input_methods_state: str = "opening"  # opening | ready | failed
     links: ProofLinks = field(default_factory=ProofLinks)  # e-licence page, where to ask (done screens)
+    kiosk_id: str = ""  # [kiosk] id: staff and the counter identify the machine by it
 
 
 # A screen widget with this attribute set true takes the whole height between the header and the

@@ -24,7 +24,7 @@ def build(ctx: Ctx) -> Widget:
         box.add_widget(Text(line, font=44))
     box.add_widget(spacer(80))
     if ctx.view.ready:
-        box.add_widget(button(ctx, tr("Touch here to start"), "start", height=220, font=64))
+        box.add_widget(button(ctx, tr("Touch here to start"), "start", color=theme.OK, height=220, font=64))
     else:
         box.add_widget(Text(tr("Preparing the kiosk..."), font=56, color=theme.MUTED, halign="center"))
     return centred(box)

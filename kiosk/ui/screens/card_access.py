@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
+from kiosk.ui.document_pictures import AccessNumberPicture, DocumentPicture
 from kiosk.ui.messages import error_text
 from kiosk.ui.screens import Ctx
 from kiosk.ui.screens.common import button, cancel_button, page
-from kiosk.ui.widgets import Card, KioskButton, Text, grid, keypad
+from kiosk.ui.widgets import Card, KioskButton, Text, edit_keys, grid, keypad
 
 MRZ_FIELDS = ("document_number", "birth_date", "expiry_date")
 MRZ_LIMITS = {"document_number": 9, "birth_date": 6, "expiry_date": 6}
@@ -28,8 +30,25 @@ def build(ctx: Ctx) -> Widget:
     return _can(ctx) if ctx.view.key_mode == "can" else _mrz(ctx)
 
 
-def _error(ctx: Ctx) -> list[Widget]:
-    return [Text(error_text(ctx.tr, ctx.view.error), font=38, color=theme.ACCENT)] if ctx.view.error else []
+def _error(ctx: Ctx, typed: bool) -> list[Widget]:
+    """The last problem, once something was typed: an empty keypad shows no error."""
+    if not (ctx.view.error and typed):
+        return []
+    return [Text(error_text(ctx.tr, ctx.view.error), font=38, color=theme.ACCENT)]
+
+
+def _tries(ctx: Ctx) -> list[Widget]:
+    if ctx.view.tries_left <= 0:
+        return []
+    return [Text(ctx.tr("Tries left: {count}", count=ctx.view.tries_left), font=38, color=theme.MUTED)]
+
+
+def _read_button(ctx: Ctx, value: object, complete: bool) -> KioskButton:
+    """Disabled until the number is complete, and saying so in words, not only in grey."""
+    if complete:
+        return button(ctx, ctx.tr("Read my card"), "submit_key", value, color=theme.OK)
+    return button(ctx, ctx.tr("Read my card (type all 6 digits first)"), "submit_key", value, enabled=False,
+                  font=38)
 
 
 def _can(ctx: Ctx) -> Widget:
@@ -43,17 +62,26 @@ def _can(ctx: Ctx) -> Widget:
     shown = " ".join(digits.ljust(6, "_"))
     display = Card(size_hint_y=None, height=theme.px(170))
     display.add_widget(Text(shown, font=80, bold=True, halign="center"))
+    # the picture beside what was typed, so that the whole keypad fits on the screen
+    typed = BoxLayout(orientation="vertical", spacing=theme.px(16))
+    typed.add_widget(Widget())
+    typed.add_widget(display)
+    for part in (*_tries(ctx), *_error(ctx, bool(digits))):
+        typed.add_widget(part)
+    typed.add_widget(Widget())
+    row = BoxLayout(size_hint_y=None, height=theme.px(DocumentPicture.HEIGHT), spacing=theme.px(24))
+    row.add_widget(AccessNumberPicture())
+    row.add_widget(typed)
     return page(
-        tr("Enter the card access number"),
-        Text(tr("The 6-digit card access number (CAN) is printed on the front of your card."), font=40),
-        *_error(ctx),
-        display,
-        keypad(on_key, height=104),
-        button(ctx, tr("Read my card"), "submit_key", digits, color=theme.OK if len(digits) == 6 else theme.MUTED),
-        button(ctx, tr("My card has no access number"), "key_mode", "mrz", color=theme.UNSELECTED,
+        tr("Your card's 6-digit number"),
+        Text(tr("Find the 6-digit number printed on the photo side of your card, usually at the bottom "
+                "right, as in the picture. It is not your ID number."), font=40),
+        row,
+        keypad(on_key, height=115, **edit_keys(tr)),
+        button(ctx, tr("My card has no such number"), "key_mode", "mrz", color=theme.UNSELECTED,
                text_color=theme.TEXT, height=110, font=36),
-        cancel_button(ctx),
-        gap=24, margin_y=12,  # the whole keypad page, down to "cancel", under the progress strip
+        actions=(_read_button(ctx, digits, len(digits) == 6), cancel_button(ctx)),
+        gap=24, margin_y=12,  # the picture and the keypad under the progress strip
     )
 
 
@@ -79,11 +107,12 @@ def _mrz(ctx: Ctx) -> Widget:
     return page(
         tr("Enter the data from your document"),
         Text(tr("Copy these from the machine-readable zone of your document."), font=38),
-        *_error(ctx),
+        *_tries(ctx),
+        *_error(ctx, any(values.values())),
         grid(1, fields, spacing=12),
-        keypad(on_key, keys=keys) if len(keys) > 12 else keypad(on_key, keys="1234567890C<"),
-        button(ctx, tr("Read my card"), "submit_key", tuple(values[f] for f in MRZ_FIELDS), color=theme.OK),
-        button(ctx, tr("Use the card access number"), "key_mode", "can", color=theme.UNSELECTED,
+        keypad(on_key, keys=keys if len(keys) > 12 else "1234567890C<", **edit_keys(tr)),
+        button(ctx, tr("Use the 6-digit number instead"), "key_mode", "can", color=theme.UNSELECTED,
                text_color=theme.TEXT, height=110, font=36),
-        cancel_button(ctx),
+        actions=(button(ctx, tr("Read my card"), "submit_key", tuple(values[f] for f in MRZ_FIELDS),
+                        color=theme.OK), cancel_button(ctx)),
     )

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import time
+
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
+from kiosk.flow.states import State
+from kiosk.i18n import Translator
 from kiosk.ui import theme
 from kiosk.ui.screens import Ctx
 from kiosk.ui.theme import px
-from kiosk.ui.widgets import Card, KioskButton, Text, scroller
+from kiosk.ui.widgets import Card, KioskButton, Text, fill, scroller
 
 
-def page(title: str, *parts: Widget, gap: float = 32, margin_y: float = 48) -> ScrollView:
-    """Title and parts from the top down; scrolls only if a small display cannot hold them. A tall
-    page may ask for less space between its parts (``gap``) and above and below (``margin_y``)."""
+def page(title: str, *parts: Widget, gap: float = 32, margin_y: float = 48,
+         actions: tuple[Widget, ...] = ()) -> Widget:
+    """Title and parts from the top down; they scroll only if a small display cannot hold them.
+    A tall page may ask for less space between its parts (``gap``) and above and below
+    (``margin_y``). ``actions`` (the way forward and the way out) stay pinned at the bottom,
+    always in view."""
     box = BoxLayout(orientation="vertical", padding=(px(48), px(margin_y)), spacing=px(gap), size_hint_y=None)
     box.bind(minimum_height=box.setter("height"))
     box.add_widget(Text(title, font=64, bold=True, color=theme.PRIMARY_DARK))
@@ -23,14 +30,32 @@ def page(title: str, *parts: Widget, gap: float = 32, margin_y: float = 48) -> S
         box.add_widget(p)
     scroll = scroller()
     scroll.add_widget(box)
-    return scroll
+    return pinned(scroll, actions)
 
 
-def message(ctx: Ctx, title: str, body: str, *buttons: KioskButton, color: tuple = theme.TEXT) -> ScrollView:
+def pinned(scroll: Widget, actions: tuple[Widget, ...]) -> Widget:
+    """A scrolling body above a bar of actions that never scrolls: a long page never hides its
+    buttons below the fold or half under the staff bar."""
+    if not actions:
+        return scroll
+    column = BoxLayout(orientation="vertical")
+    column.add_widget(scroll)
+    bar = BoxLayout(orientation="vertical", size_hint_y=None, spacing=px(16),
+                    padding=(px(48), px(16), px(48), px(16)))
+    bar.bind(minimum_height=bar.setter("height"))
+    for a in actions:
+        bar.add_widget(a)
+    fill(bar, theme.shade(theme.BG))
+    column.add_widget(bar)
+    return column
+
+
+def message(ctx: Ctx, title: str, body: str, *buttons: KioskButton, color: tuple = theme.TEXT,
+            extra: tuple[Widget, ...] = ()) -> Widget:
     card = Card(size_hint_y=None)
     card.bind(minimum_height=card.setter("height"))
     card.add_widget(Text(body, font=44, color=color))
-    return page(title, card, *buttons)
+    return page(title, card, *extra, actions=buttons)
 
 
 def centred(box: Widget) -> ScrollView:
@@ -72,3 +97,24 @@ def take_card_note(ctx: Ctx, text: str) -> Card:
 def cancel_button(ctx: Ctx) -> KioskButton:
     return button(ctx, ctx.tr("Cancel and start again"), "cancel", color=theme.UNSELECTED,
                   text_color=theme.TEXT, height=120, font=38)
+
+
+def idle_warning(tr: Translator, state: State, seconds: int) -> str:
+    """What the idle countdown says: what is lost when it runs out, and how to keep going."""
+    if state is State.RATING:  # the applicant's data are gone already: only the rating is lost
+        return tr("To continue, tap the button below. Otherwise the kiosk goes back to the start "
+                  "in {seconds} s.", seconds=seconds)
+    return tr("To continue, tap the button below. Otherwise the information you entered will be "
+              "cleared in {seconds} s.", seconds=seconds)
+
+
+def for_staff(ctx: Ctx, title: str, rows: list[tuple[str, str]]) -> Card:
+    """A panel of what staff or the counter need to identify the case: codes as they are (stable,
+    searchable in the logs), the kiosk's id, and the time it happened (first shown, wall clock)."""
+    seen = ctx.scratch.setdefault("staff_time", time.strftime("%Y-%m-%d %H:%M"))
+    card = Card(size_hint_y=None, padding=px(28), spacing=px(8))
+    card.bind(minimum_height=card.setter("height"))
+    card.add_widget(Text(title, font=36, bold=True, color=theme.PRIMARY_DARK))
+    for label, value in [*rows, (ctx.tr("Kiosk"), ctx.kiosk_id), (ctx.tr("Time"), seen)]:
+        card.add_widget(Text(ctx.tr("{label}: {value}", label=label, value=value), font=36))
+    return card

@@ -7,7 +7,7 @@ from kivy.uix.widget import Widget
 from kiosk.ui import theme
 from kiosk.ui.screens import Ctx
 from kiosk.ui.screens.common import button, page
-from kiosk.ui.widgets import Card, KioskButton, Text
+from kiosk.ui.widgets import CHECK, UNCHECKED, Card, KioskButton, Text
 
 
 def build(ctx: Ctx) -> Widget:
@@ -26,7 +26,7 @@ def build(ctx: Ctx) -> Widget:
                          font=40))
     for which, label in (("id", tr("I agree that my ID card data is used for this application")),
                          ("face", tr("I agree to a face check against my ID card photo"))):
-        card.add_widget(KioskButton(("[x] " if agreed[which] else "[  ] ") + label, "consent_toggle", which,
+        card.add_widget(KioskButton(f"{CHECK if agreed[which] else UNCHECKED}  {label}", "consent_toggle", which,
                                      toggle, selected=agreed[which], font=38, height=140))
     parts: list[Widget] = [card]
     if all(agreed.values()):

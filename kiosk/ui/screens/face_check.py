@@ -24,7 +24,7 @@ def build(ctx: Ctx) -> Widget:
     tr = ctx.tr
     code = ctx.view.challenge or ctx.view.guidance or "face_camera"
     parts: list[Widget] = [Text(tr(GUIDANCE.get(code, GUIDANCE["face_camera"])), font=60, bold=True,
-                                color=theme.ACCENT if ctx.view.challenge else theme.PRIMARY, halign="center")]
+                                color=theme.PRIMARY_DARK if ctx.view.challenge else theme.PRIMARY, halign="center")]
     if ctx.camera_widget is not None:
         if ctx.camera_widget.parent is not None:
             ctx.camera_widget.parent.remove_widget(ctx.camera_widget)

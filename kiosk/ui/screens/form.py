@@ -16,9 +16,9 @@ from kiosk.flow import form as form_rules
 from kiosk.ui import theme
 from kiosk.ui.messages import COMPOSITION, FORM_FIELDS
 from kiosk.ui.screens import Ctx, form_premises, form_scope, name_entry
-from kiosk.ui.screens.common import busy, button, cancel_button
+from kiosk.ui.screens.common import busy, button, cancel_button, pinned
 from kiosk.ui.theme import px
-from kiosk.ui.widgets import Card, KioskButton, Text, grid, keypad, scroller
+from kiosk.ui.widgets import Card, KioskButton, Text, edit_keys, grid, keypad, scroller
 
 PERMIT_NOTE = {"post": "(后置许可)", "prior": "(前置许可)"}
 
@@ -101,7 +101,7 @@ def build(ctx: Ctx) -> Widget:
         display = Card(size_hint_y=None, height=px(130))
         display.add_widget(Text(shown, font=52, bold=True, halign="center"))
         body.add_widget(display)
-        body.add_widget(keypad(on_key, action=action, height=110))
+        body.add_widget(keypad(on_key, action=action, height=110, **edit_keys(tr)))
 
     house = str(form.get("house_number") or "")
     digits("house_number", "key", 5, tr("No. {number}", number=house or "—"))
@@ -114,14 +114,16 @@ def build(ctx: Ctx) -> Widget:
         pick("scope_codes", scope, multi=True)
     digits("phone", "phone_key", 11, form_rules.phone_display(str(form.get("phone") or "")) or "—")
 
+    # the problems and the way on stay in view below the scrolling form, whatever its length
+    actions: list[Widget] = []
     for problem in ctx.view.form_problems:
         kind, _, field = problem.partition(":")
         label = tr(FORM_FIELDS.get(field, field))
         text = tr("Please choose: {field}", field=label) if kind == "missing" else tr(
             "Please check: {field}", field=label)
-        body.add_widget(Text(text, font=38, color=theme.ACCENT))
-    body.add_widget(button(ctx, tr("Next: check and confirm"), "form_done", color=theme.OK))
-    body.add_widget(cancel_button(ctx))
+        actions.append(Text(text, font=38, color=theme.ACCENT))
+    actions.append(button(ctx, tr("Next: check and confirm"), "form_done", color=theme.OK))
+    actions.append(cancel_button(ctx))
     scroll = scroller()
     scroll.add_widget(body)
-    return scroll
+    return pinned(scroll, tuple(actions))

@@ -5,7 +5,7 @@ from kivy.uix.widget import Widget
 from kiosk.ui import theme
 from kiosk.ui.messages import error_text
 from kiosk.ui.screens import Ctx
-from kiosk.ui.screens.common import page
+from kiosk.ui.screens.common import for_staff, page
 from kiosk.ui.widgets import Text
 
 
@@ -22,4 +22,5 @@ def build(ctx: Ctx) -> Widget:
         parts.append(Text(tr("If you just applied: your application is saved and will not be lost. "
                              "Please ask staff at the counter."), font=44, color=theme.OK))
     parts.append(Text(tr("Fault: {fault}", fault=error_text(tr, ctx.view.fault)), font=34, color=theme.MUTED))
+    parts.append(for_staff(ctx, tr("Please quote this at the counter:"), [(tr("Code"), ctx.view.fault or "—")]))
     return page(tr("Out of service"), *parts)

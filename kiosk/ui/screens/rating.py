@@ -44,9 +44,9 @@ def _levels(ctx: Ctx) -> Widget:
     # 150 high: finger-sized, and the whole page fits above the staff bar in both languages
     parts += [button(ctx, level_label(ctx, level), "rate", level, color=COLOUR[level], height=150, font=54)
               for level in wire.LEVELS]
-    parts += [Text(tr("Your rating contains no personal data. It helps us improve the service."), font=40,
-                   color=theme.MUTED), _skip(ctx)]
-    return page(tr("Please rate our service"), *parts)
+    parts.append(Text(tr("Your rating contains no personal data. It helps us improve the service."), font=40,
+                      color=theme.MUTED))
+    return page(tr("Please rate our service"), *parts, actions=(_skip(ctx),))
 
 
 def _reasons(ctx: Ctx) -> Widget:
@@ -92,7 +92,7 @@ def _thanks(ctx: Ctx) -> Widget:
     if ctx.view.rating_level in wire.BAD_LEVELS:
         parts.append(Text(tr("The registration authority will look into it within {days} working days.",
                              days=wire.FOLLOW_UP_WORKING_DAYS), font=44))
-    parts.append(button(ctx, tr("Finish"), "finish"))
+    parts.append(button(ctx, tr("Finish"), "finish", color=theme.OK))
     return page(tr("Thank you for your rating"), *parts)
 
 

@@ -19,5 +19,5 @@ def build(ctx: Ctx) -> Widget:
     elif ctx.view.retry_step == "card":
         # a resident ID card reader finds a card only once per placement: lift it, then place it
         body += "\n\n" + tr("Take the card off the reader first, then place it again.")
-    title = tr("This document cannot be used") if expired else tr("That did not work")
-    return message(ctx, title, body, button(ctx, again, "retry"), cancel_button(ctx), color=theme.ACCENT)
+    title = tr("This document cannot be used") if expired else tr("This step did not succeed")
+    return message(ctx, title, body, button(ctx, again, "retry", color=theme.OK), cancel_button(ctx), color=theme.TEXT)

@@ -8,7 +8,7 @@ from kiosk.ui.messages import COMPOSITION
 from kiosk.ui.screens import Ctx, form_scope
 from kiosk.ui.screens.common import button, cancel_button, page
 from kiosk.ui.screens.form import is_resident_number, localized, mask_id
-from kiosk.ui.widgets import Card, Text
+from kiosk.ui.widgets import Card, Text, grid
 
 
 def proposed_name(ctx: Ctx) -> str:
@@ -41,7 +41,7 @@ def build(ctx: Ctx) -> Widget:
         (tr("Operator"), form_rules.operator_name(identity)),
         (tr("ID number") if is_resident_number(identity) else tr("Document number"),
          mask_id(identity.personal_number or "")),
-        (tr("Composition"), tr(COMPOSITION.get(str(form.get("composition")), ""))),
+        (tr("Who runs the business"), tr(COMPOSITION.get(str(form.get("composition")), ""))),
         (tr("Premises"), premises),
         (tr("Business scope"), ("\n" if national is not None else "、").join(scope)),
     ]
@@ -55,12 +55,12 @@ def build(ctx: Ctx) -> Widget:
     notes: list[Widget] = []
     if ctx.view.confirm_name:  # a rare character, or a name that fills the card's field
         notes.append(Text(tr("Check that your name above is exactly as on your ID card. If a character is "
-                             "wrong or missing, tap \"Ask for staff\"."), font=40, bold=True, color=theme.ACCENT))
+                             "wrong or missing, tap \"Ask for staff\"."), font=40, bold=True, color=theme.PRIMARY_DARK))
     return page(
         tr("Check your application"),
         *notes,
         card,
-        button(ctx, tr("Confirm and submit"), "confirm", color=theme.OK),
-        button(ctx, tr("Change something"), "edit", color=theme.UNSELECTED, text_color=theme.TEXT),
-        cancel_button(ctx),
+        actions=(button(ctx, tr("Confirm and submit"), "confirm", color=theme.OK),
+                 grid(2, [button(ctx, tr("Change my answers"), "edit", color=theme.UNSELECTED,
+                                 text_color=theme.TEXT, height=120, font=38), cancel_button(ctx)])),
     )

@@ -60,7 +60,7 @@ def test_idle_countdown_then_timeout_wipes_the_session(ui: Harness) -> None:
     ui.until(lambda: ui.runner.flow.state is State.CARD_ACCESS, what="the card found")
     clock.advance(1.5)  # 2.5 s left: the countdown shows for the last 3
     ui.until(lambda: ui.runner.flow.view.countdown is not None, what="countdown")
-    assert any("需要更多时间吗" in t for t in ui.texts())
+    assert any("您填写的信息将被清除" in t for t in ui.texts())
     ui.screenshot("idle-countdown")
     ui.tap("more_time")
     assert ui.runner.flow.view.countdown is None
@@ -82,8 +82,10 @@ def test_typed_can_is_kept_only_on_its_screen(ui: Harness) -> None:
     for digit in "123":
         ui.tap("key", digit)
     assert any("1 2 3 _ _ _" in t for t in ui.texts())
-    ui.tap("submit_key", "123")
-    assert ui.runner.flow.view.error == "can_format" and any("6位数字" in t for t in ui.texts())
+    ui.runner.post(e.Touch("submit_key", "123"))  # the button itself is disabled until 6 digits
+    ui.until(lambda: ui.runner.flow.view.error == "can_format", what="the format error")
+    ui.step(2)
+    assert any("6位数字" in t for t in ui.texts())
     ui.tap("cancel")
     assert ui.runner.flow.state is State.ATTRACT and ui.app.scratch == {}
 
@@ -183,7 +185,7 @@ def test_the_card_screen_pictures_both_documents_and_fades_one_whose_reader_is_d
 
     pictures = [w for w in ui.app.root.walk() if isinstance(w, ResidentCardPicture | PassportPicture)]
     assert [type(p) for p in pictures] == [ResidentCardPicture, PassportPicture] and not any(p.faded for p in pictures)
-    assert "居民身份证" in ui.texts() and "护照或电子身份证件" in ui.texts()
+    assert "居民身份证" in ui.texts() and "护照或其他带芯片的证件" in ui.texts()
     ui.screenshot("card-wait-zh_CN")
     ui.tap("language", "en")
     assert "Resident ID card (居民身份证)" in ui.texts() and "Passport or electronic ID card" in ui.texts()

@@ -151,10 +151,10 @@ def test_printer_page_settles_a_held_licence(ui: Harness) -> None:
     ui.until(lambda: ui.runner.flow.state is State.DIAG and len(ui.runner.flow.view.checks) >= 5, what="checks")
     printer = next(r for r in ui.runner.flow.view.checks if r.device == "printer")
     assert (printer.status, printer.reason) == ("fault", "printer_jobs_held")
-    assert any("有文书等待工作人员处理" in t for t in ui.texts())
+    assert any("有打印件等待工作人员处理" in t for t in ui.texts())
     ui.tap("diag_page", "device:printer")
     ui.until(lambda: any(job.job_id[:8] in t and "未打印" in t for t in ui.texts()), what="the held licence")
-    assert any("身份证" in t for t in ui.texts()), "staff are told to check the ID card"
+    assert any("核对其证件上的姓名" in t for t in ui.texts()), "staff are told to check the ID document"
     ui.screenshot("diag-printer-held")
     printed = len(vp.printouts)
     ui.tap("diag_void", job.job_id)
