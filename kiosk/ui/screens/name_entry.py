@@ -159,7 +159,8 @@ def term_section(ctx: Ctx, body: BoxLayout) -> None:
     suggestions = form_rules.industry_term_suggestions(form, ctx.view.reference)
     if not suggestions or not form.get("trade_name"):
         return
-    body.add_widget(Text(tr(FORM_FIELDS["industry_term"]), font=44, bold=True))
+    heading = FORM_FIELDS["industry_term"]  # not inside tr(): extraction would take the key for a message
+    body.add_widget(Text(tr(heading), font=44, bold=True))
     body.add_widget(Text(tr("What you sell or do, as the name says it, e.g. 拉面 in 老王拉面馆."), font=36,
                          color=theme.MUTED))
 
