@@ -40,7 +40,10 @@ class ConfigError(Exception):
 
     def __init__(self, path: Path | str, key: str, problem: str) -> None:
         self.path, self.key, self.problem = str(path), key, problem
-        where = f" at key '{key}'" if key else ""
+        # A key is the file's own text: control characters are shown escaped so the
+        # message stays one line in the log and on the technician's screen.
+        shown = key.encode("unicode_escape").decode("ascii") if not key.isprintable() else key
+        where = f" at key '{shown}'" if key else ""
         super().__init__(f"Configuration error in {path}{where}: {problem}")
 
 

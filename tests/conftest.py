@@ -28,7 +28,7 @@ if IN_CI:
 def missing(message: str) -> None:
     """Something the README's set-up installs is absent: skip on a developer's machine, FAIL under
     CI=true, where the set-up ran and a silent skip would hide a broken install."""
-    if IN_CI:
+    if os.environ.get("CI") == "true":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
 

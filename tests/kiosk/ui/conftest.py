@@ -47,6 +47,14 @@ class Harness:
                 return
             before = now
 
+    def pump(self) -> None:
+        """The runner handles what the tap queued, now: the kiosk's clock pumps it every 1/30 s,
+        and two frames at 60 fps are not always that long, so a test that only stepped frames
+        would sometimes look at the screen before the tap took effect."""
+        self.step()
+        self.app._pump(0)
+        self.settle()
+
     def until(self, cond: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
@@ -61,7 +69,7 @@ class Harness:
         for _ in range(10):  # a button scrolled out of view needs a frame or two to come in
             self.settle()
             if tap(self.app.root, action, value):
-                self.step(2)
+                self.pump()
                 return
         raise AssertionError(f"no button {action}={value!r} on {self.runner.flow.state}")
 
@@ -75,7 +83,7 @@ class Harness:
         touch = SyntheticTouch("synthetic", int(time.monotonic() * 1e6) % 10**9, pos)
         EventLoop.post_dispatch_input("begin", touch)
         EventLoop.post_dispatch_input("end", touch)
-        self.step()
+        self.pump()
 
     def texts(self) -> list[str]:
         from kivy.uix.label import Label

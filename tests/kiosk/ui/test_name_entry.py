@@ -80,7 +80,7 @@ def pick(ui: Harness, text: str) -> None:
         shown = [w for w in ui.app.root.walk() if isinstance(w, KioskButton) and w.action == "te_candidate"]
         match = next((w for w in shown if w.text.split("\n")[0] == text), None)
         if match is not None and tap_widget(match):
-            ui.step(2)
+            ui.pump()
             return
     raise AssertionError(f"{text} not among {[w.text for w in shown]}")
 
@@ -104,7 +104,7 @@ def draw(ui: Harness, char: str) -> None:
             EventLoop.post_dispatch_input("update", touch)
         EventLoop.post_dispatch_input("end", touch)
         ui.step(1)
-    ui.step(2)
+    ui.pump()
 
 
 def shot(ui: Harness, name: str) -> None:
