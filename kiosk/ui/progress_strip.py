@@ -95,9 +95,16 @@ class StepCell(BoxLayout):
 
     def natural_width(self) -> float:
         """The name on one line (measured bold, the widest it is drawn), or the marker if wider."""
-        line = CoreLabel(text=self.label.text, font_size=self.label.font_size, bold=True)
+        return max(self._measure(self.label.text), theme.font_px(MARKER))
+
+    def word_width(self) -> float:
+        """The name's longest word: narrower than this, the name breaks inside a word."""
+        return max([self._measure(word) for word in self.label.text.split()] + [theme.font_px(MARKER)])
+
+    def _measure(self, text: str) -> float:
+        line = CoreLabel(text=text, font_size=self.label.font_size, bold=True)
         line.refresh()
-        return max(float(line.texture.size[0]), theme.font_px(MARKER))
+        return float(line.texture.size[0])
 
 
 class ProgressStrip(BoxLayout):
@@ -117,6 +124,7 @@ class ProgressStrip(BoxLayout):
         self.row = BoxLayout(orientation="horizontal", spacing=px(GAP), size_hint_y=None)
         self.cells = [StepCell(step, i + 1, progress.status(step), tr) for i, step in enumerate(STEPS)]
         self._natural = [cell.natural_width() for cell in self.cells]
+        self._words = [cell.word_width() for cell in self.cells]
         for cell in self.cells:
             self.row.add_widget(cell)
             cell.bind(height=self._fit_row)
@@ -128,13 +136,20 @@ class ProgressStrip(BoxLayout):
 
     def _share_width(self, *_: Any) -> None:
         room = self.row.width - self.row.spacing * (len(self.cells) - 1)
-        fifth = room / len(self.cells)
-        extra = (room - sum(self._natural)) / len(self.cells)
-        for cell, natural in zip(self.cells, self._natural, strict=True):
-            if max(self._natural) <= fifth or extra < 0:  # equal fifths: all fit, or none can (wrap)
+        n = len(self.cells)
+        if max(self._natural) <= room / n:  # equal fifths: every name fits on one line
+            widths = None
+        elif sum(self._natural) <= room:  # each name on one line, the spare room shared
+            widths = [w + (room - sum(self._natural)) / n for w in self._natural]
+        elif sum(self._words) <= room:  # names wrap between words, never inside one ("Confir m")
+            widths = [w + (room - sum(self._words)) / n for w in self._words]
+        else:  # not even the longest words fit side by side: equal fifths, Kivy breaks them
+            widths = None
+        for i, cell in enumerate(self.cells):
+            if widths is None:
                 cell.size_hint_x = 1
             else:
-                cell.size_hint_x, cell.width = None, natural + extra
+                cell.size_hint_x, cell.width = None, widths[i]
 
     def _fit_row(self, *_: Any) -> None:
         self.row.height = max(cell.height for cell in self.cells)

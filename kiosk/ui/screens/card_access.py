@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
@@ -62,21 +63,29 @@ def _can(ctx: Ctx) -> Widget:
     shown = " ".join(digits.ljust(6, "_"))
     display = Card(size_hint_y=None, height=theme.px(170))
     display.add_widget(Text(shown, font=80, bold=True, halign="center"))
-    # the picture beside what was typed, so that the whole keypad fits on the screen
-    typed = BoxLayout(orientation="vertical", spacing=theme.px(16))
-    typed.add_widget(Widget())
-    typed.add_widget(display)
-    for part in (*_tries(ctx), *_error(ctx, bool(digits))):
-        typed.add_widget(part)
-    typed.add_widget(Widget())
-    row = BoxLayout(size_hint_y=None, height=theme.px(DocumentPicture.HEIGHT), spacing=theme.px(24))
-    row.add_widget(AccessNumberPicture())
-    row.add_widget(typed)
+    notes = (*_tries(ctx), *_error(ctx, bool(digits)))
+    if theme.elderly():
+        # larger digits need the whole width: the picture above them, the page scrolls instead
+        picture = AnchorLayout(size_hint_y=None, height=theme.px(DocumentPicture.HEIGHT))
+        picture.add_widget(AccessNumberPicture())
+        shown_parts: tuple[Widget, ...] = (picture, display, *notes)
+    else:
+        # the picture beside what was typed, so that the whole keypad fits on the screen
+        typed = BoxLayout(orientation="vertical", spacing=theme.px(16))
+        typed.add_widget(Widget())
+        typed.add_widget(display)
+        for part in notes:
+            typed.add_widget(part)
+        typed.add_widget(Widget())
+        row = BoxLayout(size_hint_y=None, height=theme.px(DocumentPicture.HEIGHT), spacing=theme.px(24))
+        row.add_widget(AccessNumberPicture())
+        row.add_widget(typed)
+        shown_parts = (row,)
     return page(
         tr("Your card's 6-digit number"),
         Text(tr("Find the 6-digit number printed on the photo side of your card, usually at the bottom "
                 "right, as in the picture. It is not your ID number."), font=40),
-        row,
+        *shown_parts,
         keypad(on_key, height=115, **edit_keys(tr)),
         button(ctx, tr("My card has no such number"), "key_mode", "mrz", color=theme.UNSELECTED,
                text_color=theme.TEXT, height=110, font=36),

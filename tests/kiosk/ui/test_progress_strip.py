@@ -173,18 +173,25 @@ def test_premises_keyboard_has_the_whole_height_with_its_done_button(ui: Harness
     assert strip(ui) is not None
 
 
-def test_names_wrap_rather_than_overlap_where_even_their_own_widths_do_not_fit(ui: Harness) -> None:
+@pytest.mark.parametrize("width", [700, 330])
+def test_names_wrap_rather_than_overlap_where_even_their_own_widths_do_not_fit(ui: Harness, width: int) -> None:
     from kiosk.flow.progress import progress
     from kiosk.ui.progress_strip import ProgressStrip
     from kiosk.ui.theme import px
 
     where = progress(State.FORM)
     assert where is not None
-    narrow = ProgressStrip(where, Translator("en"), size_hint_x=None, width=px(700), pos=(0, 0))
+    narrow = ProgressStrip(where, Translator("en"), size_hint_x=None, width=px(width), pos=(0, 0))
     ui.app.root.add_widget(narrow)
     try:
         ui.step(4)
-        assert all(c.size_hint_x == 1 for c in narrow.cells), "equal shares"
+        room = narrow.row.width - narrow.row.spacing * 4
+        words = [c.word_width() for c in narrow.cells]
+        if sum(words) <= room:  # each cell at least as wide as its longest word: no word is broken
+            assert all(c.width >= w - 1 for c, w in zip(narrow.cells, words, strict=True))
+            assert any(c.size_hint_x is None for c in narrow.cells)
+        else:
+            assert all(c.size_hint_x == 1 for c in narrow.cells), "equal shares"
         labels = [c.label for c in narrow.cells]
         assert max(label.texture_size[1] for label in labels) > min(label.texture_size[1] for label in labels)
         for i, label in enumerate(labels):
@@ -192,6 +199,26 @@ def test_names_wrap_rather_than_overlap_where_even_their_own_widths_do_not_fit(u
             assert all(boxes_apart(label, other) for other in labels[i + 1:])
     finally:
         ui.app.root.remove_widget(narrow)
+
+
+def test_larger_text_in_english_breaks_names_between_words(ui: Harness) -> None:
+    from kiosk.ui.progress_strip import ProgressStrip
+
+    ui.reset()
+    ui.tap("start")
+    ui.tap("elderly")
+    ui.tap("language", "en")
+    ui.tap("consent_toggle", "id")
+    ui.tap("consent_toggle", "face")
+    ui.tap("accept")
+    ui.until(lambda: ui.runner.flow.state is State.CARD_WAIT, what="card screen")
+    ui.settle()
+    strip = next(w for w in ui.app.root.walk() if isinstance(w, ProgressStrip))
+    for cell in strip.cells:
+        assert cell.width >= cell.word_width() - 1, (cell.label.text, cell.width, cell.word_width())
+    ui.screenshot("progress-strip-elderly-en")
+    ui.tap("elderly")
+    ui.tap("cancel")
 
 
 def test_a_rejected_application_shows_the_time_from_the_form_again(ui: Harness) -> None:
