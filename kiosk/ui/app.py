@@ -213,6 +213,7 @@ class KioskApp(App):
             label = self.tr("Staff is on the way") if flow.view.staff_called else self.tr("Ask for staff")
             self.footer.add_widget(KioskButton(label, "staff", None, self.touch, color=theme.ACCENT,
                                                 height=130, font=42))
+        self.footer.height = px(170) if self.footer.children else 0  # no empty band where there is no bar
         Window.canvas.ask_update()
 
     def _progress_strip(self, flow: Flow, full_height: bool) -> None:

@@ -86,11 +86,12 @@ def _can(ctx: Ctx) -> Widget:
         Text(tr("Find the 6-digit number printed on the photo side of your card, usually at the bottom "
                 "right, as in the picture. It is not your ID number."), font=40),
         *shown_parts,
-        keypad(on_key, height=115, **edit_keys(tr)),
-        button(ctx, tr("My card has no such number"), "key_mode", "mrz", color=theme.UNSELECTED,
-               text_color=theme.TEXT, height=110, font=36),
-        actions=(_read_button(ctx, digits, len(digits) == 6), cancel_button(ctx)),
-        gap=24, margin_y=12,  # the picture and the keypad under the progress strip
+        keypad(on_key, height=90, **edit_keys(tr)),
+        # the other way in shares the way out's row: every key stays above the fold in both languages
+        actions=(_read_button(ctx, digits, len(digits) == 6),
+                 grid(2, [button(ctx, tr("My card has no such number"), "key_mode", "mrz", color=theme.UNSELECTED,
+                                 text_color=theme.TEXT, height=120, font=36), cancel_button(ctx)])),
+        gap=16, margin_y=12,  # the picture and the keypad under the progress strip
     )
 
 
