@@ -11,6 +11,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_
 from kiosk.ui import preview, theme
+from kiosk.ui.diag_words import STATUS, detail_line, reason_words
 from kiosk.ui.messages import RATING_LEVELS, RATING_NOT_GIVEN, error_text
 from kiosk.ui.screens import Ctx
 from kiosk.ui.screens.common import button, page
@@ -48,9 +49,10 @@ def _overview(ctx: Ctx) -> list[Widget]:
     for r in ctx.view.checks:
         row = BoxLayout(size_hint_y=None, height=px(120), spacing=px(24))
         row.add_widget(Light(LIGHT.get(r.status, theme.MUTED), pos_hint={"center_y": 0.5}))
-        label = tr(DEVICE_NAMES.get(r.device, r.device))
+        # the light's colour in words too: a status is never told by colour alone
+        label = f"{tr(STATUS.get(r.status, r.status))} · {tr(DEVICE_NAMES.get(r.device, r.device))}"
         if r.reason:
-            label += "  —  " + (error_text(tr, r.reason) if r.status == "fault" else r.reason)
+            label += "  —  " + reason_words(tr, r.status, r.reason)
         row.add_widget(button(ctx, label, "diag_page", f"device:{r.device}", color=theme.UNSELECTED,
                               text_color=theme.TEXT, font=34, height=110))
         parts.append(row)
@@ -94,13 +96,15 @@ def _device(ctx: Ctx, device: str) -> list[Widget]:
     parts: list[Widget] = [Text(tr(DEVICE_NAMES.get(device, device)), font=48, bold=True)]
     if result is None:
         return [*parts, Text(tr("Running checks..."), font=40, color=theme.MUTED)]
-    status = Text(f"{result.status.upper()}  {result.reason}", font=40, bold=True,
-                  color=LIGHT.get(result.status, theme.MUTED))
+    words = tr(STATUS.get(result.status, result.status))
+    if result.reason:
+        words += "  —  " + reason_words(tr, result.status, result.reason)
+    status = Text(words, font=40, bold=True, color=LIGHT.get(result.status, theme.MUTED))
     card = Card(size_hint_y=None)
     card.bind(minimum_height=card.setter("height"))
     for key, value in {**result.details, "check_s": result.seconds}.items():
         if key != "readers":
-            card.add_widget(Text(f"{key}: {value}", font=32))
+            card.add_widget(Text(detail_line(tr, key, value), font=32))
     readers = [_reader_card(ctx, row) for row in result.details.get("readers", [])]
     parts += [status, *(_held_jobs(ctx) if device in ("printer", "sheet_printer") else []), *readers, card]
     if device == "camera" and ctx.camera_widget is not None:
@@ -140,7 +144,7 @@ def _reader_card(ctx: Ctx, row: dict[str, Any]) -> Card:
                              font=34, bold=True))
     for key, value in row.items():
         if key not in ("reader", "kind", "status", "reason", "sam_id", "sam"):
-            card.add_widget(Text(f"{key}: {value}", font=30))
+            card.add_widget(Text(detail_line(tr, key, value), font=30))
     return card
 
 

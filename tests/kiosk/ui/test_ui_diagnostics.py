@@ -76,7 +76,10 @@ def test_overview_config_and_log_pages(ui: Harness) -> None:
     ui.screenshot("diag-config")
     ui.tap("diag_page", "overview")
     ui.tap("diag_page", "device:printer")
-    ui.until(lambda: any(t.startswith("paper_present: True") for t in ui.texts()), what="printer page")
+    ui.until(lambda: any(t.startswith("有纸：是") for t in ui.texts()), what="printer page")
+    assert not any(t.startswith(("paper_", "held_", "unfinished_")) or t.endswith(("True", "False"))
+                   for t in ui.texts()), "detail keys and values in words"
+    assert any(t.startswith("正常") for t in ui.texts()), "the status in words beside its light"
     assert any("test" in t.lower() or "测试" in t for t in ui.texts())
     ui.tap("diag_test_page")
     ui.until(lambda: any(" test confirmed" in t for t in ui.texts()), what="the test page in the printer's job list")
@@ -86,11 +89,11 @@ def test_overview_config_and_log_pages(ui: Harness) -> None:
     ui.tap("diag_page", "device:camera")
     before = ui.app.preview.frames_shown
     ui.until(lambda: ui.app.preview.frames_shown > before + 5, what="live preview on the camera page")
-    ui.until(lambda: any(t.startswith("fps:") for t in ui.texts()), what="measured frame rate")
+    ui.until(lambda: any(t.startswith("帧率（帧/秒）：") for t in ui.texts()), what="measured frame rate")
     texts = ui.texts()
-    fps = float(next(t for t in texts if t.startswith("fps:")).split(":")[1])
+    fps = float(next(t for t in texts if t.startswith("帧率（帧/秒）：")).split("：")[1])
     assert 0 < fps <= 35, fps  # the clip plays at 29.97 fps; a busy machine drops frames, never adds them
-    assert "faces: 1" in texts and any(t.startswith("sharpness:") for t in texts)
+    assert "检测到的人脸数：1" in texts and any(t.startswith("清晰度：") for t in texts)
     boxes = ui.app.preview.face_boxes
     assert boxes is not None, "the camera page outlines faces"
     ui.until(lambda: boxes.frames_checked >= 3 and len(boxes.boxes) == 1, timeout=30,
@@ -109,12 +112,12 @@ def test_overview_config_and_log_pages(ui: Harness) -> None:
     assert "安全模块（SAM）编号: 05.01-20231018-0047112233-3502761984  (安全模块状态: ok)" in texts, texts
     assert any(t.startswith("Virtual resident ID reader") for t in texts)
     assert any(t.startswith("Virtual eMRTD reader") for t in texts)
-    assert "photo_decoder: not-wlt-test-codec" in texts
+    assert "照片解码器：not-wlt-test-codec" in texts
     ui.screenshot("diag-sam")
     ui.reader("passport").insert_card()  # the technicians' test card: the virtual chip
     ui.tap("diag_test_read")
-    ui.until(lambda: any("test_read: PACE" in t for t in ui.texts()), timeout=30, what="test read")
-    assert any("verified" in t and "NOT" not in t for t in ui.texts() if t.startswith("test_read:"))
+    ui.until(lambda: any("测试读卡：PACE" in t for t in ui.texts()), timeout=30, what="test read")
+    assert any("verified" in t and "NOT" not in t for t in ui.texts() if t.startswith("测试读卡："))
     assert not any("张伟" in t or "110105" in t for t in ui.texts()), "a test read shows no personal data"
     ui.screenshot("diag-reader")
     ui.tap("diag_page", "log")
