@@ -26,25 +26,29 @@ candidates, strokes, keypad digits, the scope search's initials); "nav" are the 
 picks, toggles); "scrolls" are the times a button had to be scrolled into view first (a swipe
 for a person; not in the touch count).
 
-Seconds, per screen (flow state), from the autopilot's pump (1/30 s) onwards; each interval goes
-to what the autopilot was doing during it:
+Seconds, per screen (flow state), from the autopilot's pump (1/30 s) onwards; each interval
+between two pumps goes to what the autopilot was doing during it:
 
 - ``think``: its own scripted pauses ("wait" steps: looking at a screen, a pause between keys).
-  Not applicant time; left out of ``machine``.
-- ``pace``: it had its next action ready but acts once per frame. Not kiosk time either.
-- ``machine``: it had nothing to do but wait for the kiosk: a device (card reader, face check,
-  submission, printer), the decision screen's own delay, a screen not built yet. This is the
-  applicant-facing time the kiosk itself costs.
+- ``pace``: up to one frame after an action or a pause, when it acts next: its one action per
+  frame.
+- ``machine``: it had nothing to do but wait for the kiosk (a device: card reader, face check,
+  submission, printer; the decision screen's own delay; a button not shown yet), or the next
+  pump came later than that one frame because the kiosk's UI thread was busy building, laying
+  out and drawing a screen. This is the applicant-facing time the kiosk itself costs.
 
-The attract screen's time (device start-up of a fresh process) is left out; its taps count.
-A scripted applicant decides instantly: the figures are a lower bound on taps and on machine
-time, not a person's time. ``read`` estimates reading time from the Han characters of the distinct
-texts on the screens where the applicant acts or waits to act (taken as each screen is built
-and before every touch that is not a key, so pickers and the name editor count; a text shown
-twice counts once) at 255 characters a minute: IReST's mean for Chinese, read aloud by 18-35
-year olds (Trauzettel-Klosinski & Dietz, IOVS 2012;53:5452, doi:10.1167/iovs.11-8284). Older
-readers read slower; candidates and what is typed are not counted: a rough lower bound, not
-part of ``wall``.
+``think`` and ``pace`` are the script's, not the kiosk's, and are reported beside it. The attract
+screen's time (device start-up of a fresh process) is left out; its taps count. A scripted
+applicant decides instantly: the figures are a lower bound on taps and on machine time, not a
+person's time.
+
+``read`` estimates reading time: the Han characters of the distinct texts (headings,
+instructions, values shown; not button labels, so neither the options of a pick list nor the
+keys) on the screens where the applicant acts or waits to act, taken as each screen is built and
+before every touch that is not a key (so pickers and the name editor count; a text shown twice
+counts once), at 255 characters a minute: IReST's mean for Chinese, read aloud by 18-35 year olds
+(Trauzettel-Klosinski & Dietz, IOVS 2012;53:5452, doi:10.1167/iovs.11-8284). Older readers read
+slower, and options are scanned, not counted: a rough lower bound, not part of ``wall``.
 
 Prints medians of N runs; asserts nothing beyond every journey issuing and printing a licence.
 
@@ -204,6 +208,7 @@ def pilot_class(mode: str, path: str, pilots: list[Any]) -> type:
     from kiosk.flow.states import State
     from kiosk.ui import autopilot as autopilot_mod
     from kiosk.ui.touch import find_button, visible
+    from kiosk.ui.widgets import KioskButton
 
     class Queue(deque):  # type: ignore[type-arg]
         """The autopilot's queue, telling its owner which kind of step it takes next."""
@@ -254,7 +259,8 @@ def pilot_class(mode: str, path: str, pilots: list[Any]) -> type:
         def read_screen(self) -> None:
             """The texts on the screen now (called before the touch takes effect)."""
             state = self.app.runner.flow.state.value
-            self.texts[state] |= {w.text for w in self.app.root.walk() if isinstance(getattr(w, "text", None), str)}
+            self.texts[state] |= {w.text for w in self.app.root.walk()
+                                  if isinstance(getattr(w, "text", None), str) and not isinstance(w, KioskButton)}
 
         def name_steps(self) -> list[tuple[str, Any]]:
             return super().name_steps() if path == "scripted" else []
@@ -378,12 +384,15 @@ EXPLAIN = """
 touches = keys + nav: synthetic touches the autopilot issued from the attract screen to the rating
 sent (one stroke on the handwriting pad = one touch); scroll = buttons scrolled into view first.
 wall = leaving the attract screen to the rating sent = think + pace + machine.
-think = the script's own pauses; pace = its one action per frame (1/30 s): neither is kiosk time.
-machine = waiting for the kiosk: device = in card_read, face_check, submit, printing (simulated
-devices, the face check's liveness challenges included); ui = the rest (screens being built, the
-card reader noticing the card, the decision screen's own 2.5 s where nothing is tapped, name checks).
-read = the Han characters of each screen as first built / 255 per minute (IReST, Chinese, aloud,
-age 18-35; older readers are slower): an estimate of reading alone, not counted in wall.
+think = the script's own pauses; pace = up to one frame (1/30 s) before each of its actions:
+neither is kiosk time. machine = waiting for the kiosk, including pumps held up by the UI thread
+building and drawing screens: device = in card_read, face_check, submit, printing (simulated
+devices, the face check's liveness challenges included); ui = the rest (screens rebuilt after
+each tap or key, the card reader noticing the card, the decision screen's own 2.5 s on the minimal
+path, name checks). minimal = preset 字号 and standard 行业 term, no Print now tap (see the docstring).
+read = Han characters of the texts other than button labels on the screens the applicant acts on
+(each distinct text once) / 255 per minute (IReST, Chinese, read aloud, age 18-35; older readers
+are slower; options and keys are not counted): an estimate of reading alone, not part of wall.
 A scripted applicant with instant decisions: lower bounds on taps and machine time, not a person's time.
 """
 
