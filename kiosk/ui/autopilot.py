@@ -75,13 +75,21 @@ class Autopilot:
         self.new_trade_name: str | None = None
         self.printed_outcome = ""
         self.touch_id = 0
+        # every synthetic touch issued: (state, action, value); a stroke on the pad is one touch
+        self.touches: list[tuple[str, str, Any]] = []
         self.result: str | None = None
         self._wait_until = 0.0
         app.on_pump.append(self.step)
 
     # --- actions ----------------------------------------------------------------------------
     def tap(self, action: str, value: Any = None) -> bool:
-        return tap(self.app.root, action, value)
+        done = tap(self.app.root, action, value)
+        if done:
+            self.touched(action, value)
+        return done
+
+    def touched(self, action: str, value: Any) -> None:
+        self.touches.append((self.app.runner.flow.state.value, action, value))
 
     def screenshot(self, label: str) -> None:
         if not self.shots:
@@ -188,6 +196,8 @@ class Autopilot:
             if not shown or not tap_widget(shown[0]):
                 self.queue.appendleft((kind, arg))
                 self._wait_until = time.monotonic() + 0.1
+            else:
+                self.touched("te_candidate", arg)
         elif kind == "fill_form":
             self.fill_form()
         elif kind == "pick":
@@ -256,7 +266,10 @@ class Autopilot:
     def pick_candidate(self, text: str) -> bool:
         for w in self.app.root.walk():
             if isinstance(w, KioskButton) and w.action == "te_candidate" and w.text.split("\n")[0] == text:
-                return tap_widget(w)  # found by its label; tapped through the touch path
+                done = tap_widget(w)  # found by its label; tapped through the touch path
+                if done:
+                    self.touched("te_candidate", text)
+                return done
         return False
 
     def write(self, char: str) -> bool:
@@ -278,6 +291,7 @@ class Autopilot:
                 touch.move([x / Window.width, y / Window.height])
                 EventLoop.post_dispatch_input("update", touch)
             EventLoop.post_dispatch_input("end", touch)
+            self.touched("stroke", char)
         return True
 
     def decide(self) -> None:
