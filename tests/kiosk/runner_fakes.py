@@ -52,6 +52,8 @@ class FakeReader:
 
 
 class FakeFace:
+    challenge_count = 2
+
     def __init__(self) -> None:
         self.warm_up_error: Exception | None = None
         self.enrol_error: Exception | None = None
