@@ -41,8 +41,8 @@ class CameraPreview(Image):
         self.face_options = face_options or FaceOptions()
         self.guide_oval = False
         self.guide_turn = 0  # -1 / 1: the arrow points to the screen's left / right; 0: none
-        self.oval_shape: tuple[float, float, float, float] | None = None  # x, y, w, h as drawn (window px)
-        self.arrow_shape: face_guide.Arrow | None = None  # as drawn (window px)
+        self.oval_shape: tuple[float, float, float, float] | None = None  # x, y, w, h as drawn, widget coordinates
+        self.arrow_shape: face_guide.Arrow | None = None  # as drawn, widget coordinates
         self._boxes = InstructionGroup()
         self._guide = InstructionGroup()
         self.canvas.after.add(self._boxes)

@@ -118,14 +118,6 @@ def test_the_arrow_points_the_way_to_turn_as_the_applicant_sees_themselves(ui: H
         ui.reset()
 
 
-def test_unmirrored_the_arrow_points_the_other_way() -> None:
-    assert face_guide.turn_direction("turn_left", mirrored=True) == -1
-    assert face_guide.turn_direction("turn_left", mirrored=False) == 1
-    assert face_guide.turn_direction("turn_right", mirrored=False) == -1
-    assert face_guide.turn_direction("blink", mirrored=True) == 0
-    assert face_guide.turn_direction(None, mirrored=True) == 0
-
-
 def test_a_blink_has_the_oval_and_the_counter_but_no_arrow(ui: Harness) -> None:
     p = show(ui, "blink")
     try:
