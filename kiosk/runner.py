@@ -423,9 +423,15 @@ class Runner:
         return None
 
     def _face_check(self, reference: object, cancel: threading.Event, post: Callable[[object], None]) -> object:
+        asked: list[str] = []  # the challenges in the order asked; a check never repeats one
+        steps = self.devices.face.challenge_count
+
         def guidance(code: str, challenge: str | None) -> None:
+            if challenge is not None and challenge not in asked:
+                asked.append(challenge)
+            step = asked.index(challenge) + 1 if challenge is not None else 0
             if not cancel.is_set():
-                post(e.FaceGuidance(code, challenge))
+                post(e.FaceGuidance(code, challenge, step, steps))
 
         decision = self.devices.face.check(self.devices.camera, reference, guidance, cancel)
         if cancel.is_set():

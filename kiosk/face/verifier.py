@@ -117,11 +117,16 @@ class FaceVerifier:
         return dist, dist <= self.options.threshold_for(a.kind)
 
     # --- live check -------------------------------------------------------------------------
+    @property
+    def challenge_count(self) -> int:
+        """How many challenges each check asks for (the screen counts them for the applicant)."""
+        return max(1, min(self.options.challenge_count, len(CHALLENGES)))
+
     def draw_challenges(self) -> tuple[str, ...]:
-        """Random order and choice, but at least one head turn: the flat-print cue needs one."""
-        count = max(1, min(self.options.challenge_count, len(CHALLENGES)))
+        """Random order and choice, but at least one head turn: the flat-print cue needs one.
+        Never the same one twice."""
         while True:
-            picked = tuple(self._rng.sample(CHALLENGES, count))
+            picked = tuple(self._rng.sample(CHALLENGES, self.challenge_count))
             if any(c.startswith("turn") for c in picked):
                 return picked
 

@@ -53,6 +53,8 @@ class ReadersChanged:
 class FaceGuidance:
     guidance: str  # stable code: move_closer, face_camera, more_light, hold_still, blink ...
     challenge: str | None
+    step: int = 0  # the challenge's place in the check, from 1; 0 outside a challenge
+    steps: int = 0  # challenges in the whole check; 0 if not known
 
 
 @dataclass(frozen=True)

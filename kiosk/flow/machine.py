@@ -69,6 +69,8 @@ class View:
     tries_left: int = 0  # card access: failed card steps still allowed before staff is called
     guidance: str = ""
     challenge: str | None = None
+    challenge_step: int = 0  # face check: the challenge's place, from 1 (0: none or not known)
+    challenge_steps: int = 0  # face check: how many challenges it asks for
     staff_called: bool = False
     retry_step: str = ""
     stopped_at: str = ""  # staff: the state the applicant was in when staff were called
@@ -517,6 +519,7 @@ class Flow:
     def _on_face_check(self, ev: object) -> list[object]:
         if isinstance(ev, e.FaceGuidance):
             self.view.guidance, self.view.challenge = ev.guidance, ev.challenge
+            self.view.challenge_step, self.view.challenge_steps = ev.step, ev.steps
             return []
         if isinstance(ev, e.FaceChecked):
             if ev.passed:

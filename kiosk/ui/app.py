@@ -114,7 +114,8 @@ class KioskApp(App):
                                    size_hint=(None, None), size=(px(220), px(150)),
                                    pos=(0, Window.height - px(150)))
         root.add_widget(self.corner)
-        self.preview = CameraPreview(lambda: self.runner.devices.camera if self.runner.devices else None)
+        self.preview = CameraPreview(lambda: self.runner.devices.camera if self.runner.devices else None,
+                                     face_options=self.runner.settings.face)
         self.runner.listeners.append(self._on_flow)
         threading.Thread(target=self._open_input_methods, name="text-entry-open", daemon=True).start()
         self.render()
@@ -205,6 +206,7 @@ class KioskApp(App):
         if not shows_camera and self.preview.parent is not None:
             self.preview.parent.remove_widget(self.preview)
         self.preview.show_face_boxes(shows_camera and flow.state is State.DIAG)
+        self.preview.show_guide(False)  # the face check's screen turns its guide on
         screen = screens.build(flow.state, ctx)
         self._progress_strip(flow, full_height=getattr(screen, screens.FULL_HEIGHT, False))
         self.content.add_widget(screen)

@@ -52,12 +52,15 @@ class FakeReader:
 
 
 class FakeFace:
+    challenge_count = 2
+
     def __init__(self) -> None:
         self.warm_up_error: Exception | None = None
         self.enrol_error: Exception | None = None
         self.references: list[object] = []  # what each check was given
         self.kinds: list[object] = []  # the reference kind each enrolment was given
         self.warm_ups = 0
+        self.guidance: list[tuple[str, str | None]] = []  # (code, challenge) each check reports first
 
     def warm_up(self) -> None:
         self.warm_ups += 1
@@ -72,6 +75,8 @@ class FakeFace:
 
     def check(self, camera: Any, reference: object, guidance: Callable[..., None], cancel: threading.Event) -> Any:
         self.references.append(reference)
+        for code, challenge in self.guidance:
+            guidance(code, challenge)
         cancel.wait(10)  # a check runs until the flow cancels it
         return SimpleNamespace(passed=False, reason="cancelled")
 

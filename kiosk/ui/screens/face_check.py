@@ -1,5 +1,10 @@
 """Live preview with the current guidance or challenge in large type.
 
+Over the preview, an oval where the face should be and, for a head turn, a large arrow the way to
+turn; the words say the same ("inside the oval", "turn to the left"), so neither shape nor colour
+has to be read alone. A challenge also says which of how many it is, so the applicant knows the
+end is near.
+
 The preview gives up height so that the whole page, down to "cancel", fits above the staff bar
 under the progress strip: an applicant who does not know that the page scrolls still sees every
 part of it. Below MIN_PREVIEW the page scrolls instead (a face smaller than that is hard to follow).
@@ -19,28 +24,39 @@ from kiosk.ui.screens.common import cancel_button, page
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import Text
 
+# guidance about where the face is: the oval shows where it should be
+POSITION_GUIDANCE = frozenset({"", "face_camera", "move_closer", "move_back"})
+
 
 def build(ctx: Ctx) -> Widget:
     tr = ctx.tr
-    code = ctx.view.challenge or ctx.view.guidance or "face_camera"
+    view = ctx.view
+    code = view.challenge or view.guidance or "face_camera"
     parts: list[Widget] = [Text(tr(GUIDANCE.get(code, GUIDANCE["face_camera"])), font=60, bold=True,
-                                color=theme.PRIMARY_DARK if ctx.view.challenge else theme.PRIMARY, halign="center")]
+                                color=theme.PRIMARY_DARK if view.challenge else theme.PRIMARY, halign="center")]
+    if view.challenge and view.challenge_step and view.challenge_steps:
+        parts.append(Text(tr("Step {step} of {steps}", step=view.challenge_step, steps=view.challenge_steps),
+                          font=44, bold=True, color=theme.TEXT, halign="center"))
+    elif not view.challenge and view.guidance in POSITION_GUIDANCE:
+        parts.append(Text(tr("Put your face inside the oval"), font=44, color=theme.TEXT, halign="center"))
     if ctx.camera_widget is not None:
         if ctx.camera_widget.parent is not None:
             ctx.camera_widget.parent.remove_widget(ctx.camera_widget)
+        if isinstance(ctx.camera_widget, preview.CameraPreview):
+            ctx.camera_widget.show_guide(True, view.challenge)
         parts.append(ctx.camera_widget)
         credit = getattr(getattr(ctx.camera_widget, "camera", None), "attribution", "")
         if credit:
             parts.append(Text(credit, font=26, color=theme.MUTED, halign="center"))
     parts.append(Text(tr("The camera image is not stored."), font=34, color=theme.MUTED, halign="center"))
-    if ctx.view.take_card:  # read, so it may go now; said here, not while the read could be spoilt
+    if view.take_card:  # read, so it may go now; said here, not while the read could be spoilt
         parts.insert(0, Text(tr("Your card has been read. You can take it off the reader now."), font=40,
                              color=theme.OK, halign="center"))
     parts.append(cancel_button(ctx))
-    view = page(tr("Face check"), *parts)
+    screen = page(tr("Face check"), *parts)
     if ctx.camera_widget is not None:
-        fit_preview(view, ctx.camera_widget)
-    return view
+        fit_preview(screen, ctx.camera_widget)
+    return screen
 
 
 MIN_PREVIEW = 560  # design px

@@ -120,3 +120,4 @@ def test_options_challenge_count_is_respected(count: int) -> None:
 
     verifier = FaceVerifier(FaceOptions(challenge_count=count), rng=random.Random(5))
     assert len(verifier.draw_challenges()) == count
+    assert verifier.challenge_count == count  # what the screen's "step 1 of N" counts to

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kiosk.flow.states import State
 from tests.kiosk.flow import builders as b
 from tests.kiosk.ui.conftest import TECH_PIN, Harness
@@ -60,6 +62,13 @@ def test_five_wrong_pins_lock_even_the_right_one(ui: Harness) -> None:
     (ui.runner.settings.var_dir / "diag-lockout.json").unlink()  # a technician's lockout ends
 
 
+def drawn(group: Any) -> list:
+    """Every instruction a canvas draws, inside its groups too (the groups themselves draw nothing)."""
+    from kivy.graphics import InstructionGroup
+
+    return [j for i in group.children for j in (drawn(i) if isinstance(i, InstructionGroup) else [i])]
+
+
 def test_overview_config_and_log_pages(ui: Harness) -> None:
     ui.reset()
     gesture(ui)
@@ -102,10 +111,11 @@ def test_overview_config_and_log_pages(ui: Harness) -> None:
     assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1 and (x1 - x0) > 0.1  # a face, not a speck
     from kivy.graphics import Line
 
-    assert any(isinstance(i, Line) for i in ui.app.preview.canvas.after.children)
+    assert any(isinstance(i, Line) for i in drawn(ui.app.preview.canvas.after))
+    assert ui.app.preview.oval_shape is None, "the face check's guide is not the technician's"
     ui.screenshot("diag-camera")
     ui.tap("diag_page", "overview")
-    assert ui.app.preview.face_boxes is None and not ui.app.preview.canvas.after.children
+    assert ui.app.preview.face_boxes is None and not drawn(ui.app.preview.canvas.after)
     ui.tap("diag_page", "device:reader")
     texts = ui.texts()
     # one card per reader; the resident ID card reader's SAM number first on its card
