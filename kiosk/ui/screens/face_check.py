@@ -19,7 +19,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui import preview, theme
 from kiosk.ui.messages import GUIDANCE
-from kiosk.ui.screens import Ctx
+from kiosk.ui.screens import FULL_HEIGHT, Ctx
 from kiosk.ui.screens.common import cancel_button, page
 from kiosk.ui.theme import px
 from kiosk.ui.widgets import Text
@@ -52,14 +52,16 @@ def build(ctx: Ctx) -> Widget:
     if view.take_card:  # read, so it may go now; said here, not while the read could be spoilt
         parts.insert(0, Text(tr("Your card has been read. You can take it off the reader now."), font=40,
                              color=theme.OK, halign="center"))
-    parts.append(cancel_button(ctx))
-    screen = page(tr("Face check"), *parts)
+    # the way out pinned below the page: in view even when larger text makes the page scroll
+    screen = page(tr("Face check"), *parts, actions=(cancel_button(ctx),))
+    if theme.elderly():  # with larger text the face, its oval and arrow need the progress strip's height
+        setattr(screen, FULL_HEIGHT, True)
     if ctx.camera_widget is not None:
-        fit_preview(screen, ctx.camera_widget)
+        fit_preview(next(w for w in screen.walk(restrict=True) if isinstance(w, ScrollView)), ctx.camera_widget)
     return screen
 
 
-MIN_PREVIEW = 560  # design px
+MIN_PREVIEW = 440  # design px: about 11 cm on a 1080 x 1920 display of 21.5"
 
 
 def fit_preview(view: ScrollView, camera: Widget) -> None:
