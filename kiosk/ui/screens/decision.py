@@ -17,22 +17,23 @@ def build(ctx: Ctx) -> Widget:
         return page(tr("Decision"))
     if d.outcome == "approved":
         # the flow prints on its own after timeouts.decision_auto_advance; the button only starts it sooner
-        parts: list[Widget] = [Text(tr("Your licence has been issued. It will be printed in a moment."), font=48,
+        parts: list[Widget] = [Text(tr("Your licence has been issued. Printing starts by itself in a few seconds."), font=48,
                                     color=theme.OK)]
         if d.licence is not None:
             parts.append(licence_card(ctx, Proof.of(d)))
-        return page(tr("Approved"), *parts, button(ctx, tr("Print now"), "continue"))
+        return page(tr("Approved"), *parts, actions=(button(ctx, tr("Print now"), "continue", color=theme.OK),))
     if d.outcome == "manual_review":
         card = Card(size_hint_y=None)
         card.bind(minimum_height=card.setter("height"))
         card.add_widget(Text(tr("Your application needs a check by staff. A receipt with your tracking "
-                                "number will be printed in a moment."), font=44))
+                                "number prints by itself in a few seconds."), font=44))
         for code in d.reasons:
             card.add_widget(Text(reason_text(tr, code), font=38, color=theme.MUTED))
-        return page(tr("Sent to manual review"), card, button(ctx, tr("Print now"), "continue"))
+        return page(tr("Sent to manual review"), card, actions=(button(ctx, tr("Print now"), "continue",
+                                                                       color=theme.OK),))
     card = Card(size_hint_y=None)
     card.bind(minimum_height=card.setter("height"))
     for code in d.reasons:
         card.add_widget(Text(reason_text(tr, code), font=42, color=theme.ACCENT))
-    return page(tr("The application cannot be approved yet"), card,
-                button(ctx, tr("Change my application"), "edit"), cancel_button(ctx))
+    return page(tr("Some details must change before approval"), card,
+                actions=(button(ctx, tr("Change my application"), "edit", color=theme.OK), cancel_button(ctx)))

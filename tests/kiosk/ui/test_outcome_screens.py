@@ -121,7 +121,7 @@ def test_the_approval_screen_says_printing_starts_by_itself(ui: Harness, languag
     texts = ui.texts()
     assert ("立即打印" if language == "zh_CN" else "Print now") in texts
     assert not any("being printed" in t or "正在打印" in t for t in texts), "nothing prints until the flow says so"
-    assert any(("稍后将自动打印" if language == "zh_CN" else "printed in a moment") in t for t in texts)
+    assert any(("几秒后将自动开始打印" if language == "zh_CN" else "Printing starts by itself") in t for t in texts)
     assert_readable_and_whole(ui, USCC)
     ui.screenshot(f"decision-approved-{language}")
 
