@@ -17,8 +17,8 @@ def build(ctx: Ctx) -> Widget:
         return page(tr("Decision"))
     if d.outcome == "approved":
         # the flow prints on its own after timeouts.decision_auto_advance; the button only starts it sooner
-        parts: list[Widget] = [Text(tr("Your licence has been issued. Printing starts by itself in a few seconds."), font=48,
-                                    color=theme.OK)]
+        issued = tr("Your licence has been issued. Printing starts by itself in a few seconds.")
+        parts: list[Widget] = [Text(issued, font=48, color=theme.OK)]
         if d.licence is not None:
             parts.append(licence_card(ctx, Proof.of(d)))
         return page(tr("Approved"), *parts, actions=(button(ctx, tr("Print now"), "continue", color=theme.OK),))
