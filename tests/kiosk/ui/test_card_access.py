@@ -1,13 +1,17 @@
 """The access-number step in the real window: plain words, a picture of where the number is,
 worded editing keys, no error before anything is typed, the tries left, a read button that is
-visibly and really disabled until the number is complete."""
+visibly and really disabled until the number is complete; every key and both ways out in view
+without scrolling."""
 
 from __future__ import annotations
+
+import pytest
 
 from kiosk.flow import events as e
 from kiosk.flow.states import State
 from tests.kiosk.flow import builders as b
 from tests.kiosk.ui.conftest import Harness
+from tests.kiosk.ui.test_elderly_mode import show
 
 
 def find_button(root: object, action: str, value: object = None) -> object:
@@ -84,3 +88,21 @@ def test_a_failed_try_counts_down_the_tries_left(ui: Harness) -> None:
     ui.until(lambda: ui.runner.flow.state is State.CARD_ACCESS, what="the keypad again")
     assert ui.runner.flow.view.tries_left == 2 and "还可尝试 2 次" in ui.texts()
     ui.tap("cancel")
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_every_key_and_way_out_is_in_view_without_scrolling(ui: Harness, language: str) -> None:
+    """Every key, the other way in and the way out in view at once in normal mode: an applicant who
+    does not know that the page scrolls would otherwise never find 0 or Delete."""
+    from kiosk.ui.touch import visible  # Kivy's window module only after the harness set it up
+    from kiosk.ui.widgets import KioskButton
+
+    show(ui, State.CARD_ACCESS, language, elderly=False)
+    buttons = [w for w in ui.app.content.walk() if isinstance(w, KioskButton)]
+    keys = [w for w in buttons if w.action == "key"]
+    assert sorted(str(w.value) for w in keys) == sorted("0123456789C<")
+    others = {w.action for w in buttons if w.action in ("key_mode", "cancel", "submit_key")}
+    assert others == {"key_mode", "cancel", "submit_key"}
+    hidden = [w.text for w in buttons if not visible(w)]
+    assert not hidden, f"below the fold: {hidden}"
+    ui.screenshot(f"card-access-fits-{language}")
