@@ -33,7 +33,7 @@ def build(ctx: Ctx) -> Widget:
         if ctx.view.guidance:  # a tracking number is not personal data
             parts.append(Text(tr("Tracking number: {number}", number=ctx.view.guidance), font=48, bold=True))
     parts.append(Text(tr("Your personal data has been cleared from this kiosk."), font=38, color=theme.MUTED))
-    parts.append(button(ctx, tr("Finish"), "finish"))
+    parts.append(button(ctx, tr("Finish"), "finish", color=theme.OK))
     view = compact_page(title, *parts)
     # every step is behind the applicant: the code, the QR code and the next steps get the
     # strip's height and fit without scrolling

@@ -14,6 +14,8 @@ MAIN = {
     State.STAFF: ({"error": "requested"}, "resume"),
     State.FORM: ({}, "form_done"),
     State.REVIEW: ({}, "confirm"),
+    State.DECISION: ({}, "edit"),  # the gallery's refused application
+    State.DONE: ({}, "finish"),
 }
 
 
